@@ -1,0 +1,75 @@
+"""Part-number rules (SPEC §3).
+
+A part number doubles as a Dagster dynamic partition key, so anything Dagster
+cannot key (commas, `|`, `...`, control characters) is rejected here, with a
+reason that names the rule broken.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_LENGTH = 50
+_ALLOWED_CHAR = re.compile(r"[A-Z0-9\-./_#=+ ]")
+_SHAPE = re.compile(r"[A-Z0-9\-./_#=+]+(?: [A-Z0-9\-./_#=+]+)*")
+
+
+class InvalidPartNumber(ValueError):
+    """A value that is not a usable part number; the message names the rule."""
+
+
+@dataclass(frozen=True)
+class PartNumber:
+    value: str
+
+    @property
+    def sku(self) -> str:
+        return sku_of(self.value)
+
+
+def normalize_part_number(raw: str) -> str:
+    """Trim and upper-case `raw`, or raise `InvalidPartNumber` naming the rule."""
+    # Strip only ASCII blanks: str.strip() would silently eat \x1c-\x1f, \x85 and \xa0.
+    value = (raw or "").strip(" \t\r\n")
+    for ch in value:
+        if ord(ch) < 32 or ord(ch) == 127:
+            raise InvalidPartNumber(f"control character {ord(ch):#04x} is not allowed")
+        if not ch.isascii():
+            # Checked before upper-casing, which would turn 'ß' into 'SS' and 'ﬁ' into 'FI'.
+            raise InvalidPartNumber(f"character {ch!r} is not allowed: only ASCII letters and digits, - . / _ # = + and inner single spaces")
+    value = value.upper()
+    if not value:
+        raise InvalidPartNumber("empty: a part number needs 1 to 50 characters")
+    if len(value) > MAX_LENGTH:
+        raise InvalidPartNumber(f"too long: {len(value)} characters, at most {MAX_LENGTH}")
+    for ch in value:
+        if not _ALLOWED_CHAR.fullmatch(ch):
+            raise InvalidPartNumber(
+                f"character {ch!r} is not allowed: only letters, digits, - . / _ # = + and inner single spaces"
+            )
+    if "..." in value:
+        raise InvalidPartNumber("'...' is not allowed (Dagster partition keys cannot hold it)")
+    if not _SHAPE.fullmatch(value):
+        raise InvalidPartNumber("spaces must be single and inside the part number")
+    return value
+
+
+def is_valid_part_number(raw: str) -> bool:
+    try:
+        normalize_part_number(raw)
+    except InvalidPartNumber:
+        return False
+    return True
+
+
+def sku_of(part_number: str) -> str:
+    """The Shopify SKU and title: the part number before the first `=`."""
+    return part_number.split("=", 1)[0]
+
+
+def batches(items: list[str], size: int) -> list[list[str]]:
+    """Split `items` into consecutive batches of at most `size`, order kept."""
+    if size < 1:
+        raise ValueError("batch size must be at least 1")
+    return [items[i : i + size] for i in range(0, len(items), size)]

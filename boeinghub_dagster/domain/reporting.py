@@ -1,0 +1,27 @@
+"""Small Markdown renderings for materialization metadata the operator reads in the UI."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(rows: Sequence[Mapping], columns: Sequence[str], limit: int = 20) -> str:
+    """A Markdown table of the first `limit` rows, saying how many were left out."""
+    if not rows:
+        return "_none_"
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(_cell(r.get(c)) for c in columns) + " |" for r in rows[:limit]]
+    if len(rows) > limit:
+        lines.append(f"\n_… and {len(rows) - limit} more_")
+    return "\n".join(lines)
+
+
+def reason_counts(reasons: Iterable[str]) -> dict[str, int]:
+    """How many parts share each reason, most common first."""
+    return dict(Counter(reasons).most_common())

@@ -1,0 +1,232 @@
+"""Boeing Part Price & Availability client (SPEC §4) and its Dagster resource.
+
+Every price call, retries included, first takes a slot from the shared limiter:
+no call goes out unmetered. Tokens are cached until 60 s before expiry; a 401
+refreshes both tokens once. Errors never carry credentials or tokens.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+from dagster import ConfigurableResource
+from pydantic import Field, PrivateAttr
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+
+from .limiter import RateLimiter
+from .settings import Limits
+from .store import StoreResource
+
+log = logging.getLogger(__name__)
+TOKEN_MARGIN_SECONDS = 60
+
+
+class BoeingError(Exception):
+    """Base for Boeing failures; the message is safe to show an operator."""
+
+
+class BoeingRetryable(BoeingError):
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class BoeingAuthError(BoeingError):
+    """Credentials or tokens refused after one refresh: retrying cannot help."""
+
+
+class BoeingRequestError(BoeingError):
+    """Boeing refused the request itself (400): these parts cannot be asked this way."""
+
+
+@dataclass
+class PriceAnswer:
+    payload: dict
+    attempts: int
+
+
+@dataclass
+class _Token:
+    value: str
+    expires_at: float
+
+    def fresh(self, now: float) -> bool:
+        return now < self.expires_at - TOKEN_MARGIN_SECONDS
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    try:
+        return max(0.0, float(response.headers.get("retry-after", "")))
+    except ValueError:
+        return None
+
+
+@dataclass
+class BoeingClient:
+    client_id: str
+    client_secret: str
+    username: str
+    password: str
+    scope: str
+    oauth_token_url: str
+    pna_oauth_url: str
+    pna_price_url: str
+    limiter: RateLimiter
+    timeout_seconds: float = 30.0
+    max_attempts: int = 6
+    max_backoff_seconds: float = 30.0
+    sleep: Callable[[float], None] = time.sleep
+    http: httpx.Client = field(default_factory=lambda: httpx.Client())
+    calls: int = 0
+    _access: _Token | None = None
+    _part: _Token | None = None
+
+    def close(self) -> None:
+        self.http.close()
+
+    # -- tokens -------------------------------------------------------------
+    def _send(self, method: str, url: str, what: str, **kw) -> httpx.Response:
+        try:
+            response = self.http.request(method, url, timeout=self.timeout_seconds, **kw)
+        except httpx.TimeoutException as exc:
+            raise BoeingRetryable(f"{what}: timed out after {self.timeout_seconds:g}s") from exc
+        except httpx.TransportError as exc:
+            raise BoeingRetryable(f"{what}: cannot connect ({type(exc).__name__})") from exc
+        if response.status_code == 429 or response.status_code >= 500:
+            raise BoeingRetryable(f"{what}: HTTP {response.status_code}", _retry_after(response))
+        return response
+
+    def _tokens(self, refresh: bool = False) -> tuple[str, str]:
+        now = time.time()
+        if refresh or not (self._access and self._access.fresh(now)):
+            r = self._send(
+                "POST",
+                self.oauth_token_url,
+                "Boeing token",
+                data={"client_id": self.client_id, "client_secret": self.client_secret, "scope": self.scope, "grant_type": "client_credentials"},
+            )
+            if r.status_code != 200:
+                raise BoeingAuthError(f"Boeing token: HTTP {r.status_code}; check BOEING_CLIENT_ID/BOEING_CLIENT_SECRET")
+            body = r.json()
+            self._access = _Token(body["access_token"], now + float(body.get("expires_in", 3600)))
+            self._part = None
+        if refresh or not (self._part and self._part.fresh(now)):
+            r = self._send(
+                "GET",
+                self.pna_oauth_url,
+                "Boeing part token",
+                headers={"Authorization": f"Bearer {self._access.value}", "x-username": self.username, "x-password": self.password},
+            )
+            if r.status_code != 200:
+                raise BoeingAuthError(f"Boeing part token: HTTP {r.status_code}; check BOEING_USERNAME/BOEING_PASSWORD")
+            token = r.headers.get("x-part-access-token") or r.json().get("partAccessToken")
+            if not token:
+                raise BoeingAuthError("Boeing part token: answer carried no x-part-access-token")
+            ttl = float(r.json().get("expires_in", self._access.expires_at - now)) if r.content else 3600.0
+            self._part = _Token(token, now + ttl)
+        return self._access.value, self._part.value
+
+    # -- price --------------------------------------------------------------
+    def _price_once(self, codes: list[str]) -> dict:
+        body = {"showNoStock": True, "showLocation": True, "productCodes": codes}
+        for refreshed in (False, True):
+            access, part = self._tokens(refresh=refreshed)
+            self.limiter.acquire()
+            self.calls += 1
+            r = self._send(
+                "POST",
+                self.pna_price_url,
+                "Boeing price",
+                json=body,
+                headers={"Authorization": f"Bearer {access}", "x-boeing-parts-authorization": part},
+            )
+            if r.status_code == 401:
+                continue  # refresh both tokens once, then give up below
+            if r.status_code == 400:
+                raise BoeingRequestError(f"Boeing price: HTTP 400 {r.text[:300]}")
+            if r.status_code != 200:
+                raise BoeingError(f"Boeing price: unexpected HTTP {r.status_code}")
+            try:
+                payload = r.json()
+            except ValueError as exc:
+                raise BoeingRetryable("Boeing price: malformed answer (not JSON)") from exc
+            if not isinstance(payload, dict):
+                raise BoeingRetryable("Boeing price: malformed answer (not an object)")
+            return payload
+        raise BoeingAuthError("Boeing price: HTTP 401 after refreshing both tokens")
+
+    def _wait(self, state) -> float:
+        exc = state.outcome.exception()
+        if isinstance(exc, BoeingRetryable) and exc.retry_after is not None:
+            return exc.retry_after + random.uniform(0, 0.2)
+        return wait_exponential_jitter(initial=1, max=self.max_backoff_seconds)(state)
+
+    def price(self, codes: list[str]) -> PriceAnswer:
+        """One PNA answer for up to 20 codes, retrying 429/5xx/timeouts with backoff and jitter."""
+        retrying = Retrying(
+            retry=retry_if_exception_type(BoeingRetryable),
+            stop=stop_after_attempt(self.max_attempts),
+            wait=self._wait,
+            sleep=self.sleep,
+            reraise=True,
+            before_sleep=lambda s: log.warning("retrying Boeing (attempt %d): %s", s.attempt_number, s.outcome.exception()),
+        )
+        for attempt in retrying:
+            with attempt:
+                payload = self._price_once(codes)
+        return PriceAnswer(payload=payload, attempts=attempt.retry_state.attempt_number)
+
+
+class BoeingResource(ConfigurableResource):
+    """Boeing PNA credentials and endpoints; secrets come in through `EnvVar`."""
+
+    client_id: str
+    client_secret: str
+    username: str
+    password: str
+    oauth_token_url: str
+    pna_oauth_url: str
+    pna_price_url: str
+    scope: str = ""
+    store: StoreResource
+    rate_per_min: float | None = Field(default=None, description="Defaults to BOEING_RATE_PER_MIN (2)")
+    batch_size: int | None = Field(default=None, description="Defaults to BOEING_BATCH_SIZE (10)")
+    timeout_seconds: float = 30.0
+    max_attempts: int = 6
+    max_backoff_seconds: float = 30.0
+    _limits: Limits | None = PrivateAttr(default=None)
+
+    def limits(self) -> Limits:
+        if self._limits is None:
+            self._limits = Limits.from_env()
+        return self._limits
+
+    def effective_batch_size(self) -> int:
+        size = self.batch_size or self.limits().boeing_batch_size
+        if not 1 <= size <= 20:
+            raise ValueError(f"Boeing batch size must be 1..20, got {size}")
+        return size
+
+    def limiter(self) -> RateLimiter:
+        return RateLimiter(self.store.engine(), "boeing", self.rate_per_min or self.limits().boeing_rate_per_min)
+
+    def client(self) -> BoeingClient:
+        return BoeingClient(
+            client_id=self.client_id,
+            client_secret=self.client_secret,
+            username=self.username,
+            password=self.password,
+            scope=self.scope,
+            oauth_token_url=self.oauth_token_url,
+            pna_oauth_url=self.pna_oauth_url,
+            pna_price_url=self.pna_price_url,
+            limiter=self.limiter(),
+            timeout_seconds=self.timeout_seconds,
+            max_attempts=self.max_attempts,
+            max_backoff_seconds=self.max_backoff_seconds,
+        )

@@ -1,0 +1,28 @@
+"""The hub's own database (SPEC §10) as a Dagster resource."""
+
+from __future__ import annotations
+
+from dagster import ConfigurableResource
+from pydantic import Field
+from sqlalchemy import Engine
+
+from .engine import get_engine, redact
+from .extraction import ExtractionStore, StagingStore
+
+
+class StoreResource(ConfigurableResource):
+    """SQLite file by default, PostgreSQL/Supabase by `BOEINGHUB_DATABASE_URL`; migrated on first use."""
+
+    database_url: str = Field(description="SQLAlchemy URL; postgres:// and Supabase pooler URLs accepted")
+
+    def engine(self) -> Engine:
+        return get_engine(self.database_url)
+
+    def extraction(self) -> ExtractionStore:
+        return ExtractionStore(self.engine())
+
+    def staging(self) -> StagingStore:
+        return StagingStore(self.engine())
+
+    def describe(self) -> str:
+        return redact(self.database_url)

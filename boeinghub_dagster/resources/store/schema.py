@@ -1,0 +1,115 @@
+"""The hub's own tables (SPEC §10), as SQLAlchemy Core metadata.
+
+Core rather than ORM: every write here is a bulk insert or upsert, and Alembic
+migrations are written against these definitions.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+metadata = MetaData()
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+Id = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrements INTEGER keys only
+Price = Numeric(14, 2, asdecimal=True)
+
+boeing_raw_responses = Table(
+    "boeing_raw_responses",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("part_numbers", JSONType, nullable=False),
+    Column("payload", JSONType, nullable=False),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
+    Column("run_id", String(64), nullable=False, index=True),
+)
+
+# Which raw answer is the latest for each part; staging reads through it.
+boeing_raw_parts = Table(
+    "boeing_raw_parts",
+    metadata,
+    Column("part_number", String(50), primary_key=True),
+    Column("raw_response_id", Id, nullable=False),
+    Column("returned", Boolean, nullable=False),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
+    Column("run_id", String(64), nullable=False),
+)
+
+product_staging = Table(
+    "product_staging",
+    metadata,
+    Column("part_number", String(50), primary_key=True),
+    Column("sku", String(50), nullable=False, index=True),
+    Column("title", Text, nullable=False),
+    Column("boeing_name", Text),
+    Column("boeing_description", Text),
+    Column("body_html", Text),
+    Column("supplier_name", Text),
+    Column("manufacturer", Text),
+    Column("vendor", Text),
+    Column("list_price", Price),
+    Column("net_price", Price),
+    Column("currency", String(8)),
+    Column("base_uom", Text),
+    Column("unit_of_measure", Text),
+    Column("country_of_origin", Text),
+    Column("hazmat_code", Text),
+    Column("faa_approval_code", Text),
+    Column("eccn", Text),
+    Column("schedule_b_code", Text),
+    Column("dim_length", Float),
+    Column("dim_width", Float),
+    Column("dim_height", Float),
+    Column("dim_uom", Text),
+    Column("weight", Float),
+    Column("weight_unit", Text),
+    Column("inventory_quantity", Integer, nullable=False),
+    Column("inventory_status", String(20)),
+    Column("locations", JSONType, nullable=False),
+    Column("location_summary", Text),
+    Column("boeing_image_url", Text),
+    Column("boeing_thumbnail_url", Text),
+    Column("pma", Boolean, nullable=False),
+    Column("condition", String(8)),
+    Column("cert", Text),
+    Column("status", String(20), nullable=False, index=True),
+    Column("status_reason", Text),
+    Column("raw_response_id", Id),
+    Column("run_id", String(64), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+part_failures = Table(
+    "part_failures",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("run_id", String(64), nullable=False, index=True),
+    Column("stage", String(32), nullable=False),
+    Column("part_number", String(64), nullable=False, index=True),
+    Column("reason", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+rate_limit_buckets = Table(
+    "rate_limit_buckets",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    # GCRA "theoretical arrival time": the earliest epoch second the next call may start.
+    Column("next_at", Float, nullable=False),
+    Column("interval_seconds", Float, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)

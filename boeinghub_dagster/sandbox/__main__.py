@@ -1,0 +1,82 @@
+"""CLI for the sandboxes: `python -m boeinghub_dagster.sandbox boeing --port N [...]`.
+
+Benchmarks and manual runs need the fake APIs as a separate process. Each
+subcommand is one entry in COMMANDS (name -> (add_arguments, run)), so another
+sandbox (e.g. shopify) plugs in without touching the parser code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+import uvicorn
+
+from .boeing import DEFAULT_CREDENTIALS, BoeingKnobs, create_boeing_app
+
+_KNOB_DEFAULTS = BoeingKnobs()
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+
+
+def _run_app(app, args: argparse.Namespace) -> int:
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    return 0
+
+
+def boeing_arguments(parser: argparse.ArgumentParser) -> None:
+    _add_common(parser)
+    d = _KNOB_DEFAULTS
+    parser.add_argument("--rate-per-min", type=float, default=d.rate_per_min,
+                        help="price calls per minute the server allows (<= 0: unlimited)")
+    parser.add_argument("--burst", type=int, default=d.burst)
+    parser.add_argument("--error-rate", type=float, default=d.error_rate, help="fraction answered 5xx")
+    parser.add_argument("--latency-ms", type=float, default=d.latency_ms)
+    parser.add_argument("--malformed-rate", type=float, default=d.malformed_rate,
+                        help="fraction answered 200 with a non-JSON body")
+    parser.add_argument("--token-ttl", type=float, default=d.token_ttl, help="seconds, both tokens")
+    parser.add_argument("--seed", type=int, default=d.seed)
+    parser.add_argument("--max-codes", type=int, default=d.max_codes)
+    parser.add_argument("--hour", type=int, default=None, help="pin the catalogue epoch hour")
+    parser.add_argument("--outage", action="store_true", help="answer 503 everywhere but /_stats, /_admin")
+    for name, default in DEFAULT_CREDENTIALS.items():
+        parser.add_argument(f"--{name.replace('_', '-')}", dest=name, default=default)
+
+
+def boeing_run(args: argparse.Namespace) -> int:
+    app = create_boeing_app(
+        client_id=args.client_id, client_secret=args.client_secret,
+        username=args.username, password=args.password,
+        rate_per_min=args.rate_per_min, burst=args.burst, error_rate=args.error_rate,
+        latency_ms=args.latency_ms, malformed_rate=args.malformed_rate, token_ttl=args.token_ttl,
+        seed=args.seed, max_codes=args.max_codes, hour=args.hour, outage=args.outage,
+    )
+    print(f"Boeing sandbox on http://{args.host}:{args.port}", file=sys.stderr, flush=True)
+    return _run_app(app, args)
+
+
+COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {
+    "boeing": (boeing_arguments, boeing_run),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m boeinghub_dagster.sandbox",
+                                     description="Local stand-ins for the external APIs.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (add_arguments, run) in COMMANDS.items():
+        add_arguments(sub.add_parser(name, help=f"{name} sandbox server"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return COMMANDS[args.command][1](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,313 @@
+"""Local stand-in for Boeing's rate-limited PNA API (SPEC §4), for tests and benchmarks.
+
+The server enforces its own rate limit (token bucket) and counts every call, so a
+test can prove the hub never exceeded the limit by reading `/_stats` afterwards.
+Faults (5xx, malformed bodies, 429 storms, outages, expired tokens) are knobs set
+through `/_admin`, and their randomness is seeded so runs are reproducible.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import random
+import secrets
+import threading
+import time
+from dataclasses import asdict, dataclass, fields, replace
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from .catalogue import current_hour, line_items
+
+DEFAULT_CREDENTIALS = {
+    "client_id": "sandbox-client",
+    "client_secret": "sandbox-secret",
+    "username": "sandbox-user",
+    "password": "sandbox-pass",
+}
+MALFORMED_BODY = '{"currency": "USD", "lineItems": [{"aviallPartNumber": <html>upstream reset'
+
+
+@dataclass
+class BoeingKnobs:
+    """Behaviour switches; all of them appear in `/_stats` under `config` (no secrets here)."""
+
+    rate_per_min: float = 2.0  # <= 0 disables the limiter
+    burst: int = 2
+    error_rate: float = 0.0
+    latency_ms: float = 0.0
+    malformed_rate: float = 0.0
+    token_ttl: float = 3600.0
+    outage: bool = False
+    storm_429: int = 0
+    storm_retry_after: int = 1
+    hour: int | None = None
+    max_codes: int = 20
+    seed: int = 0
+
+
+_COERCE = {
+    "rate_per_min": float, "burst": int, "error_rate": float, "latency_ms": float,
+    "malformed_rate": float, "token_ttl": float, "outage": bool, "storm_429": int,
+    "storm_retry_after": int, "max_codes": int, "seed": int,
+}
+
+
+class TokenBucket:
+    """Capacity `burst`, one token every 60/rate_per_min s; a refused call takes no token."""
+
+    def __init__(self, rate_per_min: float, burst: int):
+        self.reset(rate_per_min, burst)
+
+    def reset(self, rate_per_min: float, burst: int) -> None:
+        self.interval = 60.0 / rate_per_min if rate_per_min > 0 else 0.0
+        self.capacity = max(1, int(burst))
+        self.tokens = float(self.capacity)
+        self.last = time.monotonic()
+
+    def take(self) -> float | None:
+        """None when the call may pass, else seconds until a token is available."""
+        if self.interval <= 0:
+            return None
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.last) / self.interval)
+        self.last = now
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return None
+        return (1.0 - self.tokens) * self.interval
+
+
+def _fresh_stats() -> dict:
+    return {
+        "price_calls": 0, "over_limit": 0, "responses_429": 0, "token_calls": 0,
+        "part_token_calls": 0, "status_counts": {}, "codes_requested": 0,
+        "items_returned": 0, "first_price_call_at": None, "last_price_call_at": None,
+    }
+
+
+def _error(status: int, message: str, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+
+class BoeingSandbox:
+    """State of one sandbox server: knobs, tokens, limiter, RNG and stats, all under one lock."""
+
+    def __init__(self, *, client_id: str = DEFAULT_CREDENTIALS["client_id"],
+                 client_secret: str = DEFAULT_CREDENTIALS["client_secret"],
+                 username: str = DEFAULT_CREDENTIALS["username"],
+                 password: str = DEFAULT_CREDENTIALS["password"], **knobs):
+        self.credentials = {"client_id": client_id, "client_secret": client_secret,
+                            "username": username, "password": password}
+        self.lock = threading.Lock()
+        self.knobs = BoeingKnobs()
+        self.access_tokens: dict[str, float] = {}  # token -> monotonic expiry
+        self.part_tokens: dict[str, float] = {}
+        self.stats = _fresh_stats()
+        self.bucket = TokenBucket(self.knobs.rate_per_min, self.knobs.burst)
+        self.rng = random.Random(self.knobs.seed)
+        self.configure(knobs)
+
+    # -- knobs / stats ------------------------------------------------------
+    def configure(self, changes: dict) -> dict:
+        """Apply a subset of knobs (raises ValueError on unknown names or bad values)."""
+        known = {f.name for f in fields(BoeingKnobs)} | {"expire_tokens"}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise ValueError(f"unknown knobs: {', '.join(unknown)}")
+        with self.lock:
+            new = replace(self.knobs)  # validate on a copy so a bad request changes nothing
+            for name, value in changes.items():
+                if name == "expire_tokens":
+                    continue
+                if name == "hour":
+                    value = None if value is None else int(value)
+                elif value is None or (name != "outage" and isinstance(value, bool)):
+                    raise ValueError(f"{name}: bad value {value!r}")
+                elif name == "outage" and not isinstance(value, (bool, int)):
+                    raise ValueError("outage must be true or false")
+                else:
+                    value = _COERCE[name](value)
+                setattr(new, name, value)
+            for rate in ("error_rate", "malformed_rate"):
+                if not 0.0 <= getattr(new, rate) <= 1.0:
+                    raise ValueError(f"{rate} must be within 0..1")
+            if new.burst < 1 or new.max_codes < 1 or new.token_ttl <= 0 or new.latency_ms < 0:
+                raise ValueError("burst and max_codes must be >= 1, token_ttl > 0, latency_ms >= 0")
+            self.knobs = new
+            if changes.get("expire_tokens"):  # one-shot: every token issued so far stops working
+                self.access_tokens.clear()
+                self.part_tokens.clear()
+            if {"rate_per_min", "burst"} & set(changes):
+                self.bucket.reset(new.rate_per_min, new.burst)
+            if "seed" in changes:
+                self.rng = random.Random(new.seed)
+            return asdict(new)
+
+    def reset_stats(self) -> None:
+        """Zero the counters and refill the bucket, keeping every knob."""
+        with self.lock:
+            self.stats = _fresh_stats()
+            self.bucket.reset(self.knobs.rate_per_min, self.knobs.burst)
+
+    def snapshot(self) -> dict:
+        with self.lock:
+            out = json.loads(json.dumps(self.stats))
+            out["config"] = asdict(self.knobs)
+            return out
+
+    def _issue(self, store: dict[str, float]) -> str:
+        token = secrets.token_urlsafe(24)
+        store[token] = time.monotonic() + self.knobs.token_ttl
+        return token
+
+    @staticmethod
+    def _valid(store: dict[str, float], token: str | None) -> bool:
+        expiry = store.get(token or "")
+        return expiry is not None and time.monotonic() < expiry
+
+    @staticmethod
+    def _bearer(request: Request) -> str | None:
+        value = request.headers.get("authorization", "")
+        return value[7:].strip() if value[:7].lower() == "bearer " else None
+
+    # -- endpoints ----------------------------------------------------------
+    async def token(self, request: Request) -> Response:
+        form = await request.form()
+        with self.lock:
+            self.stats["token_calls"] += 1
+            if self.knobs.outage:
+                return _error(503, "service unavailable")
+            ok = (form.get("grant_type") == "client_credentials"
+                  and form.get("client_id") == self.credentials["client_id"]
+                  and form.get("client_secret") == self.credentials["client_secret"])
+            if not ok:
+                return _error(401, "invalid_client")
+            token = self._issue(self.access_tokens)
+            ttl = self.knobs.token_ttl
+        return JSONResponse({"access_token": token, "token_type": "Bearer", "expires_in": ttl})
+
+    async def part_token(self, request: Request) -> Response:
+        h = request.headers
+        with self.lock:
+            self.stats["part_token_calls"] += 1
+            if self.knobs.outage:
+                return _error(503, "service unavailable")
+            if not self._valid(self.access_tokens, self._bearer(request)):
+                return _error(401, "invalid_token")
+            if (h.get("x-username") != self.credentials["username"]
+                    or h.get("x-password") != self.credentials["password"]):
+                return _error(401, "invalid_user")
+            token = self._issue(self.part_tokens)
+            ttl = self.knobs.token_ttl
+        return JSONResponse({"partAccessToken": token, "expires_in": ttl},
+                            headers={"x-part-access-token": token})
+
+    async def price(self, request: Request) -> Response:
+        response = await self._price(request)
+        with self.lock:
+            counts = self.stats["status_counts"]
+            key = str(response.status_code)
+            counts[key] = counts.get(key, 0) + 1
+        return response
+
+    async def _price(self, request: Request) -> Response:
+        with self.lock:
+            k, s = self.knobs, self.stats
+            now = time.time()
+            s["price_calls"] += 1
+            s["first_price_call_at"] = s["first_price_call_at"] or now
+            s["last_price_call_at"] = now
+            if k.outage:
+                return _error(503, "service unavailable")
+            if k.storm_429 > 0:
+                k.storm_429 -= 1
+                s["responses_429"] += 1
+                return _error(429, "rate limit exceeded",
+                              {"Retry-After": str(max(1, k.storm_retry_after))})
+            wait = self.bucket.take()
+            if wait is not None:
+                s["over_limit"] += 1
+                s["responses_429"] += 1
+                return _error(429, "rate limit exceeded",
+                              {"Retry-After": str(max(1, math.ceil(wait)))})
+            if not (self._valid(self.access_tokens, self._bearer(request))
+                    and self._valid(self.part_tokens, request.headers.get("x-boeing-parts-authorization"))):
+                return _error(401, "invalid_token")
+            max_codes = k.max_codes
+        try:
+            body = json.loads(await request.body())
+        except (ValueError, UnicodeDecodeError):
+            return _error(400, "body is not JSON")
+        codes = body.get("productCodes") if isinstance(body, dict) else None
+        if not isinstance(codes, list) or not codes or not all(isinstance(c, str) for c in codes):
+            return _error(400, "productCodes must be a non-empty list of strings")
+        if len(codes) > max_codes:
+            return _error(400, f"too many productCodes: {len(codes)} > {max_codes}")
+        with self.lock:
+            self.stats["codes_requested"] += len(codes)
+            # Both dice are always rolled so the fault sequence depends only on the seed.
+            fail, malformed = self.rng.random(), self.rng.random()
+            error_status = self.rng.choice((500, 502, 503))
+            k = self.knobs
+            fault = error_status if fail < k.error_rate else "malformed" if malformed < k.malformed_rate else None
+            latency, hour = k.latency_ms, k.hour
+        if latency > 0:  # faults take time too, as they do upstream
+            await asyncio.sleep(latency / 1000.0)
+        if fault == "malformed":
+            return Response(MALFORMED_BODY, status_code=200, media_type="application/json")
+        if fault is not None:
+            return _error(fault, "upstream error")
+        items = line_items(codes, current_hour() if hour is None else hour)
+        if body.get("showNoStock") is False:
+            items = [i for i in items if sum(x["availQuantity"] for x in i["locationAvailabilities"]) > 0]
+        if body.get("showLocation") is False:
+            items = [{**i, "locationAvailabilities": []} for i in items]
+        with self.lock:
+            self.stats["items_returned"] += len(items)
+        return JSONResponse({"currency": "USD", "lineItems": items})
+
+    async def stats_endpoint(self, request: Request) -> Response:
+        return JSONResponse(self.snapshot())
+
+    async def admin(self, request: Request) -> Response:
+        try:
+            changes = json.loads(await request.body() or b"{}")
+            if not isinstance(changes, dict):
+                raise ValueError("body must be a JSON object")
+            return JSONResponse(self.configure(changes))
+        except (ValueError, TypeError) as exc:
+            return _error(400, str(exc))
+
+    async def admin_reset(self, request: Request) -> Response:
+        self.reset_stats()
+        return JSONResponse(self.snapshot())
+
+    def app(self) -> Starlette:
+        app = Starlette(routes=[
+            Route("/oauth/token", self.token, methods=["POST"]),
+            Route("/pna/oauth", self.part_token, methods=["GET"]),
+            Route("/pna/price", self.price, methods=["POST"]),
+            Route("/_stats", self.stats_endpoint, methods=["GET"]),
+            Route("/_admin", self.admin, methods=["POST"]),
+            Route("/_admin/reset", self.admin_reset, methods=["POST"]),
+        ])
+        app.state.sandbox = self
+        return app
+
+
+def create_boeing_app(*, client_id: str = DEFAULT_CREDENTIALS["client_id"],
+                      client_secret: str = DEFAULT_CREDENTIALS["client_secret"],
+                      username: str = DEFAULT_CREDENTIALS["username"],
+                      password: str = DEFAULT_CREDENTIALS["password"], **knobs) -> Starlette:
+    """Starlette app for the sandbox; `knobs` are any BoeingKnobs fields (rate_per_min=..., seed=...).
+
+    The state object is reachable as `app.state.sandbox` for in-process inspection.
+    """
+    return BoeingSandbox(client_id=client_id, client_secret=client_secret,
+                         username=username, password=password, **knobs).app()

@@ -1,0 +1,76 @@
+"""Shared fixtures: a real PostgreSQL server, per-test databases on SQLite and
+PostgreSQL, the Boeing sandbox over real HTTP, and a throwaway Dagster instance."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pytest
+
+from boeinghub_dagster.resources.boeing import BoeingResource
+from boeinghub_dagster.resources.store import StoreResource
+from boeinghub_dagster.resources.store.engine import dispose_all
+from boeinghub_dagster_tests.support.postgres import create_database, postgres_server
+from boeinghub_dagster_tests.support.sandboxes import start_boeing
+
+SANDBOX_CREDENTIALS = {
+    "client_id": "sandbox-client",
+    "client_secret": "sandbox-secret",
+    "username": "sandbox-user",
+    "password": "sandbox-pass",
+}
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url():
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+    else:
+        yield create_database(request.getfixturevalue("pg_admin_url"))
+    dispose_all()
+
+
+@pytest.fixture
+def store(database_url) -> StoreResource:
+    return StoreResource(database_url=database_url)
+
+
+@pytest.fixture
+def boeing_sandbox(request):
+    """Boeing sandbox; `@pytest.mark.parametrize("boeing_sandbox", [{...knobs}], indirect=True)` sets knobs."""
+    knobs = getattr(request, "param", None) or {}
+    server, handle = start_boeing(**knobs)
+    yield handle
+    server.stop()
+
+
+def make_boeing_resource(store: StoreResource, sandbox, **overrides) -> BoeingResource:
+    fields = dict(
+        **SANDBOX_CREDENTIALS,
+        **sandbox.endpoints(),
+        scope="test",
+        store=store,
+        rate_per_min=sandbox.rate_per_min,
+        batch_size=10,
+        timeout_seconds=5,
+        max_attempts=8,
+        max_backoff_seconds=2,
+    )
+    fields.update(overrides)
+    return BoeingResource(**fields)
+
+
+@pytest.fixture
+def boeing(store, boeing_sandbox) -> BoeingResource:
+    return make_boeing_resource(store, boeing_sandbox)
+
+
+@pytest.fixture
+def instance():
+    with dg.instance_for_test() as inst:
+        yield inst

@@ -1,0 +1,275 @@
+"""The Boeing sandbox over real HTTP: auth, price answers, its own rate limit, faults, stats."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from boeinghub_dagster.sandbox.catalogue import item_for
+
+from .conftest import PINNED_HOUR
+
+KNOWN = ["WF338109=K3", "ABC-123", "BACB30LH3-4"]
+
+
+# -- auth -------------------------------------------------------------------
+def test_three_step_auth_flow_answers_prices(boeing):
+    r = boeing.http.post("/oauth/token", data={"client_id": "sandbox-client", "client_secret": "sandbox-secret",
+                                                "scope": "x", "grant_type": "client_credentials"})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["token_type"] == "Bearer" and body["expires_in"] == 3600 and body["access_token"]
+    r = boeing.http.get("/pna/oauth", headers={"Authorization": f"Bearer {body['access_token']}",
+                                                "x-username": "sandbox-user", "x-password": "sandbox-pass"})
+    assert r.status_code == 200
+    part = r.headers["x-part-access-token"]
+    assert r.json()["partAccessToken"] == part and r.json()["expires_in"] == 3600
+    r = boeing.price(["ABC-123"], tokens=(body["access_token"], part))
+    assert r.status_code == 200 and r.json()["currency"] == "USD"
+    s = boeing.stats()
+    assert (s["token_calls"], s["part_token_calls"], s["price_calls"]) == (1, 1, 1)
+
+
+@pytest.mark.parametrize("form", [
+    {"client_secret": "wrong"}, {"client_id": "nobody"}, {"grant_type": "password"},
+])
+def test_wrong_client_credentials_are_401(boeing, form):
+    data = {"client_id": "sandbox-client", "client_secret": "sandbox-secret", "scope": "",
+            "grant_type": "client_credentials", **form}
+    r = boeing.http.post("/oauth/token", data=data)
+    assert r.status_code == 401 and r.json() == {"error": "invalid_client"}
+
+
+def test_part_token_needs_valid_access_token_and_user(boeing):
+    access, _ = boeing.tokens()
+    good = {"Authorization": f"Bearer {access}", "x-username": "sandbox-user", "x-password": "sandbox-pass"}
+    assert boeing.http.get("/pna/oauth", headers={**good, "x-password": "nope"}).status_code == 401
+    assert boeing.http.get("/pna/oauth", headers={**good, "Authorization": "Bearer forged"}).status_code == 401
+    assert boeing.http.get("/pna/oauth", headers=good).status_code == 200
+
+
+def test_price_rejects_missing_or_unknown_tokens(boeing):
+    access, part = boeing.tokens()
+    assert boeing.price(KNOWN, tokens=(access, "forged")).status_code == 401
+    assert boeing.price(KNOWN, tokens=("forged", part)).status_code == 401
+    assert boeing.http.post("/pna/price", json={"productCodes": KNOWN}).status_code == 401
+
+
+def test_tokens_expire_after_ttl(boeing):
+    boeing.admin(token_ttl=0.5)
+    tokens = boeing.tokens()
+    assert boeing.price(KNOWN, tokens=tokens).status_code == 200
+    time.sleep(0.6)
+    assert boeing.price(KNOWN, tokens=tokens).status_code == 401
+
+
+def test_expire_tokens_is_a_one_shot_action(boeing):
+    tokens = boeing.tokens()
+    config = boeing.admin(expire_tokens=True)
+    assert "expire_tokens" not in config
+    assert boeing.price(KNOWN, tokens=tokens).status_code == 401
+    assert boeing.price(KNOWN).status_code == 200  # freshly issued tokens work again
+
+
+# -- price answers ----------------------------------------------------------
+def test_price_answers_known_parts_and_omits_unknown(boeing):
+    r = boeing.price(["abc-123", "UNKNOWN-1", "WF338109=K3", "ABC-123", "NOPRICE-7"])
+    assert r.status_code == 200
+    items = r.json()["lineItems"]
+    assert [i["aviallPartNumber"] for i in items] == ["ABC-123", "WF338109=K3", "NOPRICE-7"]
+    assert items[0] == item_for("ABC-123", PINNED_HOUR)
+    assert items[2]["listPrice"] is None and items[2]["netPrice"] is None
+    assert boeing.stats()["codes_requested"] == 5
+
+
+def test_show_flags_filter_the_answer(boeing):
+    r = boeing.http.post("/pna/price", headers=_auth(boeing), json={
+        "showNoStock": False, "showLocation": False, "productCodes": ["NOSTOCK-1", "ABC-123"]})
+    items = r.json()["lineItems"]
+    assert [i["aviallPartNumber"] for i in items] == ["ABC-123"]
+    assert items[0]["locationAvailabilities"] == []
+
+
+def _auth(boeing) -> dict:
+    access, part = boeing.tokens()
+    return {"Authorization": f"Bearer {access}", "x-boeing-parts-authorization": part}
+
+
+def test_too_many_codes_is_400(boeing):
+    tokens = boeing.tokens()
+    assert boeing.price([f"P{i}" for i in range(20)], tokens=tokens).status_code == 200
+    r = boeing.price([f"P{i}" for i in range(21)], tokens=tokens)
+    assert r.status_code == 400 and "error" in r.json()
+    boeing.admin(max_codes=5)
+    assert boeing.price([f"P{i}" for i in range(6)], tokens=tokens).status_code == 400
+
+
+@pytest.mark.parametrize("content", [
+    b"not json", b"[]", b'{"showNoStock": true}', b'{"productCodes": "ABC"}',
+    b'{"productCodes": []}', b'{"productCodes": ["ABC", 7]}',
+])
+def test_bad_body_is_400(boeing, content):
+    r = boeing.price(None, content=content)
+    assert r.status_code == 400 and isinstance(r.json()["error"], str)
+    assert boeing.stats()["status_counts"] == {"400": 1}
+
+
+# -- the server's own rate limit ----------------------------------------------
+def test_back_to_back_calls_over_the_limit_get_429(boeing):
+    tokens = boeing.tokens()
+    boeing.admin(rate_per_min=600, burst=2)
+    answers = [boeing.price(["ABC-123"], tokens=tokens) for _ in range(10)]
+    codes = [a.status_code for a in answers]
+    assert codes[:2] == [200, 200]
+    rejected = [a for a in answers if a.status_code == 429]
+    assert len(rejected) >= 5
+    assert all(int(a.headers["Retry-After"]) >= 1 for a in rejected)
+    s = boeing.stats()
+    assert s["price_calls"] == 10
+    assert s["over_limit"] == s["responses_429"] == len(rejected)
+    assert s["status_counts"]["429"] == len(rejected)
+    assert s["first_price_call_at"] <= s["last_price_call_at"]
+
+
+def test_calls_spaced_by_the_interval_all_pass(boeing):
+    tokens = boeing.tokens()
+    boeing.admin(rate_per_min=600, burst=1)
+    codes = []
+    for _ in range(6):
+        codes.append(boeing.price(["ABC-123"], tokens=tokens).status_code)
+        time.sleep(0.12)
+    assert codes == [200] * 6
+    assert boeing.stats()["over_limit"] == 0
+
+
+def test_rejected_calls_do_not_consume_tokens(boeing):
+    tokens = boeing.tokens()
+    boeing.admin(rate_per_min=600, burst=1)
+    assert boeing.price(["ABC-123"], tokens=tokens).status_code == 200
+    assert [boeing.price(["ABC-123"], tokens=tokens).status_code for _ in range(5)] == [429] * 5
+    time.sleep(0.12)
+    assert boeing.price(["ABC-123"], tokens=tokens).status_code == 200
+
+
+def test_retry_after_is_the_time_until_a_token(boeing):
+    tokens = boeing.tokens()
+    boeing.admin(rate_per_min=2, burst=1)
+    assert boeing.price(["ABC-123"], tokens=tokens).status_code == 200
+    r = boeing.price(["ABC-123"], tokens=tokens)
+    assert r.status_code == 429 and 29 <= int(r.headers["Retry-After"]) <= 30
+
+
+def test_limit_is_checked_before_auth(boeing):
+    boeing.admin(rate_per_min=2, burst=1)
+    assert boeing.price(KNOWN, tokens=("x", "y")).status_code == 401  # took the only token
+    assert boeing.price(KNOWN, tokens=("x", "y")).status_code == 429
+    assert boeing.stats()["over_limit"] == 1
+
+
+# -- faults -------------------------------------------------------------------
+def test_storm_429_gives_exactly_n_not_counted_as_over_limit(boeing):
+    tokens = boeing.tokens()
+    boeing.admin(storm_429=3, storm_retry_after=2)
+    answers = [boeing.price(KNOWN, tokens=tokens) for _ in range(5)]
+    assert [a.status_code for a in answers] == [429, 429, 429, 200, 200]
+    assert all(a.headers["Retry-After"] == "2" for a in answers[:3])
+    s = boeing.stats()
+    assert s["responses_429"] == 3 and s["over_limit"] == 0
+    assert s["config"]["storm_429"] == 0
+
+
+def test_outage_is_503_except_stats_and_admin(boeing):
+    tokens = boeing.tokens()
+    boeing.admin(outage=True)
+    assert boeing.price(KNOWN, tokens=tokens).status_code == 503
+    assert boeing.http.post("/oauth/token", data={}).status_code == 503
+    assert boeing.http.get("/pna/oauth").status_code == 503
+    assert boeing.stats()["status_counts"] == {"503": 1}
+    boeing.admin(outage=False)
+    assert boeing.price(KNOWN, tokens=tokens).status_code == 200
+
+
+def test_error_rate_one_gives_5xx(boeing):
+    tokens = boeing.tokens()
+    boeing.admin(error_rate=1.0)
+    codes = {boeing.price(KNOWN, tokens=tokens).status_code for _ in range(8)}
+    assert codes and codes <= {500, 502, 503}
+
+
+def test_malformed_rate_one_gives_non_json_200(boeing):
+    boeing.admin(malformed_rate=1.0)
+    r = boeing.price(KNOWN)
+    assert r.status_code == 200
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(r.text)
+
+
+def test_latency_delays_price_answers(boeing):
+    tokens = boeing.tokens()
+    boeing.admin(latency_ms=200)
+    started = time.monotonic()
+    assert boeing.price(KNOWN, tokens=tokens).status_code == 200
+    assert time.monotonic() - started >= 0.19
+
+
+def test_fault_sequence_is_reproducible_with_a_seed(boeing):
+    tokens = boeing.tokens()
+
+    def run() -> list[int]:
+        boeing.admin(seed=7, error_rate=0.5)
+        return [boeing.price(KNOWN, tokens=tokens).status_code for _ in range(12)]
+
+    first = run()
+    assert first == run() and 200 in first and len(set(first)) > 1
+
+
+# -- admin and stats ----------------------------------------------------------
+def test_admin_rejects_unknown_or_bad_knobs_without_changing_anything(boeing):
+    before = boeing.stats()["config"]
+    assert boeing.http.post("/_admin", json={"nope": 1}).status_code == 400
+    assert boeing.http.post("/_admin", json={"burst": 3, "error_rate": 2}).status_code == 400
+    assert boeing.stats()["config"] == before
+
+
+def test_reset_zeroes_stats_and_keeps_knobs(boeing):
+    boeing.admin(latency_ms=1)
+    boeing.price(KNOWN)
+    assert boeing.stats()["price_calls"] == 1
+    boeing.http.post("/_admin/reset")
+    s = boeing.stats()
+    assert (s["price_calls"], s["token_calls"], s["first_price_call_at"], s["status_counts"]) == (0, 0, None, {})
+    assert s["config"]["latency_ms"] == 1
+
+
+def test_stats_config_has_no_secrets(boeing):
+    text = json.dumps(boeing.stats())
+    assert "sandbox-secret" not in text and "sandbox-pass" not in text
+
+
+# -- CLI ----------------------------------------------------------------------
+def test_cli_starts_a_server_that_answers_stats():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "boeinghub_dagster.sandbox", "boeing", "--port", str(port),
+                             "--rate-per-min", "30", "--seed", "3"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/_stats", timeout=1)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read() if proc.poll() else ""
+                time.sleep(0.05)
+        assert r.status_code == 200
+        assert r.json()["config"]["rate_per_min"] == 30 and r.json()["config"]["seed"] == 3
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
