@@ -54,7 +54,7 @@ class BoeingKnobs:
 _COERCE = {
     "rate_per_min": float, "burst": int, "error_rate": float, "latency_ms": float,
     "malformed_rate": float, "token_ttl": float, "outage": bool, "storm_429": int,
-    "storm_retry_after": int, "max_codes": int, "seed": int,
+    "storm_retry_after": int, "max_codes": int, "seed": int, "hour": int,
 }
 
 
@@ -125,15 +125,12 @@ class BoeingSandbox:
             for name, value in changes.items():
                 if name == "expire_tokens":
                     continue
-                if name == "hour":
-                    value = None if value is None else int(value)
-                elif value is None or (name != "outage" and isinstance(value, bool)):
+                if name == "hour" and value is None:
+                    new.hour = None
+                elif value is None or isinstance(value, bool) != (name == "outage"):
                     raise ValueError(f"{name}: bad value {value!r}")
-                elif name == "outage" and not isinstance(value, (bool, int)):
-                    raise ValueError("outage must be true or false")
                 else:
-                    value = _COERCE[name](value)
-                setattr(new, name, value)
+                    setattr(new, name, _COERCE[name](value))
             for rate in ("error_rate", "malformed_rate"):
                 if not 0.0 <= getattr(new, rate) <= 1.0:
                     raise ValueError(f"{rate} must be within 0..1")
@@ -160,6 +157,10 @@ class BoeingSandbox:
             out = json.loads(json.dumps(self.stats))
             out["config"] = asdict(self.knobs)
             return out
+
+    def _ttl(self) -> float | int:
+        ttl = self.knobs.token_ttl
+        return int(ttl) if float(ttl).is_integer() else ttl
 
     def _issue(self, store: dict[str, float]) -> str:
         token = secrets.token_urlsafe(24)
@@ -189,7 +190,7 @@ class BoeingSandbox:
             if not ok:
                 return _error(401, "invalid_client")
             token = self._issue(self.access_tokens)
-            ttl = self.knobs.token_ttl
+            ttl = self._ttl()
         return JSONResponse({"access_token": token, "token_type": "Bearer", "expires_in": ttl})
 
     async def part_token(self, request: Request) -> Response:
@@ -204,7 +205,7 @@ class BoeingSandbox:
                     or h.get("x-password") != self.credentials["password"]):
                 return _error(401, "invalid_user")
             token = self._issue(self.part_tokens)
-            ttl = self.knobs.token_ttl
+            ttl = self._ttl()
         return JSONResponse({"partAccessToken": token, "expires_in": ttl},
                             headers={"x-part-access-token": token})
 

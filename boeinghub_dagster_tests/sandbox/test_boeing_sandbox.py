@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+from concurrent.futures import ThreadPoolExecutor
 import subprocess
 import sys
 import time
@@ -11,7 +12,7 @@ import time
 import httpx
 import pytest
 
-from boeinghub_dagster.sandbox.catalogue import item_for
+from boeinghub_dagster.sandbox.catalogue import current_hour, item_for
 
 from .conftest import PINNED_HOUR
 
@@ -86,6 +87,13 @@ def test_price_answers_known_parts_and_omits_unknown(boeing):
     assert items[0] == item_for("ABC-123", PINNED_HOUR)
     assert items[2]["listPrice"] is None and items[2]["netPrice"] is None
     assert boeing.stats()["codes_requested"] == 5
+
+
+def test_unpinned_hour_follows_the_clock(boeing):
+    boeing.admin(hour=None)
+    hour = current_hour()
+    item = boeing.price(["ABC-123"]).json()["lineItems"][0]
+    assert item in (item_for("ABC-123", hour), item_for("ABC-123", hour + 1))
 
 
 def test_show_flags_filter_the_answer(boeing):
@@ -163,6 +171,15 @@ def test_retry_after_is_the_time_until_a_token(boeing):
     assert boeing.price(["ABC-123"], tokens=tokens).status_code == 200
     r = boeing.price(["ABC-123"], tokens=tokens)
     assert r.status_code == 429 and 29 <= int(r.headers["Retry-After"]) <= 30
+
+
+def test_concurrent_calls_never_exceed_the_burst(boeing):
+    tokens = boeing.tokens()
+    boeing.admin(rate_per_min=60, burst=3)  # 1 s interval: no refill during the volley
+    with ThreadPoolExecutor(16) as pool:
+        codes = list(pool.map(lambda _: boeing.price(["ABC-123"], tokens=tokens).status_code, range(16)))
+    assert sorted(codes) == [200] * 3 + [429] * 13
+    assert boeing.stats()["over_limit"] == 13
 
 
 def test_limit_is_checked_before_auth(boeing):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from boeinghub_dagster.defs.extraction.assets import boeing_raw_responses
-from boeinghub_dagster.defs.normalization.assets import staged_products
+from boeinghub_dagster.defs.extraction.assets import extraction
 from boeinghub_dagster.defs.partitions import part_numbers
 
 
@@ -14,14 +13,20 @@ def add_parts(instance: dg.DagsterInstance, parts: list[str]) -> None:
     instance.add_dynamic_partitions(part_numbers.name, [p for p in parts if p not in existing])
 
 
-def materialize_parts(instance, parts: list[str], resources: dict, assets=None, raise_on_error=True, run_config=None):
+def check_metadata(result, check_name: str) -> dict:
+    """The metadata values of one check evaluation in a run result."""
+    evaluation = next(e for e in result.get_asset_check_evaluations() if e.check_name == check_name)
+    return {k: v.value for k, v in evaluation.metadata.items()}
+
+
+def materialize_parts(instance, parts: list[str], resources: dict, assets=None, raise_on_error=True, run_config=None, selection=None):
     """One run over exactly `parts` (added as partitions first, contiguous in partition order)."""
     add_parts(instance, parts)
     keys = instance.get_dynamic_partitions(part_numbers.name)
     index = sorted(keys.index(p) for p in parts)
     assert index == list(range(index[0], index[0] + len(parts))), "parts must be contiguous partitions"
     return dg.materialize(
-        assets or [boeing_raw_responses, staged_products],
+        assets or [extraction],
         instance=instance,
         resources=resources,
         tags={
@@ -30,4 +35,5 @@ def materialize_parts(instance, parts: list[str], resources: dict, assets=None, 
         },
         raise_on_error=raise_on_error,
         run_config=run_config,
+        selection=selection,
     )

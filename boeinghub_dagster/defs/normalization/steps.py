@@ -1,4 +1,4 @@
-"""The normalization step as a plain function: latest raw answers -> staging rows."""
+"""The normalization step as plain functions: raw answers -> staging rows, upserted in bulk."""
 
 from __future__ import annotations
 
@@ -12,33 +12,35 @@ NO_ANSWER = "no Boeing answer yet: materialize boeing_raw_responses for this par
 
 
 @dataclass
-class StagingOutcome:
-    asked: list[str]
+class Staged:
     rows: list[dict] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
 
-    @property
-    def blocked(self) -> list[dict]:
-        return [r for r in self.rows if r["status"] == "blocked"]
+
+def stage_answer(
+    parts: list[str], payload: dict, raw_id: int, staging: StagingStore, run_id: str, location_map: dict[str, str]
+) -> Staged:
+    """Normalize `parts` from one raw answer; store rows, and log failed and blocked parts."""
+    try:
+        result = normalize_response(parts, payload, location_map)
+        out = Staged(result.rows, [(f.part_number, f.reason) for f in result.failures])
+    except ValueError as exc:
+        out = Staged([], [(p, str(exc)) for p in parts])
+    staging.upsert_rows(out.rows, run_id, dict.fromkeys((r["part_number"] for r in out.rows), raw_id))
+    blocked = [(r["part_number"], f"blocked: {r['status_reason']}") for r in out.rows if r["status"] == "blocked"]
+    staging.record_failures(run_id, STAGE, out.failures + blocked)
+    return out
 
 
-def stage_parts(
+def stage_stored(
     parts: list[str], raw_store: ExtractionStore, staging: StagingStore, run_id: str, location_map: dict[str, str]
-) -> StagingOutcome:
-    """Normalize each part from its latest raw answer and upsert the rows in bulk."""
+) -> Staged:
+    """Stage `parts` from their latest stored answers, without asking Boeing."""
     answers, never_asked = raw_store.latest_answers(parts)
-    outcome = StagingOutcome(asked=parts, failures=[(p, NO_ANSWER) for p in never_asked])
-    raw_ids: dict[str, int] = {}
+    out = Staged(failures=[(p, NO_ANSWER) for p in never_asked])
+    staging.record_failures(run_id, STAGE, out.failures)
     for answer in answers:
-        try:
-            result = normalize_response(answer.part_numbers, answer.payload, location_map)
-        except ValueError as exc:
-            outcome.failures += [(p, str(exc)) for p in answer.part_numbers]
-            continue
-        outcome.rows += result.rows
-        outcome.failures += [(f.part_number, f.reason) for f in result.failures]
-        raw_ids.update(dict.fromkeys(answer.part_numbers, answer.raw_response_id))
-    staging.upsert_rows(outcome.rows, run_id, raw_ids)
-    blocked = [(r["part_number"], f"blocked: {r['status_reason']}") for r in outcome.blocked]
-    staging.record_failures(run_id, STAGE, outcome.failures + blocked)
-    return outcome
+        one = stage_answer(answer.part_numbers, answer.payload, answer.raw_response_id, staging, run_id, location_map)
+        out.rows += one.rows
+        out.failures += one.failures
+    return out

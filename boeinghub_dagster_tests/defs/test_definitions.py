@@ -1,0 +1,74 @@
+"""The whole code location loads, and the instance settings in dagster.yaml mean what they say."""
+
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ENV = {
+    "BOEINGHUB_DATABASE_URL": "sqlite:///unused.db",
+    "BOEING_CLIENT_ID": "id", "BOEING_CLIENT_SECRET": "secret", "BOEING_USERNAME": "u", "BOEING_PASSWORD": "p",
+    "BOEING_OAUTH_TOKEN_URL": "http://127.0.0.1:1/t", "BOEING_PNA_OAUTH_URL": "http://127.0.0.1:1/o",
+    "BOEING_PNA_PRICE_URL": "http://127.0.0.1:1/p", "BOEING_SCOPE": "s",
+}
+
+
+@pytest.fixture
+def defs(monkeypatch) -> dg.Definitions:
+    for key, value in ENV.items():
+        monkeypatch.setenv(key, value)
+    from boeinghub_dagster.definitions import defs as load
+
+    return load()
+
+
+def test_definitions_load_with_assets_checks_jobs_and_resources(defs):
+    graph = defs.resolve_asset_graph()
+    keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
+    assert {"boeing_raw_responses", "staged_products"} <= keys
+    assert graph.get(dg.AssetKey("staged_products")).parent_keys == {dg.AssetKey("boeing_raw_responses")}
+    checks = {k.name for k in graph.asset_check_keys}
+    assert {"raw_answers_cover_parts_asked", "staged_rows_have_sku", "staged_prices_non_negative"} <= checks
+    job = defs.resolve_job_def("extraction_job")
+    assert job.tags["boeinghub/api"] == "boeing"
+    assert {"store", "boeing"} <= set(defs.resources)
+
+
+def test_secrets_are_env_vars_not_values(defs):
+    boeing = defs.resources["boeing"]
+    for field in ("client_secret", "password", "client_id", "username"):
+        assert isinstance(getattr(boeing, field), dg.EnvVar), field
+
+
+def _assert_boeing_limited(instance: dg.DagsterInstance) -> None:
+    config = instance.get_concurrency_config()
+    limits = {(t["key"], t.get("value")): t["limit"] for t in config.run_queue_config.tag_concurrency_limits}
+    assert limits[("boeinghub/api", "boeing")] == 1
+    assert config.pool_config.default_pool_limit == 1
+
+
+def test_repo_dagster_yaml_limits_boeing_runs_to_one(tmp_path):
+    (tmp_path / "dagster.yaml").write_text((ROOT / "dagster.yaml").read_text())
+    instance = dg.DagsterInstance.from_config(str(tmp_path))
+    try:
+        _assert_boeing_limited(instance)
+    finally:
+        instance.dispose()
+
+
+def test_production_instance_config_uses_postgres(tmp_path, pg_admin_url, monkeypatch):
+    from dagster_postgres import PostgresRunStorage
+
+    from boeinghub_dagster_tests.support.postgres import create_database
+
+    monkeypatch.setenv("DAGSTER_PG_URL", create_database(pg_admin_url))
+    (tmp_path / "dagster.yaml").write_text((ROOT / "deploy/dagster.postgres.yaml").read_text())
+    instance = dg.DagsterInstance.from_config(str(tmp_path))
+    try:
+        assert isinstance(instance.run_storage, PostgresRunStorage)
+        _assert_boeing_limited(instance)
+        instance.add_dynamic_partitions("part_numbers", ["BACB30LH3-4"])
+        assert instance.get_dynamic_partitions("part_numbers") == ["BACB30LH3-4"]
+    finally:
+        instance.dispose()
