@@ -3,6 +3,7 @@
 import dagster as dg
 
 from boeinghub_dagster.resources.boeing import BoeingResource
+from boeinghub_dagster.resources.inbox import InboxResource
 from boeinghub_dagster.resources.store import StoreResource
 
 
@@ -19,7 +20,7 @@ def build_resources() -> dict:
         scope=dg.EnvVar("BOEING_SCOPE"),
         store=store,
     )
-    return {"store": store, "boeing": boeing}
+    return {"store": store, "boeing": boeing, "inbox": InboxResource(path=dg.EnvVar("BOEINGHUB_INBOX"))}
 
 
 @dg.definitions

@@ -28,6 +28,8 @@ from .steps import ExtractionStats, fetch_batches, parts_to_ask
 class ExtractionConfig(dg.Config):
     reuse_minutes: int = 60
     """Reuse a part's Boeing answer younger than this instead of asking again (0 = always ask)."""
+    intake_batch_id: int = 0
+    """Set by the inbox sensor: process exactly this intake batch's parts (its run's range spans them)."""
 
 
 @dg.multi_asset(
@@ -44,7 +46,7 @@ class ExtractionConfig(dg.Config):
     pool="boeing",
 )
 def extraction(context: dg.AssetExecutionContext, config: ExtractionConfig, boeing: BoeingResource, store: StoreResource):
-    parts = list(context.partition_keys)
+    parts = store.intake().parts(config.intake_batch_id) if config.intake_batch_id else list(context.partition_keys)
     want_raw, want_staged = RAW in context.selected_asset_keys, STAGED in context.selected_asset_keys
     raw_store, staging, location_map = store.extraction(), store.staging(), location_map_from_env()
     report, stats = ExtractionReport(asked=len(parts)), ExtractionStats()

@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 
 from .engine import get_engine, redact
 from .extraction import ExtractionStore, StagingStore
+from .intake import IntakeStore
 
 
 class StoreResource(ConfigurableResource):
@@ -23,6 +24,9 @@ class StoreResource(ConfigurableResource):
 
     def staging(self) -> StagingStore:
         return StagingStore(self.engine())
+
+    def intake(self) -> IntakeStore:
+        return IntakeStore(self.engine())
 
     def describe(self) -> str:
         return redact(self.database_url)

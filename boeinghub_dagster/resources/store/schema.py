@@ -113,3 +113,32 @@ rate_limit_buckets = Table(
     Column("interval_seconds", Float, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
+
+# SPEC §3: one row per intake file (accepted, rejected, or a duplicate of an earlier batch).
+intake_batches = Table(
+    "intake_batches",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("file_name", Text, nullable=False),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("target", String(16), nullable=False),  # extraction | publish
+    Column("status", String(16), nullable=False),  # requested | launched | rejected | duplicate
+    Column("reason", Text),
+    Column("duplicate_of", Id),
+    Column("lines", Integer, nullable=False),
+    Column("accepted", Integer, nullable=False),
+    Column("rejected", Integer, nullable=False),
+    Column("duplicates", Integer, nullable=False),
+    Column("run_key", String(80)),
+    Column("run_id", String(64)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+intake_batch_parts = Table(
+    "intake_batch_parts",
+    metadata,
+    Column("batch_id", Id, primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("part_number", String(50), nullable=False, index=True),
+)

@@ -1,0 +1,30 @@
+"""`intake_batch_report`: the batch view — per dropped file, what happened to its lines and parts."""
+
+import dagster as dg
+
+from boeinghub_dagster.domain.reporting import markdown_table
+from boeinghub_dagster.resources.store import StoreResource
+
+COLUMNS = ["id", "file_name", "status", "lines", "accepted", "rejected", "duplicates", "staged", "failed", "failure_reasons", "reason", "run_id"]
+
+
+@dg.asset(
+    deps=["staged_products"],
+    group_name="intake",
+    kinds={"sql"},
+    automation_condition=dg.AutomationCondition.eager() | dg.AutomationCondition.on_cron("*/10 * * * *"),
+)
+def intake_batch_report(store: StoreResource) -> dg.MaterializeResult:
+    """The newest 50 intake batches: lines read, accepted, rejected, duplicates, staged, failed (with reasons)."""
+    rows = store.intake().report(limit=50)
+    for row in rows:
+        row["run_id"] = (row["run_id"] or "")[:8]
+    return dg.MaterializeResult(
+        metadata={
+            "batches": dg.MetadataValue.md(markdown_table(rows, COLUMNS, limit=50)),
+            "batches_shown": len(rows),
+            "parts_staged": sum(r["staged"] for r in rows),
+            "parts_failed": sum(r["failed"] for r in rows),
+            "files_rejected": sum(r["status"] == "rejected" for r in rows),
+        }
+    )

@@ -1,0 +1,112 @@
+"""One inbox tick as plain functions: which files are complete, what each becomes.
+
+Order per file: record the batch, then move the file. A crash between the two
+leaves the file in the inbox with a `requested` batch of the same content and
+name; the next tick sees that, only moves the file, and re-requests the run
+under the same run key (Dagster launches a run key once). Pending batches are
+reconciled every tick, so a run request lost with a crashed tick is made again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from boeinghub_dagster.domain.intake import FileRejected, parse_intake_file, rejected_lines_csv
+from boeinghub_dagster.resources.inbox import InboxFile, InboxResource
+from boeinghub_dagster.resources.store.intake import IntakeStore
+
+MAX_FILES_PER_TICK = 20
+TICK_BUDGET_SECONDS = 30.0  # far under the 60 s sensor timeout
+
+
+@dataclass
+class BatchRun:
+    batch: dict
+    parts: list[str]
+
+
+@dataclass
+class TickPlan:
+    runs: list[BatchRun] = field(default_factory=list)
+    new_partitions: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    waiting: dict[str, list[int]] = field(default_factory=dict)
+
+
+def _request(plan: TickPlan, batch: dict, parts: list[str], known: set[str]) -> None:
+    fresh = [p for p in dict.fromkeys(parts) if p not in known]
+    known.update(fresh)
+    plan.new_partitions += fresh
+    plan.runs.append(BatchRun(batch, parts))
+
+
+def reconcile_pending(intake: IntakeStore, run_for_key: Callable[[str], str | None], known: set[str], plan: TickPlan) -> None:
+    """Confirm launched runs; ask again (same run key, partitions re-added) for any batch whose run was never seen."""
+    for batch in intake.pending():
+        run_id = run_for_key(batch["run_key"])
+        if run_id:
+            intake.mark_launched(batch["id"], run_id)
+        else:
+            _request(plan, batch, intake.parts(batch["id"]), known)
+
+
+def handle_file(file: InboxFile, inbox: InboxResource, intake: IntakeStore, known: set[str], plan: TickPlan, max_parts: int) -> None:
+    content = file.path.read_bytes()
+    sha = hashlib.sha256(content).hexdigest()
+    existing = intake.find_accepted(sha)
+    if existing and existing["file_name"] == file.relative and existing["status"] == "requested":
+        inbox.move(file, "processed")  # the tick that recorded it died before moving it
+        plan.messages.append(f"{file.relative}: resumed batch {existing['id']}")
+        return
+    if existing:
+        dup = intake.record_duplicate(file.relative, sha, file.target, existing)
+        note = f"same content (sha256 {sha}) as batch {existing['id']} ({existing['file_name']}); nothing new started\n"
+        inbox.move(file, "processed", {".duplicate.txt": note.encode()})
+        plan.messages.append(f"{file.relative}: same content as batch {existing['id']} ({existing['file_name']}), recorded as {dup}; nothing new started")
+        return
+    try:
+        parsed = parse_intake_file(file.path.name, content, max_parts=max_parts)
+    except FileRejected as exc:
+        batch_id = intake.record_rejected(file.relative, sha, file.target, str(exc))
+        inbox.move(file, "rejected", {".reason.txt": f"{exc}\n".encode()})
+        plan.messages.append(f"{file.relative}: rejected (batch {batch_id}): {exc}")
+        return
+    counts = {"lines": parsed.lines, "accepted": len(parsed.part_numbers), "rejected": len(parsed.rejected), "duplicates": parsed.duplicates}
+    batch = intake.record_batch(file.relative, sha, file.target, counts, parsed.part_numbers)
+    notes = {".rejected-lines.csv": rejected_lines_csv(parsed.rejected)} if parsed.rejected else None
+    inbox.move(file, "processed", notes)
+    new_before = len(plan.new_partitions)
+    _request(plan, batch, parsed.part_numbers, known)
+    plan.messages.append(
+        f"{file.relative}: batch {batch['id']}, {counts['accepted']} parts ({len(plan.new_partitions) - new_before} new), "
+        f"{counts['rejected']} lines rejected, {counts['duplicates']} duplicates"
+    )
+
+
+def scan_inbox(
+    inbox: InboxResource,
+    intake: IntakeStore,
+    known: set[str],
+    previous: dict[str, list[int]],
+    run_for_key: Callable[[str], str | None],
+    max_parts: int,
+) -> TickPlan:
+    """Plan one tick: reconcile, then take each file that stopped growing since the last tick."""
+    plan, started = TickPlan(), time.monotonic()
+    reconcile_pending(intake, run_for_key, known, plan)
+    taken = 0
+    for file in inbox.candidates():
+        seen = [file.size, file.mtime_ns]
+        if previous.get(file.relative) != seen:
+            plan.waiting[file.relative] = seen
+            plan.messages.append(f"{file.relative}: waiting one more tick to be sure it is completely written")
+            continue
+        if taken >= MAX_FILES_PER_TICK or time.monotonic() - started > TICK_BUDGET_SECONDS:
+            plan.waiting[file.relative] = seen
+            continue
+        handle_file(file, inbox, intake, known, plan, max_parts)
+        taken += 1
+    return plan

@@ -1,0 +1,95 @@
+"""Store operations for intake: batches, their parts, and the per-batch report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from sqlalchemy import Engine, and_, insert, select, update
+
+from .extraction import utcnow
+from .schema import intake_batch_parts, intake_batches, part_failures, product_staging
+from .upsert import chunks
+
+ACTIVE = ("requested", "launched")
+
+
+class IntakeStore:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def find_accepted(self, sha256: str) -> dict | None:
+        """The accepted batch holding this exact content, if any."""
+        q = select(intake_batches).where(intake_batches.c.sha256 == sha256, intake_batches.c.status.in_(ACTIVE))
+        with self.engine.connect() as conn:
+            row = conn.execute(q.order_by(intake_batches.c.id).limit(1)).first()
+        return dict(row._mapping) if row else None
+
+    def _insert(self, conn, **values) -> int:
+        now = utcnow()
+        base = {"lines": 0, "accepted": 0, "rejected": 0, "duplicates": 0, "created_at": now, "updated_at": now}
+        return conn.execute(insert(intake_batches).values(**{**base, **values}).returning(intake_batches.c.id)).scalar_one()
+
+    def record_batch(self, file_name: str, sha256: str, target: str, counts: dict, parts: Sequence[str]) -> dict:
+        """Record an accepted file and its parts in one transaction; status `requested`."""
+        with self.engine.begin() as conn:
+            batch_id = self._insert(
+                conn, file_name=file_name, sha256=sha256, target=target, status="requested", run_key=f"intake-{sha256[:24]}", **counts
+            )
+            rows = [{"batch_id": batch_id, "position": i, "part_number": p} for i, p in enumerate(parts)]
+            for part in chunks(rows, 1000):
+                conn.execute(insert(intake_batch_parts), list(part))
+        return self.get(batch_id)
+
+    def record_rejected(self, file_name: str, sha256: str, target: str, reason: str) -> int:
+        with self.engine.begin() as conn:
+            return self._insert(conn, file_name=file_name, sha256=sha256, target=target, status="rejected", reason=reason)
+
+    def record_duplicate(self, file_name: str, sha256: str, target: str, of: dict) -> int:
+        reason = f"same content as batch {of['id']} ({of['file_name']})"
+        with self.engine.begin() as conn:
+            return self._insert(conn, file_name=file_name, sha256=sha256, target=target, status="duplicate", reason=reason, duplicate_of=of["id"])
+
+    def get(self, batch_id: int) -> dict:
+        with self.engine.connect() as conn:
+            return dict(conn.execute(select(intake_batches).where(intake_batches.c.id == batch_id)).one()._mapping)
+
+    def pending(self) -> list[dict]:
+        """Accepted batches whose run has not been seen yet."""
+        q = select(intake_batches).where(intake_batches.c.status == "requested").order_by(intake_batches.c.id)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    def mark_launched(self, batch_id: int, run_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(intake_batches).where(intake_batches.c.id == batch_id).values(status="launched", run_id=run_id, updated_at=utcnow())
+            )
+
+    def parts(self, batch_id: int) -> list[str]:
+        q = select(intake_batch_parts.c.part_number).where(intake_batch_parts.c.batch_id == batch_id).order_by(intake_batch_parts.c.position)
+        with self.engine.connect() as conn:
+            return list(conn.execute(q).scalars())
+
+    def report(self, limit: int = 50) -> list[dict]:
+        """Newest batches first, with parts staged and failed (with reasons) by the batch's run."""
+        with self.engine.connect() as conn:
+            batches = [dict(r._mapping) for r in conn.execute(select(intake_batches).order_by(intake_batches.c.id.desc()).limit(limit))]
+            for b in batches:
+                b["staged"], b["failed"], b["failure_reasons"] = 0, 0, ""
+                if not b["run_id"]:
+                    continue
+                in_batch = select(intake_batch_parts.c.part_number).where(intake_batch_parts.c.batch_id == b["id"])
+                staged = select(product_staging.c.part_number).where(
+                    and_(product_staging.c.run_id == b["run_id"], product_staging.c.part_number.in_(in_batch))
+                )
+                b["staged"] = len(conn.execute(staged).all())
+                failed = conn.execute(
+                    select(part_failures.c.part_number, part_failures.c.reason).where(
+                        part_failures.c.run_id == b["run_id"], part_failures.c.part_number.in_(in_batch)
+                    )
+                ).all()
+                by_part = {pn: reason for pn, reason in failed if not reason.startswith("blocked:")}
+                b["failed"] = len(by_part)
+                b["failure_reasons"] = "; ".join(f"{r} ×{n}" for r, n in Counter(by_part.values()).most_common(3))
+        return batches
