@@ -13,8 +13,8 @@ from boeinghub_dagster.resources.inbox import InboxResource
 
 
 class Ticker:
-    def __init__(self, instance: dg.DagsterInstance, inbox: InboxResource, store):
-        self.instance, self.inbox, self.store = instance, inbox, store
+    def __init__(self, instance: dg.DagsterInstance, inbox: InboxResource, store, record_runs: bool = True):
+        self.instance, self.inbox, self.store, self.record_runs = instance, inbox, store, record_runs
         self.cursor: str | None = None
         self.launched: list = []
 
@@ -25,7 +25,7 @@ class Ticker:
             for request in result.dynamic_partitions_requests or []:
                 self.instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
             self.cursor = result.cursor
-            for request in result.run_requests or []:
+            for request in (result.run_requests or []) if self.record_runs else []:
                 self._record_run(request)
         return result
 
