@@ -20,6 +20,7 @@ from pathlib import PurePath
 from .intake_readers import Unreadable, XlsxSheet, column_letter, csv_rows, decode_text, xlsx_cell_text
 from .part_numbers import InvalidPartNumber, normalize_part_number
 
+MAX_FILE_BYTES = 20 * 1024 * 1024  # a 50,000-line file is under 2 MB; anything this big is not a part list
 SUPPORTED_SUFFIXES = (".txt", ".csv", ".xlsx")
 MAX_VALUE_CHARS = 200  # a rejected value longer than this is clipped in RejectedLine.value
 
@@ -230,8 +231,12 @@ def _check_table(headers: int, data_rows: int, filled: int, label: str, collecto
 # ---------------------------------------------------------------- API
 
 
+def too_large(size: int, max_bytes: int = MAX_FILE_BYTES) -> str:
+    return f"file too large: {size} bytes, the limit is {max_bytes} bytes"
+
+
 def parse_intake_file(
-    name: str, content: bytes, max_parts: int = 50_000, max_bytes: int = 20 * 1024 * 1024
+    name: str, content: bytes, max_parts: int = 50_000, max_bytes: int = MAX_FILE_BYTES
 ) -> IntakeParse:
     """Parse an intake file; raise `FileRejected` (reason in str(exc)) if it is refused whole."""
     suffix = PurePath(name).suffix.lower()
@@ -242,7 +247,7 @@ def parse_intake_file(
         kind = f"'{suffix}'" if suffix else "(the file name has no extension)"
         raise FileRejected(f"unsupported file type {kind}: supported types are {supported}")
     if len(content) > max_bytes:
-        raise FileRejected(f"file too large: {len(content)} bytes, the limit is {max_bytes} bytes")
+        raise FileRejected(too_large(len(content), max_bytes))
     if not content:
         raise FileRejected("empty file (0 bytes)")
     collector = _Collector(max_parts)

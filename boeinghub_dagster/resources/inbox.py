@@ -27,9 +27,16 @@ class InboxFile:
     mtime_ns: int
 
 
+NOTE_SUFFIXES = (".reason.txt", ".rejected-lines.csv", ".duplicate.txt")
+
+
+def _taken(candidate: Path) -> bool:
+    return candidate.exists() or any(candidate.with_name(candidate.name + s).exists() for s in NOTE_SUFFIXES)
+
+
 def _free_name(folder: Path, name: str) -> Path:
     candidate, n = folder / name, 1
-    while candidate.exists():
+    while _taken(candidate):
         stem, dot, ext = name.partition(".")
         candidate = folder / f"{stem}-{n}{dot}{ext}"
         n += 1
@@ -52,7 +59,7 @@ class InboxResource(ConfigurableResource):
         root, out = self.root(), []
         for folder, target in ((root, "extraction"), (root / PUBLISH, PUBLISH)):
             for entry in os.scandir(folder):
-                if not entry.is_file() or entry.name.startswith(".") or entry.name.endswith(".part"):
+                if not entry.is_file() or entry.name.startswith(".") or entry.name.lower().endswith(".part"):
                     continue
                 st = entry.stat()
                 out.append(InboxFile(Path(entry.path), str(Path(entry.path).relative_to(root)), target, st.st_size, st.st_mtime_ns))

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from boeinghub_dagster.domain.intake import FileRejected, parse_intake_file, rejected_lines_csv
+from boeinghub_dagster.domain.intake import MAX_FILE_BYTES, FileRejected, parse_intake_file, rejected_lines_csv, too_large
 from boeinghub_dagster.resources.inbox import InboxFile, InboxResource
 from boeinghub_dagster.resources.store.intake import IntakeStore
 
@@ -53,9 +53,24 @@ def reconcile_pending(intake: IntakeStore, run_for_key: Callable[[str], str | No
             _request(plan, batch, intake.parts(batch["id"]), known)
 
 
+def _reject(file: InboxFile, sha: str, reason: str, inbox: InboxResource, intake: IntakeStore, plan: TickPlan) -> None:
+    batch_id = intake.record_rejected(file.relative, sha, file.target, reason)
+    inbox.move(file, "rejected", {".reason.txt": f"{reason}\n".encode()})
+    plan.messages.append(f"{file.relative}: rejected (batch {batch_id}): {reason}")
+
+
 def handle_file(file: InboxFile, inbox: InboxResource, intake: IntakeStore, known: set[str], plan: TickPlan, max_parts: int) -> None:
+    if file.size > MAX_FILE_BYTES:  # refuse before reading it all into memory
+        with open(file.path, "rb") as fh:
+            _reject(file, hashlib.file_digest(fh, "sha256").hexdigest(), too_large(file.size), inbox, intake, plan)
+        return
     content = file.path.read_bytes()
     sha = hashlib.sha256(content).hexdigest()
+    rejected_before = intake.find_rejected(sha, file.relative, since_ns=file.mtime_ns)
+    if rejected_before:  # the tick that rejected it died before moving it
+        inbox.move(file, "rejected", {".reason.txt": f"{rejected_before['reason']}\n".encode()})
+        plan.messages.append(f"{file.relative}: resumed rejection (batch {rejected_before['id']})")
+        return
     existing = intake.find_accepted(sha)
     if existing and existing["file_name"] == file.relative and existing["status"] == "requested":
         inbox.move(file, "processed")  # the tick that recorded it died before moving it
@@ -70,9 +85,7 @@ def handle_file(file: InboxFile, inbox: InboxResource, intake: IntakeStore, know
     try:
         parsed = parse_intake_file(file.path.name, content, max_parts=max_parts)
     except FileRejected as exc:
-        batch_id = intake.record_rejected(file.relative, sha, file.target, str(exc))
-        inbox.move(file, "rejected", {".reason.txt": f"{exc}\n".encode()})
-        plan.messages.append(f"{file.relative}: rejected (batch {batch_id}): {exc}")
+        _reject(file, sha, str(exc), inbox, intake, plan)
         return
     counts = {"lines": parsed.lines, "accepted": len(parsed.part_numbers), "rejected": len(parsed.rejected), "duplicates": parsed.duplicates}
     batch = intake.record_batch(file.relative, sha, file.target, counts, parsed.part_numbers)
@@ -107,6 +120,10 @@ def scan_inbox(
         if taken >= MAX_FILES_PER_TICK or time.monotonic() - started > TICK_BUDGET_SECONDS:
             plan.waiting[file.relative] = seen
             continue
-        handle_file(file, inbox, intake, known, plan, max_parts)
+        try:
+            handle_file(file, inbox, intake, known, plan, max_parts)
+        except OSError as exc:  # unreadable, vanished or unmovable: leave it, never block the files behind it
+            plan.waiting[file.relative] = seen
+            plan.messages.append(f"{file.relative}: could not be taken in ({exc.strerror or exc}); trying again next tick")
         taken += 1
     return plan

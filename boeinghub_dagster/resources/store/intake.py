@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from datetime import timezone
 
 from sqlalchemy import Engine, and_, insert, select, update
 
@@ -24,6 +25,20 @@ class IntakeStore:
         with self.engine.connect() as conn:
             row = conn.execute(q.order_by(intake_batches.c.id).limit(1)).first()
         return dict(row._mapping) if row else None
+
+    def find_rejected(self, sha256: str, file_name: str, since_ns: int) -> dict | None:
+        """A rejection of this very file (same name and content, recorded after it was last written)."""
+        q = select(intake_batches).where(
+            intake_batches.c.sha256 == sha256, intake_batches.c.file_name == file_name, intake_batches.c.status == "rejected"
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(q.order_by(intake_batches.c.id.desc()).limit(1)).first()
+        if row is None:
+            return None
+        created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=timezone.utc)
+        if created.timestamp() * 1e9 < since_ns:
+            return None
+        return dict(row._mapping)
 
     def _insert(self, conn, **values) -> int:
         now = utcnow()

@@ -1,0 +1,139 @@
+"""`boeinghub intake FILE ... [--inbox DIR] [--publish]`: drop files into the inbox safely.
+
+Each file is written to `<inbox>/.<name>.<random>.part` (a dotfile ending in
+`.part`: the inbox sensor ignores both), fsynced, then given its final name in
+one atomic step, so the sensor never sees a half-written file. An existing name
+is never overwritten: `parts.txt` becomes `parts-1.txt`, `parts-2.txt`, ...
+No Dagster import: this runs on an operator's shell in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import sys
+from pathlib import Path
+
+DEFAULT_INBOX = Path("data") / "inbox"  # where scripts/hub puts it, relative to the project root
+PUBLISH = "publish"
+EXIT_ERROR = 2
+
+
+class IntakeError(Exception):
+    """An operator-facing problem with one file; str(exc) names the file and the problem."""
+
+
+def _problem(source: Path) -> str | None:
+    """Why `source` cannot be dropped into the inbox, or None."""
+    if not source.exists():
+        return "no such file"
+    if source.is_dir():
+        return "is a directory, not a file"
+    if not source.is_file():
+        return "is not a regular file"
+    if source.name.startswith(".") or source.name.endswith(".part"):
+        return "the inbox ignores names starting with '.' or ending in '.part' (files being written); rename it"
+    try:
+        with source.open("rb"):
+            pass
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    return None
+
+
+def _publish_name(tmp: Path, folder: Path, name: str) -> Path:
+    """Give `tmp` the first free name among `name`, `<stem>-1<ext>`, ... without ever overwriting."""
+    stem, ext = Path(name).stem, Path(name).suffix
+    for n in range(0, 10_000):
+        dest = folder / (name if n == 0 else f"{stem}-{n}{ext}")
+        try:
+            os.link(tmp, dest)  # atomic and fails if `dest` exists: no check-then-rename race
+        except FileExistsError:
+            continue
+        except OSError:  # a filesystem without hard links: check, then rename atomically
+            if dest.exists():
+                continue
+            os.replace(tmp, dest)
+            return dest
+        tmp.unlink()
+        return dest
+    raise IntakeError(f"{name}: no free name left in {folder}")
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # best effort: not every platform can fsync a directory
+    finally:
+        os.close(fd)
+
+
+def copy_into_inbox(source: Path, folder: Path) -> Path:
+    """Copy `source` into `folder` atomically; returns the destination path."""
+    problem = _problem(source)
+    if problem:
+        raise IntakeError(f"{source}: {problem}")
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{source.name}.{secrets.token_hex(6)}.part"
+    try:
+        with source.open("rb") as src, tmp.open("xb") as out:
+            shutil.copyfileobj(src, out, 1024 * 1024)
+            out.flush()
+            os.fsync(out.fileno())
+        dest = _publish_name(tmp, folder, source.name)
+    except OSError as exc:
+        raise IntakeError(f"{source}: cannot copy it into {folder} ({exc.strerror or exc})") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    _fsync_dir(folder)
+    return dest
+
+
+def _intake(args: argparse.Namespace) -> int:
+    inbox = Path(args.inbox or os.environ.get("BOEINGHUB_INBOX") or DEFAULT_INBOX)
+    folder = inbox / PUBLISH if args.publish else inbox
+    problems = [f"{source}: {p}" for source in args.files if (p := _problem(source))]
+    if problems:  # refuse the whole command before copying anything
+        for line in problems:
+            print(f"boeinghub intake: {line}", file=sys.stderr)
+        return EXIT_ERROR
+    status = 0
+    for source in args.files:
+        try:
+            dest = copy_into_inbox(source, folder)
+        except IntakeError as exc:
+            print(f"boeinghub intake: {exc}", file=sys.stderr)
+            status = EXIT_ERROR
+            continue
+        print(os.path.abspath(dest), flush=True)
+    return status
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="boeinghub", description="Boeing Data Hub command line.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    intake = commands.add_parser(
+        "intake",
+        help="copy part-number files into the intake inbox",
+        description="Copy part-number files (.txt, .csv, .xlsx) into the inbox atomically; prints each destination.",
+    )
+    intake.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a .txt, .csv or .xlsx file of part numbers")
+    intake.add_argument("--inbox", metavar="DIR", help=f"inbox folder (default: $BOEINGHUB_INBOX, else ./{DEFAULT_INBOX.as_posix()})")
+    intake.add_argument("--publish", action="store_true", help="drop into <inbox>/publish/: extract, then publish")
+    intake.set_defaults(func=_intake)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # --help or a usage error: argparse already printed it
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_ERROR)
+    return args.func(args)
