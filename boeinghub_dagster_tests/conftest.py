@@ -3,14 +3,22 @@ PostgreSQL, the Boeing sandbox over real HTTP, and a throwaway Dagster instance.
 
 from __future__ import annotations
 
-import dagster as dg
 import pytest
 
-from boeinghub_dagster.resources.boeing import BoeingResource
-from boeinghub_dagster.resources.store import StoreResource
-from boeinghub_dagster.resources.store.engine import dispose_all
-from boeinghub_dagster_tests.support.postgres import create_database, postgres_server
-from boeinghub_dagster_tests.support.sandboxes import start_boeing
+# Helpers that assert live outside test files; keep pytest's detailed assertion messages for them.
+pytest.register_assert_rewrite(
+    "boeinghub_dagster_tests.support",
+    "boeinghub_dagster_tests.domain.intake_support",
+    "boeinghub_dagster_tests.domain.normalization_support",
+)
+
+import dagster as dg  # noqa: E402
+
+from boeinghub_dagster.resources.boeing import BoeingResource  # noqa: E402
+from boeinghub_dagster.resources.store import StoreResource  # noqa: E402
+from boeinghub_dagster.resources.store.engine import dispose_all  # noqa: E402
+from boeinghub_dagster_tests.support.postgres import create_database, postgres_server  # noqa: E402
+from boeinghub_dagster_tests.support.sandboxes import start_boeing  # noqa: E402
 
 SANDBOX_CREDENTIALS = {
     "client_id": "sandbox-client",

@@ -8,7 +8,6 @@ reason that names the rule broken.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 MAX_LENGTH = 50
 _ALLOWED_CHAR = re.compile(r"[A-Z0-9\-./_#=+ ]")
@@ -17,15 +16,6 @@ _SHAPE = re.compile(r"[A-Z0-9\-./_#=+]+(?: [A-Z0-9\-./_#=+]+)*")
 
 class InvalidPartNumber(ValueError):
     """A value that is not a usable part number; the message names the rule."""
-
-
-@dataclass(frozen=True)
-class PartNumber:
-    value: str
-
-    @property
-    def sku(self) -> str:
-        return sku_of(self.value)
 
 
 def normalize_part_number(raw: str) -> str:
@@ -53,14 +43,6 @@ def normalize_part_number(raw: str) -> str:
     if not _SHAPE.fullmatch(value):
         raise InvalidPartNumber("spaces must be single and inside the part number")
     return value
-
-
-def is_valid_part_number(raw: str) -> bool:
-    try:
-        normalize_part_number(raw)
-    except InvalidPartNumber:
-        return False
-    return True
 
 
 def sku_of(part_number: str) -> str:

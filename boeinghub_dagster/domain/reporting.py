@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 
 def _cell(value) -> str:
@@ -20,8 +19,3 @@ def markdown_table(rows: Sequence[Mapping], columns: Sequence[str], limit: int =
     if len(rows) > limit:
         lines.append(f"\n_… and {len(rows) - limit} more_")
     return "\n".join(lines)
-
-
-def reason_counts(reasons: Iterable[str]) -> dict[str, int]:
-    """How many parts share each reason, most common first."""
-    return dict(Counter(reasons).most_common())

@@ -124,11 +124,12 @@ class BoeingClient:
             )
             if r.status_code != 200:
                 raise BoeingAuthError(f"Boeing part token: HTTP {r.status_code}; check BOEING_USERNAME/BOEING_PASSWORD")
-            token = r.headers.get("x-part-access-token") or r.json().get("partAccessToken")
+            body = r.json() if r.content else {}
+            token = r.headers.get("x-part-access-token") or body.get("partAccessToken")
             if not token:
                 raise BoeingAuthError("Boeing part token: answer carried no x-part-access-token")
-            ttl = float(r.json().get("expires_in", self._access.expires_at - now)) if r.content else 3600.0
-            self._part = _Token(token, now + ttl)
+            # Without its own expiry the part token is trusted as long as the access token.
+            self._part = _Token(token, now + float(body.get("expires_in", self._access.expires_at - now)))
         return self._access.value, self._part.value
 
     # -- price --------------------------------------------------------------

@@ -15,13 +15,14 @@ import random
 import secrets
 import threading
 import time
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, fields, replace
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from .boeing_limits import _COERCE, BoeingKnobs, TokenBucket
 from .catalogue import current_hour, line_items
 
 DEFAULT_CREDENTIALS = {
@@ -31,56 +32,6 @@ DEFAULT_CREDENTIALS = {
     "password": "sandbox-pass",
 }
 MALFORMED_BODY = '{"currency": "USD", "lineItems": [{"aviallPartNumber": <html>upstream reset'
-
-
-@dataclass
-class BoeingKnobs:
-    """Behaviour switches; all of them appear in `/_stats` under `config` (no secrets here)."""
-
-    rate_per_min: float = 2.0  # <= 0 disables the limiter
-    burst: int = 2
-    error_rate: float = 0.0
-    latency_ms: float = 0.0
-    malformed_rate: float = 0.0
-    token_ttl: float = 3600.0
-    outage: bool = False
-    storm_429: int = 0
-    storm_retry_after: int = 1
-    hour: int | None = None
-    max_codes: int = 20
-    seed: int = 0
-
-
-_COERCE = {
-    "rate_per_min": float, "burst": int, "error_rate": float, "latency_ms": float,
-    "malformed_rate": float, "token_ttl": float, "outage": bool, "storm_429": int,
-    "storm_retry_after": int, "max_codes": int, "seed": int, "hour": int,
-}
-
-
-class TokenBucket:
-    """Capacity `burst`, one token every 60/rate_per_min s; a refused call takes no token."""
-
-    def __init__(self, rate_per_min: float, burst: int):
-        self.reset(rate_per_min, burst)
-
-    def reset(self, rate_per_min: float, burst: int) -> None:
-        self.interval = 60.0 / rate_per_min if rate_per_min > 0 else 0.0
-        self.capacity = max(1, int(burst))
-        self.tokens = float(self.capacity)
-        self.last = time.monotonic()
-
-    def take(self) -> float | None:
-        """None when the call may pass, else seconds until a token is available."""
-        if self.interval <= 0:
-            return None
-        now = time.monotonic()
-        self.tokens = min(self.capacity, self.tokens + (now - self.last) / self.interval)
-        self.last = now
-        if self.tokens >= 1.0:
-            self.tokens -= 1.0
-            return None
-        return (1.0 - self.tokens) * self.interval
 
 
 def _fresh_stats() -> dict:

@@ -7,9 +7,7 @@ import pytest
 from boeinghub_dagster.domain.part_numbers import (
     MAX_LENGTH,
     InvalidPartNumber,
-    PartNumber,
     batches,
-    is_valid_part_number,
     normalize_part_number,
     sku_of,
 )
@@ -230,17 +228,6 @@ def test_too_long_wins_over_bad_characters() -> None:
     assert "too long" in _reason("," * 51)
 
 
-# --- is_valid_part_number ----------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("raw", "valid"),
-    [("abc", True), ("A B", True), ("A  B", False), ("A,B", False), ("", False), ("A" * 51, False)],
-)
-def test_is_valid_part_number(raw: str, valid: bool) -> None:
-    assert is_valid_part_number(raw) is valid
-
-
 # --- sku_of ------------------------------------------------------------------
 
 
@@ -260,10 +247,10 @@ def test_sku_of(part: str, sku: str) -> None:
     assert sku_of(part) == sku
 
 
-def test_part_number_keeps_suffix_and_exposes_sku() -> None:
-    part = PartNumber(normalize_part_number("wf338109=k3"))
-    assert part.value == "WF338109=K3"
-    assert part.sku == "WF338109"
+def test_part_number_keeps_suffix_and_sku_drops_it() -> None:
+    part = normalize_part_number("wf338109=k3")
+    assert part == "WF338109=K3"
+    assert sku_of(part) == "WF338109"
 
 
 # --- batches -----------------------------------------------------------------

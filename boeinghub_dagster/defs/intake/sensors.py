@@ -10,7 +10,7 @@ from boeinghub_dagster.resources.inbox import InboxResource
 from boeinghub_dagster.resources.settings import Limits
 from boeinghub_dagster.resources.store import StoreResource
 
-from .steps import BatchRun, scan_inbox
+from .steps import BatchRun, KnownPartitions, scan_inbox
 
 PARTITION_CHUNK = 500  # SQLite's variable limit: add keys in chunks (dagster #16260)
 
@@ -45,13 +45,13 @@ def _run_request(run: BatchRun, order: dict[str, int]) -> dg.RunRequest:
 def inbox_sensor(context: dg.SensorEvaluationContext, inbox: InboxResource, store: StoreResource) -> dg.SensorResult:
     """Watches BOEINGHUB_INBOX (and its publish/ folder) for part-number files."""
     cursor = json.loads(context.cursor) if context.cursor else {}
-    existing = context.instance.get_dynamic_partitions(part_numbers.name)
+    known = KnownPartitions(lambda: context.instance.get_dynamic_partitions(part_numbers.name))
     plan = scan_inbox(
-        inbox, store.intake(), set(existing), cursor.get("waiting", {}), _run_for_key(context.instance), Limits.from_env().max_parts_per_file
+        inbox, store.intake(), known, cursor.get("waiting", {}), _run_for_key(context.instance), Limits.from_env().max_parts_per_file
     )
     for message in plan.messages:
         context.log.info(message)
-    order = {p: i for i, p in enumerate([*existing, *plan.new_partitions])}
+    order = {p: i for i, p in enumerate(known.ordered())} if plan.runs else {}
     runs = [_run_request(r, order) for r in plan.runs if r.parts]
     adds = [
         part_numbers.build_add_request(plan.new_partitions[i : i + PARTITION_CHUNK])

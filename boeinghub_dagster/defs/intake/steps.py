@@ -22,6 +22,30 @@ MAX_FILES_PER_TICK = 20
 TICK_BUDGET_SECONDS = 30.0  # far under the 60 s sensor timeout
 
 
+class KnownPartitions:
+    """The `part_numbers` keys in partition order, read from the instance only when a tick needs them
+    (an idle tick, every 15 s, must not load 100,000 keys)."""
+
+    def __init__(self, load: Callable[[], list[str]]):
+        self._load = load
+        self._ordered: list[str] | None = None
+        self._set: set[str] = set()
+
+    def ordered(self) -> list[str]:
+        if self._ordered is None:
+            self._ordered = list(self._load())
+            self._set = set(self._ordered)
+        return self._ordered
+
+    def add_new(self, parts: list[str]) -> list[str]:
+        """Append the parts not known yet; return them."""
+        ordered = self.ordered()
+        fresh = [p for p in dict.fromkeys(parts) if p not in self._set]
+        self._set.update(fresh)
+        ordered.extend(fresh)
+        return fresh
+
+
 @dataclass
 class BatchRun:
     batch: dict
@@ -36,14 +60,12 @@ class TickPlan:
     waiting: dict[str, list[int]] = field(default_factory=dict)
 
 
-def _request(plan: TickPlan, batch: dict, parts: list[str], known: set[str]) -> None:
-    fresh = [p for p in dict.fromkeys(parts) if p not in known]
-    known.update(fresh)
-    plan.new_partitions += fresh
+def _request(plan: TickPlan, batch: dict, parts: list[str], known: KnownPartitions) -> None:
+    plan.new_partitions += known.add_new(parts)
     plan.runs.append(BatchRun(batch, parts))
 
 
-def reconcile_pending(intake: IntakeStore, run_for_key: Callable[[str], str | None], known: set[str], plan: TickPlan) -> None:
+def reconcile_pending(intake: IntakeStore, run_for_key: Callable[[str], str | None], known: KnownPartitions, plan: TickPlan) -> None:
     """Confirm launched runs; ask again (same run key, partitions re-added) for any batch whose run was never seen."""
     for batch in intake.pending():
         run_id = run_for_key(batch["run_key"])
@@ -59,7 +81,7 @@ def _reject(file: InboxFile, sha: str, reason: str, inbox: InboxResource, intake
     plan.messages.append(f"{file.relative}: rejected (batch {batch_id}): {reason}")
 
 
-def handle_file(file: InboxFile, inbox: InboxResource, intake: IntakeStore, known: set[str], plan: TickPlan, max_parts: int) -> None:
+def handle_file(file: InboxFile, inbox: InboxResource, intake: IntakeStore, known: KnownPartitions, plan: TickPlan, max_parts: int) -> None:
     if file.size > MAX_FILE_BYTES:  # refuse before reading it all into memory
         with open(file.path, "rb") as fh:
             _reject(file, hashlib.file_digest(fh, "sha256").hexdigest(), too_large(file.size), inbox, intake, plan)
@@ -102,7 +124,7 @@ def handle_file(file: InboxFile, inbox: InboxResource, intake: IntakeStore, know
 def scan_inbox(
     inbox: InboxResource,
     intake: IntakeStore,
-    known: set[str],
+    known: KnownPartitions,
     previous: dict[str, list[int]],
     run_for_key: Callable[[str], str | None],
     max_parts: int,

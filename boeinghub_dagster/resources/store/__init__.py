@@ -6,7 +6,7 @@ from dagster import ConfigurableResource
 from pydantic import Field
 from sqlalchemy import Engine
 
-from .engine import get_engine, redact
+from .engine import get_engine
 from .extraction import ExtractionStore, StagingStore
 from .intake import IntakeStore
 
@@ -27,6 +27,3 @@ class StoreResource(ConfigurableResource):
 
     def intake(self) -> IntakeStore:
         return IntakeStore(self.engine())
-
-    def describe(self) -> str:
-        return redact(self.database_url)
