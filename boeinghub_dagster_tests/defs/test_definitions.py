@@ -72,3 +72,24 @@ def test_production_instance_config_uses_postgres(tmp_path, pg_admin_url, monkey
         assert instance.get_dynamic_partitions("part_numbers") == ["BACB30LH3-4"]
     finally:
         instance.dispose()
+
+
+def test_batch_view_refreshes_itself(defs):
+    sensor = defs.resolve_sensor_def("intake_report_automation")
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+    assert defs.resolve_sensor_def("inbox_sensor").default_status == dg.DefaultSensorStatus.RUNNING
+
+
+def test_batch_view_automation_fires_after_an_extraction_run(defs):
+    """Evaluate the real automation condition: nothing before, a run after staged_products updates."""
+    from boeinghub_dagster.defs.intake.assets import REFRESH
+
+    asset = dg.AssetSpec("intake_batch_report", deps=["staged_products"], automation_condition=REFRESH)
+    parent = dg.AssetSpec("staged_products", partitions_def=dg.DynamicPartitionsDefinition(name="part_numbers"))
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions("part_numbers", ["A", "B"])
+        first = dg.evaluate_automation_conditions(defs=[asset, parent], instance=instance)
+        instance.report_runless_asset_event(dg.AssetMaterialization("staged_products", partition="A"))
+        second = dg.evaluate_automation_conditions(defs=[asset, parent], instance=instance, cursor=first.cursor)
+    assert first.get_num_requested(dg.AssetKey("intake_batch_report")) == 0
+    assert second.get_num_requested(dg.AssetKey("intake_batch_report")) == 1

@@ -8,12 +8,13 @@ from boeinghub_dagster.resources.store import StoreResource
 COLUMNS = ["id", "file_name", "status", "lines", "accepted", "rejected", "duplicates", "staged", "failed", "failure_reasons", "reason", "run_id"]
 
 
-@dg.asset(
-    deps=["staged_products"],
-    group_name="intake",
-    kinds={"sql"},
-    automation_condition=dg.AutomationCondition.eager() | dg.AutomationCondition.on_cron("*/10 * * * *"),
-)
+# Refresh after any extraction run, and every 5 minutes for files that started no run (rejected,
+# duplicates). Not `eager()`: its "no parent partition missing" clause never holds under a
+# dynamically partitioned parent whose failed parts stay unmaterialized.
+REFRESH = (dg.AutomationCondition.any_deps_updated() | dg.AutomationCondition.cron_tick_passed("*/5 * * * *")) & ~dg.AutomationCondition.in_progress()
+
+
+@dg.asset(deps=["staged_products"], group_name="intake", kinds={"sql"}, automation_condition=REFRESH)
 def intake_batch_report(store: StoreResource) -> dg.MaterializeResult:
     """The newest 50 intake batches: lines read, accepted, rejected, duplicates, staged, failed (with reasons)."""
     rows = store.intake().report(limit=50)
@@ -28,3 +29,12 @@ def intake_batch_report(store: StoreResource) -> dg.MaterializeResult:
             "files_rejected": sum(r["status"] == "rejected" for r in rows),
         }
     )
+
+
+intake_report_automation = dg.AutomationConditionSensorDefinition(
+    "intake_report_automation",
+    target=dg.AssetSelection.assets("intake_batch_report"),
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=30,
+    description="Keeps the batch view fresh (its automation condition says when).",
+)
