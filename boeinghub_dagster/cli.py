@@ -16,8 +16,10 @@ import shutil
 import sys
 from pathlib import Path
 
+from boeinghub_dagster.domain.intake import numbered_names
+
 DEFAULT_INBOX = Path("data") / "inbox"  # where scripts/hub puts it, relative to the project root
-PUBLISH = "publish"
+PUBLISH = "publish"  # resources.inbox.PUBLISH; not imported, to keep Dagster out of this command
 EXIT_ERROR = 2
 
 
@@ -45,9 +47,8 @@ def _problem(source: Path) -> str | None:
 
 def _publish_name(tmp: Path, folder: Path, name: str) -> Path:
     """Give `tmp` the first free name among `name`, `<stem>-1<ext>`, ... without ever overwriting."""
-    stem, ext = Path(name).stem, Path(name).suffix
-    for n in range(0, 10_000):
-        dest = folder / (name if n == 0 else f"{stem}-{n}{ext}")
+    for candidate in numbered_names(name):
+        dest = folder / candidate
         try:
             os.link(tmp, dest)  # atomic and fails if `dest` exists: no check-then-rename race
         except FileExistsError:

@@ -15,6 +15,8 @@ from pathlib import Path
 from dagster import ConfigurableResource
 from pydantic import Field
 
+from boeinghub_dagster.domain.intake import numbered_names
+
 PUBLISH = "publish"
 
 
@@ -35,12 +37,7 @@ def _taken(candidate: Path) -> bool:
 
 
 def _free_name(folder: Path, name: str) -> Path:
-    candidate, n = folder / name, 1
-    while _taken(candidate):
-        stem, dot, ext = name.partition(".")
-        candidate = folder / f"{stem}-{n}{dot}{ext}"
-        n += 1
-    return candidate
+    return next(folder / n for n in numbered_names(name) if not _taken(folder / n))
 
 
 class InboxResource(ConfigurableResource):
