@@ -173,3 +173,16 @@ def test_an_idle_tick_does_not_load_partition_keys(ticker, monkeypatch):
     monkeypatch.setattr(type(ticker.instance), "get_dynamic_partitions", lambda *a, **k: pytest.fail("idle tick loaded keys"))
     result = ticker.tick()
     assert result.skip_reason.skip_message == "inbox is empty"
+
+
+def test_a_resumed_batch_still_lists_its_rejected_lines(ticker, store, monkeypatch):
+    from boeinghub_dagster.resources.inbox import InboxResource as Inbox
+
+    ticker.drop("mixed.txt", b"BACB30LH3-4\nBAD|PART\n")
+    ticker.tick()
+    monkeypatch.setattr(Inbox, "move", lambda *a, **k: (_ for _ in ()).throw(OSError("disk gone")))
+    ticker.tick()  # batch recorded, move failed
+    monkeypatch.undo()
+    ticker.tick()  # resumed: moved now
+    assert len(store.intake().report()) == 1
+    assert "BAD|PART" in (_folder(ticker, "processed") / "mixed.txt.rejected-lines.csv").read_text()

@@ -81,6 +81,10 @@ def _reject(file: InboxFile, sha: str, reason: str, inbox: InboxResource, intake
     plan.messages.append(f"{file.relative}: rejected (batch {batch_id}): {reason}")
 
 
+def _line_notes(parsed) -> dict[str, bytes] | None:
+    return {".rejected-lines.csv": rejected_lines_csv(parsed.rejected)} if parsed.rejected else None
+
+
 def handle_file(file: InboxFile, inbox: InboxResource, intake: IntakeStore, known: KnownPartitions, plan: TickPlan, max_parts: int) -> None:
     if file.size > MAX_FILE_BYTES:  # refuse before reading it all into memory
         with open(file.path, "rb") as fh:
@@ -95,7 +99,8 @@ def handle_file(file: InboxFile, inbox: InboxResource, intake: IntakeStore, know
         return
     existing = intake.find_accepted(sha)
     if existing and existing["file_name"] == file.relative and existing["status"] == "requested":
-        inbox.move(file, "processed")  # the tick that recorded it died before moving it
+        # The tick that recorded it died before moving it: move it now, with its bad lines listed as usual.
+        inbox.move(file, "processed", _line_notes(parse_intake_file(file.path.name, content, max_parts=max_parts)))
         plan.messages.append(f"{file.relative}: resumed batch {existing['id']}")
         return
     if existing:
@@ -111,8 +116,7 @@ def handle_file(file: InboxFile, inbox: InboxResource, intake: IntakeStore, know
         return
     counts = {"lines": parsed.lines, "accepted": len(parsed.part_numbers), "rejected": len(parsed.rejected), "duplicates": parsed.duplicates}
     batch = intake.record_batch(file.relative, sha, file.target, counts, parsed.part_numbers)
-    notes = {".rejected-lines.csv": rejected_lines_csv(parsed.rejected)} if parsed.rejected else None
-    inbox.move(file, "processed", notes)
+    inbox.move(file, "processed", _line_notes(parsed))
     new_before = len(plan.new_partitions)
     _request(plan, batch, parsed.part_numbers, known)
     plan.messages.append(
