@@ -78,17 +78,6 @@ class ExtractionStore:
         ]
         return answers, [p for p in part_numbers if p not in seen]
 
-    def parts_not_returned(self, part_numbers: Sequence[str]) -> list[str]:
-        """Asked parts whose latest answer lacks them, or that have no answer at all."""
-        returned: set[str] = set()
-        with self.engine.connect() as conn:
-            for part in chunks(list(part_numbers)):
-                q = select(boeing_raw_parts.c.part_number).where(
-                    boeing_raw_parts.c.part_number.in_(part), boeing_raw_parts.c.returned.is_(True)
-                )
-                returned.update(conn.execute(q).scalars())
-        return [p for p in part_numbers if p not in returned]
-
     def count_raw_responses(self) -> int:
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(boeing_raw_responses)).scalar_one()
