@@ -5,6 +5,9 @@ Each file is written to `<inbox>/.<name>.<random>.part` (a dotfile ending in
 one atomic step, so the sensor never sees a half-written file. An existing name
 is never overwritten: `parts.txt` becomes `parts-1.txt`, `parts-2.txt`, ...
 No Dagster import: this runs on an operator's shell in a fraction of a second.
+
+`boeinghub dagster-pg-url` prints `$DAGSTER_PG_URL` in the form dagster-postgres
+needs (see `boeinghub_dagster.instance`); `scripts/hub` exports what it prints.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import sys
 from pathlib import Path
 
 from boeinghub_dagster.domain.intake import numbered_names
+from boeinghub_dagster.instance import dagster_pg_url
 
 DEFAULT_INBOX = Path("data") / "inbox"  # where scripts/hub puts it, relative to the project root
 PUBLISH = "publish"  # resources.inbox.PUBLISH; not imported, to keep Dagster out of this command
@@ -117,6 +121,19 @@ def _intake(args: argparse.Namespace) -> int:
     return status
 
 
+def _dagster_pg_url(_args: argparse.Namespace) -> int:
+    url = os.environ.get("DAGSTER_PG_URL", "")
+    if not url.strip():
+        print("boeinghub dagster-pg-url: DAGSTER_PG_URL is not set", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        print(dagster_pg_url(url))
+    except ValueError as exc:
+        print(f"boeinghub dagster-pg-url: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="boeinghub", description="Boeing Data Hub command line.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -129,6 +146,13 @@ def _parser() -> argparse.ArgumentParser:
     intake.add_argument("--inbox", metavar="DIR", help=f"inbox folder (default: $BOEINGHUB_INBOX, else ./{DEFAULT_INBOX.as_posix()})")
     intake.add_argument("--publish", action="store_true", help="drop into <inbox>/publish/: extract, then publish")
     intake.set_defaults(func=_intake)
+    pg_url = commands.add_parser(
+        "dagster-pg-url",
+        help="print $DAGSTER_PG_URL as dagster-postgres needs it (psycopg2 driver)",
+        description="Print $DAGSTER_PG_URL (postgresql://, postgres://, a Supabase pooler URL) with the psycopg2 "
+        "driver dagster-postgres needs: export DAGSTER_PG_URL=\"$(boeinghub dagster-pg-url)\" before starting Dagster.",
+    )
+    pg_url.set_defaults(func=_dagster_pg_url)
     return parser
 
 

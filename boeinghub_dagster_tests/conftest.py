@@ -3,7 +3,12 @@ PostgreSQL, the Boeing sandbox over real HTTP, and a throwaway Dagster instance.
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# As scripts/hub sets it for every Dagster process: a run plans its range in one event per asset.
+os.environ.setdefault("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", "1")
 
 # Helpers that assert live outside test files; keep pytest's detailed assertion messages for them.
 pytest.register_assert_rewrite(
@@ -17,6 +22,7 @@ import dagster as dg  # noqa: E402
 from boeinghub_dagster.resources.boeing import BoeingResource  # noqa: E402
 from boeinghub_dagster.resources.store import StoreResource  # noqa: E402
 from boeinghub_dagster.resources.store.engine import dispose_all  # noqa: E402
+from boeinghub_dagster_tests.support.dagster_instances import postgres_instance  # noqa: E402
 from boeinghub_dagster_tests.support.postgres import create_database, postgres_server  # noqa: E402
 from boeinghub_dagster_tests.support.sandboxes import start_boeing  # noqa: E402
 
@@ -81,4 +87,11 @@ def boeing(store, boeing_sandbox) -> BoeingResource:
 @pytest.fixture
 def instance():
     with dg.instance_for_test() as inst:
+        yield inst
+
+
+@pytest.fixture
+def pg_instance(pg_admin_url, tmp_path):
+    """A DagsterInstance from deploy/dagster.postgres.yaml on a fresh database of the suite's server."""
+    with postgres_instance(create_database(pg_admin_url), tmp_path / "dagster_home") as inst:
         yield inst

@@ -44,6 +44,7 @@ class IntakeParse:
     rejected: list[RejectedLine]
     lines: int  # entries read (non-blank, non-comment, non-header)
     duplicates: int
+    encoding: str | None = None  # "utf-8", "utf-8-sig", "utf-16" or "windows-1252"; None for .xlsx (no text encoding)
     # invariant: lines == len(part_numbers) + len(rejected) + duplicates
 
 
@@ -243,6 +244,16 @@ def too_large(size: int, max_bytes: int = MAX_FILE_BYTES) -> str:
     return f"file too large: {size} bytes, the limit is {max_bytes} bytes"
 
 
+def not_a_regular_file(kind: str, link_target: str | None = None) -> str:
+    """Why an inbox entry that is not a regular file is refused; nothing of it was read."""
+    if link_target is not None:
+        return (
+            f"not a regular file: a symbolic link (to {_clip(link_target)!r}); the inbox never follows links, "
+            "copy the file itself into the inbox"
+        )
+    return f"not a regular file: a {kind}; the inbox reads only regular files, copy the file itself into the inbox"
+
+
 def parse_intake_file(
     name: str, content: bytes, max_parts: int = 50_000, max_bytes: int = MAX_FILE_BYTES
 ) -> IntakeParse:
@@ -262,10 +273,9 @@ def parse_intake_file(
     try:
         if suffix == ".xlsx":
             return _parse_xlsx(content, collector)
-        text = decode_text(content)
-        if suffix == ".csv":
-            return _parse_csv(text, collector)
-        return _parse_txt(text, collector)
+        text, encoding = decode_text(content)
+        parsed = _parse_csv(text, collector) if suffix == ".csv" else _parse_txt(text, collector)
+        return replace(parsed, encoding=encoding)
     except Unreadable as exc:
         raise FileRejected(str(exc)) from exc
 

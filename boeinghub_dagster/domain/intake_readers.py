@@ -38,8 +38,14 @@ class Unreadable(Exception):
 # ---------------------------------------------------------------- text
 
 
-def decode_text(content: bytes) -> str:
-    """Decode a .txt/.csv file: UTF-8 (BOM optional) or UTF-16 with a BOM; never guess latin-1."""
+def decode_text(content: bytes) -> tuple[str, str]:
+    """(text, encoding) of a .txt/.csv file: UTF-8 (BOM optional), UTF-16 with a BOM, else Windows-1252.
+
+    Windows-1252 is Excel's default CSV export on Windows, so a file that is not
+    UTF-8 is tried as that. Latin-1 is never guessed: it decodes any byte, so it
+    would accept binary; Windows-1252 leaves 0x81, 0x8d, 0x8f, 0x90 and 0x9d
+    undefined, and a file holding one of those is refused.
+    """
     for magic, hint in _MAGIC_HINTS:
         if content.startswith(magic):
             raise Unreadable(f"binary content: {hint}, not a text file")
@@ -50,18 +56,28 @@ def decode_text(content: bytes) -> str:
             raise Unreadable(f"not valid UTF-16 text ({exc.reason} at byte {exc.start}; save the file as UTF-8)") from exc
         if "\x00" in text:
             raise Unreadable("binary content: the file contains NUL characters, so it is not a text file")
-        return text
+        return text, "utf-16"
     if b"\x00" in content:
         raise Unreadable(_nul_reason(content))
+    bom = len(_UTF8_BOM) if content.startswith(_UTF8_BOM) else 0
     try:
-        return content.decode("utf-8-sig" if content.startswith(_UTF8_BOM) else "utf-8")
-    except UnicodeDecodeError as exc:
-        line = content.count(b"\n", 0, exc.start) + 1
-        byte = content[exc.start]
-        raise Unreadable(
-            f"not valid UTF-8 text (byte 0x{byte:02x} on line {line} cannot be decoded; "
-            "the file may be Latin-1/Windows-1252 - save it as UTF-8)"
-        ) from exc
+        return str(memoryview(content)[bom:], "utf-8"), "utf-8-sig" if bom else "utf-8"
+    except UnicodeDecodeError as utf8_error:
+        if bom:  # a UTF-8 BOM says what the file meant to be
+            where = _bad_byte(content, utf8_error.start + bom)
+            raise Unreadable(f"not valid UTF-8 text ({where}; save it as UTF-8)") from utf8_error
+        try:
+            return content.decode("cp1252"), "windows-1252"
+        except UnicodeDecodeError as exc:
+            raise Unreadable(
+                f"not valid UTF-8 text ({_bad_byte(content, utf8_error.start)}) nor Windows-1252 text "
+                f"({_bad_byte(content, exc.start)}: undefined in Windows-1252); save the file as UTF-8"
+            ) from exc
+
+
+def _bad_byte(content: bytes, start: int) -> str:
+    line = content.count(b"\n", 0, start) + 1
+    return f"byte 0x{content[start]:02x} on line {line} cannot be decoded"
 
 
 def _nul_reason(content: bytes) -> str:

@@ -6,7 +6,10 @@ arithmetic — the same function for publish and sync (SPEC §12).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from boeinghub_dagster.domain.units import parse_price
 
 CENT = Decimal("0.01")
 DEFAULT_MARKUP = Decimal("1.1")
@@ -44,6 +47,11 @@ def base_cost(list_price: Decimal | None, net_price: Decimal | None) -> Decimal 
     if _present(net_price):
         return net_price
     return None
+
+
+def row_base_cost(row: Mapping) -> Decimal | None:
+    """`base_cost` of a staging-row-like mapping whose prices may be Decimals, numbers or strings."""
+    return base_cost(parse_price(row.get("list_price")), parse_price(row.get("net_price")))
 
 
 def shop_price(

@@ -133,11 +133,12 @@ class BoeingClient:
         return self._access.value, self._part.value
 
     # -- price --------------------------------------------------------------
-    def _price_once(self, codes: list[str]) -> dict:
+    def _price_once(self, codes: list[str], slot_taken: bool = False) -> dict:
         body = {"showNoStock": True, "showLocation": True, "productCodes": codes}
         for refreshed in (False, True):
             access, part = self._tokens(refresh=refreshed)
-            self.limiter.acquire()
+            if not (slot_taken and not refreshed):
+                self.limiter.acquire()
             self.calls += 1
             r = self._send(
                 "POST",
@@ -167,8 +168,12 @@ class BoeingClient:
             return exc.retry_after + random.uniform(0, 0.2)
         return wait_exponential_jitter(initial=1, max=self.max_backoff_seconds)(state)
 
-    def price(self, codes: list[str]) -> PriceAnswer:
-        """One PNA answer for up to 20 codes, retrying 429/5xx/timeouts with backoff and jitter."""
+    def price(self, codes: list[str], slot_taken: bool = False) -> PriceAnswer:
+        """One PNA answer for up to 20 codes, retrying 429/5xx/timeouts with backoff and jitter.
+
+        `slot_taken`: the caller already took the limiter slot for the first attempt (the
+        dispatcher waits first, then packs the batch); retries take their own slots.
+        """
         retrying = Retrying(
             retry=retry_if_exception_type(BoeingRetryable),
             stop=stop_after_attempt(self.max_attempts),
@@ -179,7 +184,7 @@ class BoeingClient:
         )
         for attempt in retrying:
             with attempt:
-                payload = self._price_once(codes)
+                payload = self._price_once(codes, slot_taken and attempt.retry_state.attempt_number == 1)
         return PriceAnswer(payload=payload, attempts=attempt.retry_state.attempt_number)
 
 

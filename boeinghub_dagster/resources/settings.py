@@ -10,6 +10,8 @@ import json
 import os
 from dataclasses import dataclass
 
+from boeinghub_dagster.domain.intake_chunks import INTAKE_CHUNK_PARTS
+
 
 def _num(name: str, default: float, cast=float):
     raw = os.environ.get(name, "").strip()
@@ -32,6 +34,8 @@ class Limits:
     sync_stuck_minutes: int = 60
     sync_mode: str = "production"
     max_parts_per_publish: int = 10_000
+    intake_chunk_parts: int = INTAKE_CHUNK_PARTS
+    price_jump_hold_pct: str = "50"  # sync holds a price that moves more than this % (domain/price_guard.py)
 
     @classmethod
     def from_env(cls) -> "Limits":
@@ -49,6 +53,8 @@ class Limits:
             sync_stuck_minutes=_num("SYNC_STUCK_MINUTES", d.sync_stuck_minutes, int),
             sync_mode=os.environ.get("SYNC_MODE", d.sync_mode),
             max_parts_per_publish=_num("MAX_PARTS_PER_PUBLISH", d.max_parts_per_publish, int),
+            intake_chunk_parts=max(1, _num("INTAKE_CHUNK_PARTS", d.intake_chunk_parts, int)),
+            price_jump_hold_pct=os.environ.get("PRICE_JUMP_HOLD_PCT", d.price_jump_hold_pct),
         )
 
 

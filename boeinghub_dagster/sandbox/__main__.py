@@ -14,6 +14,7 @@ from collections.abc import Callable
 import uvicorn
 
 from .boeing import DEFAULT_CREDENTIALS, BoeingKnobs, create_boeing_app
+from .files import create_files_app
 
 _KNOB_DEFAULTS = BoeingKnobs()
 
@@ -59,8 +60,19 @@ def boeing_run(args: argparse.Namespace) -> int:
     return _run_app(app, args)
 
 
+def files_arguments(parser: argparse.ArgumentParser) -> None:
+    _add_common(parser)
+    parser.add_argument("--root", default="data/images", help="folder to serve (the local object store)")
+
+
+def files_run(args: argparse.Namespace) -> int:
+    print(f"Files of {args.root} on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
+    return _run_app(create_files_app(args.root), args)
+
+
 COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {
     "boeing": (boeing_arguments, boeing_run),
+    "files": (files_arguments, files_run),
 }
 
 

@@ -24,6 +24,7 @@ from starlette.routing import Route
 
 from .boeing_limits import _COERCE, BoeingKnobs, TokenBucket
 from .catalogue import current_hour, line_items
+from .images import image_asset
 
 DEFAULT_CREDENTIALS = {
     "client_id": "sandbox-client",
@@ -215,7 +216,7 @@ class BoeingSandbox:
             return Response(MALFORMED_BODY, status_code=200, media_type="application/json")
         if fault is not None:
             return _error(fault, "upstream error")
-        items = line_items(codes, current_hour() if hour is None else hour)
+        items = line_items(codes, current_hour() if hour is None else hour, str(request.base_url))
         if body.get("showNoStock") is False:
             items = [i for i in items if sum(x["availQuantity"] for x in i["locationAvailabilities"]) > 0]
         if body.get("showLocation") is False:
@@ -223,6 +224,11 @@ class BoeingSandbox:
         with self.lock:
             self.stats["items_returned"] += len(items)
         return JSONResponse({"currency": "USD", "lineItems": items})
+
+    async def image(self, request: Request) -> Response:
+        """Product images, standing in for Boeing's image host (no knobs, no rate limit)."""
+        status, content_type, body = image_asset(request.path_params["name"])
+        return Response(body, status_code=status, media_type=content_type)
 
     async def stats_endpoint(self, request: Request) -> Response:
         return JSONResponse(self.snapshot())
@@ -245,6 +251,7 @@ class BoeingSandbox:
             Route("/oauth/token", self.token, methods=["POST"]),
             Route("/pna/oauth", self.part_token, methods=["GET"]),
             Route("/pna/price", self.price, methods=["POST"]),
+            Route("/images/{name:path}", self.image, methods=["GET"]),
             Route("/_stats", self.stats_endpoint, methods=["GET"]),
             Route("/_admin", self.admin, methods=["POST"]),
             Route("/_admin/reset", self.admin_reset, methods=["POST"]),

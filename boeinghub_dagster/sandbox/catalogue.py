@@ -6,6 +6,8 @@ Prices and stock drift a little per epoch hour (hash of part + hour) so that a
 later sync has real changes to find, while one hour always gives one answer.
 The quirks (string numbers, null quantity, lower-case productCode, odd dims)
 are the ones the real API shows and the hub's normalization must survive.
+Image URLs point at the sandbox's own `/images/` route; `image_kind` says whether
+a part's image is good, missing, tiny or not an image at all.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ SCHEDULE_B = ("8803.30.0030", "7318.15.2000", "8481.80.9050", None)
 HAZMAT = ("UN1263", "UN3082", "ORM-D")
 ADJECTIVES = ("Hex", "Self-Locking", "Flanged", "Sealed", "Threaded", "Lock", "Plain", "Shear")
 NOUNS = ("Bolt", "Nut", "Washer", "Rivet", "O-Ring", "Bushing", "Bearing", "Clamp", "Fitting", "Screw")
-IMAGE_BASE = "https://images.example.invalid"
+IMAGE_PATH = "/images"  # served by the sandbox itself, see sandbox/images.py
+# Prefixes that force what a part's image URL answers (None: the part has no image URL).
+IMAGE_PREFIXES = (("NOIMAGE", None), ("BADIMAGE", "not_image"), ("TINYIMAGE", "tiny"), ("MISSINGIMAGE", "missing"))
 
 UNKNOWN_FRACTION = 0.05
 
@@ -60,6 +64,24 @@ def is_known(part_number: str) -> bool:
     if not pn or pn.startswith("UNKNOWN"):
         return False
     return _Dice(pn).u(0) >= UNKNOWN_FRACTION
+
+
+def image_kind(part_number: str) -> str | None:
+    """What the part's image URL answers: good, missing (404), tiny, not_image; None when it has none.
+
+    About 20% of parts have no image; of the rest about 8% are missing, 6% tiny, 6% not images.
+    """
+    pn = _norm(part_number)
+    if not is_known(pn):
+        return None
+    for prefix, kind in IMAGE_PREFIXES:
+        if pn.startswith(prefix):
+            return kind
+    d = _Dice(pn)
+    if d.u(33) < 0.2:
+        return None
+    roll = d.u(46)
+    return "missing" if roll < 0.08 else "tiny" if roll < 0.14 else "not_image" if roll < 0.2 else "good"
 
 
 def _money(value: float) -> float:
@@ -118,8 +140,11 @@ def _weight(d: _Dice) -> float | str | None:
     return f"{w:.2f}" if mode < 0.4 else w
 
 
-def item_for(part_number: str, hour: int) -> dict | None:
-    """The line item Boeing would answer for this part in this epoch hour, or None if unknown."""
+def item_for(part_number: str, hour: int, image_base: str = "") -> dict | None:
+    """The line item Boeing would answer for this part in this epoch hour, or None if unknown.
+
+    Image URLs are `<image_base>/images/<part>.jpg`: the server passes its own base URL.
+    """
     if not is_known(part_number):
         return None
     pn = _norm(part_number)
@@ -144,8 +169,9 @@ def item_for(part_number: str, hour: int) -> dict | None:
     desc_mode = d.u(32)
     description = "" if desc_mode < 0.08 else None if desc_mode < 0.15 else f"{name}, {pn}, aerospace grade"
     dim, dim_uom = _dim(d)
-    image = None if d.u(33) < 0.2 else f"{IMAGE_BASE}/{quote(pn, safe='')}.jpg"
-    thumb = None if image is None or d.u(34) < 0.1 else f"{IMAGE_BASE}/{quote(pn, safe='')}_thumb.jpg"
+    images = f"{image_base.rstrip('/')}{IMAGE_PATH}/{quote(pn, safe='')}"
+    image = None if image_kind(pn) is None else f"{images}.jpg"
+    thumb = None if image is None or d.u(34) < 0.1 else f"{images}_thumb.jpg"
 
     return {
         "aviallPartNumber": pn,
@@ -173,7 +199,7 @@ def item_for(part_number: str, hour: int) -> dict | None:
     }
 
 
-def line_items(codes: Iterable[str], hour: int) -> list[dict]:
+def line_items(codes: Iterable[str], hour: int, image_base: str = "") -> list[dict]:
     """Items for the asked codes, deduplicated ignoring case, order kept, unknown ones absent."""
     seen: set[str] = set()
     out = []
@@ -182,7 +208,7 @@ def line_items(codes: Iterable[str], hour: int) -> list[dict]:
         if key in seen:
             continue
         seen.add(key)
-        item = item_for(code, hour)
+        item = item_for(code, hour, image_base)
         if item is not None:
             out.append(item)
     return out

@@ -74,9 +74,9 @@ CASES = [
         {},
     ),
     (
-        "latin1.txt",
-        lambda: "BACB30LH3-4\nPIÈCE-Ä1\n".encode("latin-1"),
-        "not valid UTF-8 text (byte 0xc8 on line 2 cannot be decoded; the file may be Latin-1",
+        "neither-utf8-nor-cp1252.txt",
+        lambda: "BACB30LH3-4\nPIÈCE-Ä1\n".encode("latin-1") + b"\x8d\n",
+        "not valid UTF-8 text (byte 0xc8 on line 2 cannot be decoded) nor Windows-1252 text (byte 0x8d on line 3",
         {},
     ),
     (
@@ -196,7 +196,7 @@ def test_one_bad_file_does_not_hold_back_a_good_one(ticker, store, instance):
     result = ticker.settle()
     assert [r.tags["boeinghub/intake-file"] for r in result.run_requests] == ["good.txt"]
     assert (_folder(ticker, "rejected") / "bad.csv").exists() and (_folder(ticker, "processed") / "good.txt").exists()
-    assert sorted((r["file_name"], r["status"]) for r in store.intake().report()) == [("bad.csv", "rejected"), ("good.txt", "requested")]
+    assert sorted((r["file_name"], r["status"]) for r in store.intake().report()) == [("bad.csv", "rejected"), ("good.txt", "running")]
     assert instance.get_dynamic_partitions("part_numbers") == ["BACB30LH3-4"]
 
 
@@ -221,5 +221,32 @@ def test_a_file_still_being_written_is_neither_rejected_nor_moved(ticker, store,
     stable = ticker.tick()  # same size and mtime as last tick: complete
     assert [r.tags["boeinghub/intake-file"] for r in stable.run_requests] == ["growing.xlsx"]
     assert not path.exists() and (_folder(ticker, "processed") / "growing.xlsx").read_bytes() == good
-    assert [(r["status"], r["accepted"]) for r in store.intake().report()] == [("requested", 3)]
+    assert [(r["status"], r["accepted"]) for r in store.intake().report()] == [("running", 3)]
     assert set(instance.get_dynamic_partitions("part_numbers")) == {"BACB30LH3-4", "MS20470AD4-6", "WF338109=K3"}
+
+
+def test_a_windows_1252_file_is_read_as_such_and_its_batch_records_the_encoding(ticker, store, instance):
+    """Excel's CSV export on Windows: not UTF-8, once refused whole, now read."""
+    content = "Référence;Désignation\nBACB30LH3-4;Écrou à river 12 €\nMS20470AD4-6;Rivet tête ronde\n".encode("cp1252")
+    ticker.drop("commande.csv", content)
+    ticker.drop("plain.txt", b"WF338109=K3\n")
+    result = ticker.settle()
+    assert sorted(r.tags["boeinghub/intake-file"] for r in result.run_requests) == ["commande.csv", "plain.txt"]
+    by_file = {r["file_name"]: r for r in store.intake().report()}
+    assert (by_file["commande.csv"]["accepted"], by_file["commande.csv"]["rejected"], by_file["commande.csv"]["reason"]) == (2, 0, None)
+    assert by_file["commande.csv"]["encoding"] == "windows-1252" and by_file["plain.txt"]["encoding"] == "utf-8"
+    assert set(instance.get_dynamic_partitions("part_numbers")) == {"BACB30LH3-4", "MS20470AD4-6", "WF338109=K3"}
+    assert (_folder(ticker, "processed") / "commande.csv").read_bytes() == content  # untouched
+    assert list(_folder(ticker, "rejected").iterdir()) == []
+
+
+def test_the_sensor_says_which_encoding_it_read(ticker, store):
+    ticker.drop("commande.txt", "# commandé\nBACB30LH3-4\n".encode("cp1252"))
+    ticker.settle()
+    ticker.drop("parts.xlsx", xlsx_bytes([["MS20470AD4-6"]]))
+    ticker.settle()
+    assert "commande.txt: batch 1, read as windows-1252, 1 parts (1 new)" in "\n".join(ticker.logged)
+    assert "parts.xlsx: batch 2, read as an .xlsx workbook, 1 parts (1 new)" in "\n".join(ticker.logged)
+    assert sorted((r["file_name"], r["encoding"]) for r in store.intake().report()) == [
+        ("commande.txt", "windows-1252"), ("parts.xlsx", None)
+    ]

@@ -35,9 +35,10 @@ def test_each_format_becomes_one_batch_and_one_run(ticker, store, instance, name
     assert len(result.run_requests) == 1
     run = result.run_requests[0]
     batch = store.intake().get(int(run.tags["boeinghub/intake-batch"]))
-    assert (batch["file_name"], batch["accepted"], batch["status"]) == (name, 3, "requested")
+    assert (batch["file_name"], batch["accepted"], batch["status"]) == (name, 3, "launched")
     assert store.intake().parts(batch["id"]) == ["BACB30LH3-4", "MS20470AD4-6", "WF338109=K3"]
-    assert run.run_config["ops"]["extraction"]["config"]["intake_batch_id"] == batch["id"]
+    assert run.run_config["ops"]["extraction"]["config"] == {"intake_batch_id": batch["id"], "intake_chunk": 1}
+    assert run.tags["boeinghub/intake-chunk"] == "1/1"
     assert run.tags["boeinghub/api"] == "boeing"
     assert set(instance.get_dynamic_partitions("part_numbers")) == {"BACB30LH3-4", "MS20470AD4-6", "WF338109=K3"}
     assert (_folder(ticker, "processed") / name).read_bytes() == content
@@ -76,7 +77,7 @@ def test_the_same_content_twice_is_one_batch(ticker, store):
     assert len(first) == 1 and second.run_requests == []
     assert "same content as batch" in second.skip_reason.skip_message and "a.txt" in second.skip_reason.skip_message
     rows = store.intake().report()
-    assert sorted(r["status"] for r in rows) == ["duplicate", "launched"]
+    assert sorted(r["status"] for r in rows) == ["duplicate", "running"]
     assert (_folder(ticker, "processed") / "again.txt.duplicate.txt").read_text().startswith("same content")
 
 
@@ -127,12 +128,18 @@ def test_runs_already_launched_are_not_requested_again(ticker, store, instance):
 
 
 def test_an_unreadable_file_does_not_block_the_files_behind_it(ticker, monkeypatch):
-    from pathlib import Path
-
     ticker.drop("stuck.txt", b"BACB30LH3-4\n")
     ticker.drop("fine.txt", b"MS20470AD4-6\n")
-    real = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: (_ for _ in ()).throw(PermissionError(13, "Permission denied")) if self.name == "stuck.txt" else real(self))
+    from boeinghub_dagster.resources.inbox import InboxResource
+
+    real = InboxResource.open_regular
+
+    def open_regular(self, file):
+        if file.path.name == "stuck.txt":
+            raise PermissionError(13, "Permission denied")
+        return real(self, file)
+
+    monkeypatch.setattr(InboxResource, "open_regular", open_regular)
     ticker.tick()
     result = ticker.tick()
     assert [r.tags["boeinghub/intake-file"] for r in result.run_requests] == ["fine.txt"]

@@ -46,9 +46,12 @@ WHOLE_FILE_REJECTIONS = [
     ("nul-bytes", "a.txt", b"BACB30LH3-4\n\x00\x01\x02\x03garbage", {}, "binary content: the file contains 1 NUL bytes"),
     ("pdf-as-txt", "a.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", {}, "binary content: it looks like a PDF document"),
     ("xlsx-as-csv", "a.csv", _valid_xlsx(), {}, "binary content: it looks like a zip archive or an Excel .xlsx"),
-    ("latin-1", "a.txt", "BACB30LH3-4\nPI\u00c8CE-12\n".encode("latin-1"), {},
-     "not valid UTF-8 text (byte 0xc8 on line 2 cannot be decoded"),
-    ("latin-1-csv", "a.csv", "part_number\nS\u00e9rie-1\n".encode("latin-1"), {}, "not valid UTF-8 text (byte 0xe9 on line 2"),
+    ("neither-utf8-nor-cp1252", "a.txt", b"BACB30LH3-4\nPI\xc8CE-12\nX\x81\n", {},
+     "not valid UTF-8 text (byte 0xc8 on line 2 cannot be decoded) nor Windows-1252 text "
+     "(byte 0x81 on line 3 cannot be decoded: undefined in Windows-1252); save the file as UTF-8"),
+    ("neither-csv", "a.csv", b"part_number\nS\xe9rie-1\n\x9d\n", {}, "nor Windows-1252 text (byte 0x9d on line 3"),
+    ("utf8-bom-then-invalid", "a.txt", b"\xef\xbb\xbfBACB30LH3-4\nS\xe9rie-1\n", {},
+     "not valid UTF-8 text (byte 0xe9 on line 2 cannot be decoded; save it as UTF-8)"),
     ("utf16-no-bom", "a.txt", "BACB30LH3-4\nWF338109=K3\n".encode("utf-16-le"), {},
      "not valid UTF-8 text (it looks like UTF-16 without a byte-order mark"),
     ("utf16-bom-odd", "a.txt", b"\xff\xfeB\x00A\x00C", {}, "not valid UTF-16 text"),
@@ -112,6 +115,12 @@ def test_whole_file_rejection_from_a_real_file_on_disk(tmp_path):
 def test_xlsx_that_unpacks_too_large_is_refused(monkeypatch):
     monkeypatch.setattr(intake_readers, "MAX_XLSX_UNPACKED_BYTES", 1000)
     assert "it unpacks to 0 MB, the limit is 0 MB" in rejection("big.xlsx", _valid_xlsx())
+
+
+@pytest.mark.parametrize("undefined", [0x81, 0x8D, 0x8F, 0x90, 0x9D])
+def test_each_byte_windows_1252_leaves_undefined_refuses_a_non_utf8_file(undefined):
+    content = b"BACB30LH3-4\n\xe9" + bytes([undefined]) + b"\n"  # 0xe9 alone is not UTF-8
+    assert f"byte 0x{undefined:02x} on line 2 cannot be decoded: undefined in Windows-1252" in rejection("a.txt", content)
 
 
 def test_supported_suffixes():

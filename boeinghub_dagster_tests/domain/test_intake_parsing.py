@@ -134,6 +134,49 @@ def test_csv_with_utf8_bom_header():
     result = parse("bom.csv", "\ufeffpart_number\nBACB30LH3-4\n".encode())
     assert result.part_numbers == ["BACB30LH3-4"]
     assert result.lines == 1
+    assert result.encoding == "utf-8-sig"
+
+
+# ---------------------------------------------------------------- encodings
+
+
+def test_windows_1252_csv_as_excel_exports_it_is_read_as_such(tmp_path):
+    """A French Excel CSV export: ';', accented header and descriptions, '€' (0x80, which Latin-1 lacks)."""
+    path = tmp_path / "commande.csv"
+    with path.open("w", newline="", encoding="cp1252") as fh:
+        writer = csv.writer(fh, delimiter=";")
+        writer.writerow(["Référence", "Désignation", "Prix €"])
+        writer.writerow(["BACB30LH3-4", "Écrou à river", "12,50 €"])
+        writer.writerow(["MS20470AD4-6", "Rivet tête ronde", "0,80 €"])
+        writer.writerow(["PIÈCE-€1", "à vérifier", ""])
+    assert b"\x80" in path.read_bytes() and b"\xc9" in path.read_bytes()  # really Windows-1252 bytes, not UTF-8
+    result = parse_path(path)
+    assert result.encoding == "windows-1252"
+    assert result.part_numbers == ["BACB30LH3-4", "MS20470AD4-6"]
+    assert [(r.line, r.value) for r in result.rejected] == [(4, "PIÈCE-€1")]  # decoded as the operator typed it
+
+
+def test_windows_1252_txt_with_a_comment_is_read_as_such():
+    result = parse("liste.txt", "# commandé par l'atelier\nBACB30LH3-4\nWF338109=K3 # réf. Boeing\n".encode("cp1252"))
+    assert (result.part_numbers, result.encoding) == (["BACB30LH3-4", "WF338109=K3"], "windows-1252")
+
+
+@pytest.mark.parametrize(
+    "content,encoding",
+    [
+        (b"BACB30LH3-4\n", "utf-8"),
+        ("# pièce\nBACB30LH3-4\n".encode(), "utf-8"),  # valid UTF-8 is never taken for Windows-1252
+        (b"\xef\xbb\xbfBACB30LH3-4\n", "utf-8-sig"),
+        (b"\xff\xfe" + "BACB30LH3-4\n".encode("utf-16-le"), "utf-16"),
+    ],
+)
+def test_the_parse_names_the_encoding_it_read(content, encoding):
+    result = parse("p.txt", content)
+    assert (result.part_numbers, result.encoding) == (["BACB30LH3-4"], encoding)
+
+
+def test_xlsx_has_no_text_encoding():
+    assert parse("p.xlsx", xlsx_bytes([["BACB30LH3-4"]])).encoding is None
 
 
 # ---------------------------------------------------------------- .xlsx

@@ -1,4 +1,4 @@
-"""A fresh Boeing sandbox per test, over real HTTP on a free port."""
+"""Fresh sandboxes per test (Boeing, Shopify), over real HTTP on free ports."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from boeinghub_dagster.sandbox.boeing import create_boeing_app
 from boeinghub_dagster.sandbox.serve import ServerHandle, serve
+from boeinghub_dagster_tests.support.sandboxes import start_shopify
 
 PINNED_HOUR = 480_000  # fixed so answers are predictable from the catalogue
 
@@ -52,3 +53,12 @@ def boeing():
     with serve(create_boeing_app(rate_per_min=60_000, burst=1_000, hour=PINNED_HOUR)) as handle:
         with httpx.Client(base_url=handle.url, timeout=5.0) as http:
             yield Sandbox(handle, http)
+
+
+@pytest.fixture
+def shopify(tmp_path):
+    """A Shopify sandbox over a fresh SQLite shop in tmp_path, on a free port."""
+    server, handle = start_shopify(str(tmp_path / "shop.db"))
+    yield handle
+    server.stop()
+    server.app.state.sandbox.store.close()

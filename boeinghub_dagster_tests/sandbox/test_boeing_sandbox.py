@@ -84,7 +84,7 @@ def test_price_answers_known_parts_and_omits_unknown(boeing):
     assert r.status_code == 200
     items = r.json()["lineItems"]
     assert [i["aviallPartNumber"] for i in items] == ["ABC-123", "WF338109=K3", "NOPRICE-7"]
-    assert items[0] == item_for("ABC-123", PINNED_HOUR)
+    assert items[0] == item_for("ABC-123", PINNED_HOUR, image_base=boeing.handle.url)  # images: on the sandbox
     assert items[2]["listPrice"] is None and items[2]["netPrice"] is None
     assert boeing.stats()["codes_requested"] == 5
 
@@ -93,7 +93,7 @@ def test_unpinned_hour_follows_the_clock(boeing):
     boeing.admin(hour=None)
     hour = current_hour()
     item = boeing.price(["ABC-123"]).json()["lineItems"][0]
-    assert item in (item_for("ABC-123", hour), item_for("ABC-123", hour + 1))
+    assert item in (item_for("ABC-123", hour, boeing.handle.url), item_for("ABC-123", hour + 1, boeing.handle.url))
 
 
 def test_show_flags_filter_the_answer(boeing):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 from pathlib import Path
 
 import dagster as dg
@@ -17,9 +18,11 @@ class Ticker:
         self.instance, self.inbox, self.store, self.record_runs = instance, inbox, store, record_runs
         self.cursor: str | None = None
         self.launched: list = []
+        self.logged: list[str] = []  # every message the sensor logged, all ticks
 
     def tick(self, persist: bool = True) -> dg.SensorResult:
         context = dg.build_sensor_context(instance=self.instance, cursor=self.cursor, resources={"inbox": self.inbox, "store": self.store})
+        context.log.addHandler(_Collect(self.logged))
         result = inbox_sensor(context)
         if persist:
             for request in result.dynamic_partitions_requests or []:
@@ -47,6 +50,17 @@ class Ticker:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
         return path
+
+
+class _Collect(logging.Handler):
+    """The sensor's log lines, which carry what a tick did even when it requests runs (and so has no skip reason)."""
+
+    def __init__(self, into: list[str]):
+        super().__init__()
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.into.append(record.getMessage())
 
 
 def xlsx_bytes(rows: list[list]) -> bytes:

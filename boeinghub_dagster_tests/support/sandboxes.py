@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 import httpx
 
+from boeinghub_dagster.domain.shopify_api import SHOPIFY_API_VERSION
 from boeinghub_dagster.sandbox.boeing import create_boeing_app
 from boeinghub_dagster.sandbox.serve import serve
+from boeinghub_dagster.sandbox.shopify import DEFAULT_ACCESS_TOKEN, create_shopify_app
 
 
 @dataclass
@@ -38,3 +40,40 @@ def start_boeing(rate_per_min: float = 6000, **knobs):
     """A running Boeing sandbox and its handle; call `.stop()` on the server when done."""
     server = serve(create_boeing_app(rate_per_min=rate_per_min, **knobs))
     return server, BoeingSandbox(server.url, rate_per_min)
+
+
+@dataclass
+class ShopifySandbox:
+    """Handle on a running Shopify sandbox: GraphQL URL, token, stats and knobs."""
+
+    url: str
+    token: str
+
+    def graphql_url(self) -> str:
+        return f"{self.url}/admin/api/{SHOPIFY_API_VERSION}/graphql.json"
+
+    def graphql(self, query: str, variables: dict | None = None, token: str | None = None) -> httpx.Response:
+        """POST one document; the raw response (status, headers, body) for tests to inspect."""
+        headers = {"X-Shopify-Access-Token": self.token if token is None else token}
+        return httpx.post(self.graphql_url(), json={"query": query, "variables": variables or {}},
+                          headers=headers, timeout=10)
+
+    def stats(self) -> dict:
+        return httpx.get(f"{self.url}/_stats", timeout=10).json()
+
+    def admin(self, **knobs) -> dict:
+        r = httpx.post(f"{self.url}/_admin", json=knobs, timeout=10)
+        r.raise_for_status()
+        return r.json()
+
+    def reset(self, wipe: bool = False) -> dict:
+        r = httpx.post(f"{self.url}/_admin/reset", json={"wipe": True} if wipe else {}, timeout=10)
+        r.raise_for_status()
+        return r.json()
+
+
+def start_shopify(db_path: str = ":memory:", **knobs):
+    """A running Shopify sandbox and its handle; `.stop()` the server (and close its store) when done."""
+    app = create_shopify_app(db_path, **knobs)
+    server = serve(app)
+    return server, ShopifySandbox(server.url, DEFAULT_ACCESS_TOKEN)

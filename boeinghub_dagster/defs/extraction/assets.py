@@ -1,16 +1,15 @@
-"""`boeing_raw_responses` and `staged_products`: one op, so each batch is staged and reported
+"""`boeing_raw_responses` and `staged_products`: one op, so each answer is staged and reported
 while the shared limiter holds the next Boeing call back.
 
-The run is bound by Boeing's rate limit and nothing else: every batch's
-materializations are written during the wait before the next call, not after
-the last one. Parts that fail are not materialized at all (Dagster cannot mark
-one partition of a single-run range failed, dagster #17836): their partitions
-stay unmaterialized, carry an observation with the reason, fail a WARN check,
-and sit in `part_failures`. Selecting only `staged_products` re-stages stored
-answers without calling Boeing.
+The run puts its parts in the shared request queue; while it holds the dispatch lease it
+sends full calls for every waiting run's parts, and it materializes its own parts as their
+answers land, whoever asked. Parts that fail are not materialized (Dagster cannot mark
+one partition of a range failed, dagster #17836): they stay unmaterialized, carry an
+observation with the reason, fail a WARN check, and sit in `part_failures`. Selecting
+only `staged_products` re-stages stored answers without calling Boeing.
 """
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import dagster as dg
 
@@ -20,16 +19,23 @@ from boeinghub_dagster.defs.partitions import part_numbers
 from boeinghub_dagster.resources.boeing import BoeingResource
 from boeinghub_dagster.resources.settings import location_map_from_env
 from boeinghub_dagster.resources.store import StoreResource
+from boeinghub_dagster.resources.store.extraction import utcnow
+from boeinghub_dagster.resources.store.leases import Lease
+from boeinghub_dagster.resources.store.requests import PRIORITY_EXTRACTION
 
 from .report import CHECK_SPECS, RAW, STAGED, ExtractionReport
-from .steps import ExtractionStats, fetch_batches, parts_to_ask
+from .scope import backfill_parts, run_parts
+from .steps import DISPATCH_LEASE, Dispatcher, ExtractionStats, await_answers
 
 
 class ExtractionConfig(dg.Config):
     reuse_minutes: int = 60
-    """Reuse a part's Boeing answer younger than this instead of asking again (0 = always ask)."""
+    """Count a part's Boeing answer younger than this as its answer instead of asking again (0 = always ask)."""
     intake_batch_id: int = 0
-    """Set by the inbox sensor: process exactly this intake batch's parts (its run's range spans them)."""
+    """Set by the inbox sensor, with `intake_chunk`: process exactly that slice of the batch."""
+    intake_chunk: int = 0
+    poll_seconds: float = 1.0
+    """How often a run waiting for answers (another run dispatching) looks for them."""
 
 
 @dg.multi_asset(
@@ -43,36 +49,41 @@ class ExtractionConfig(dg.Config):
     check_specs=CHECK_SPECS,
     can_subset=True,
     backfill_policy=dg.BackfillPolicy.single_run(),
-    pool="boeing",
 )
 def extraction(context: dg.AssetExecutionContext, config: ExtractionConfig, boeing: BoeingResource, store: StoreResource):
-    parts = store.intake().parts(config.intake_batch_id) if config.intake_batch_id else list(context.partition_keys)
+    started = utcnow()
+    parts, asked_since = run_parts(context, config.intake_batch_id, config.intake_chunk, store)
     want_raw, want_staged = RAW in context.selected_asset_keys, STAGED in context.selected_asset_keys
-    raw_store, staging, location_map = store.extraction(), store.staging(), location_map_from_env()
+    raw_store, staging, requests, location_map = store.extraction(), store.staging(), store.requests(), location_map_from_env()
     report, stats = ExtractionReport(asked=len(parts)), ExtractionStats()
 
-    if want_raw:
-        since = datetime.now(timezone.utc) - timedelta(minutes=config.reuse_minutes) if config.reuse_minutes else None
-        todo, reused = parts_to_ask(parts, raw_store, since)
-    else:
-        todo, reused = [], parts
-    report.reused = len(reused) if want_raw else 0
-    if want_staged and reused:
-        yield from _report_staged(context, report, stage_stored(reused, raw_store, staging, context.run_id, location_map))
-    if todo:
-        client = boeing.client()
-        try:
-            for answer in fetch_batches(todo, client, raw_store, staging, context.run_id, boeing.effective_batch_size(), stats):
-                report.returned += len(answer.returned)
-                report.add_failures("extraction", answer.failures)
-                failed_part_observations(context, RAW, answer.failures)
-                for part in answer.returned:
-                    yield dg.AssetMaterialization(RAW, partition=part, metadata={"raw_response_id": answer.raw_response_id})
-                if want_staged and answer.payload is not None and answer.returned:
-                    staged = stage_answer(answer.returned, answer.payload, answer.raw_response_id, staging, context.run_id, location_map)
-                    yield from _report_staged(context, report, staged)
-        finally:
-            client.close()
+    if not want_raw:
+        yield from _report_staged(context, report, stage_stored(parts, raw_store, staging, context.run_id, location_map))
+        yield from report.check_results(stats, set(context.selected_asset_check_keys))
+        return
+    batch_size = boeing.effective_batch_size()
+    since = min(started - timedelta(minutes=config.reuse_minutes), asked_since) if config.reuse_minutes else asked_since
+
+    def enqueue(todo: list[str]) -> int:
+        return requests.enqueue(todo, context.run_id, PRIORITY_EXTRACTION, batch_size)
+
+    prefetch = backfill_parts(context)
+    if prefetch and not requests.has_requester(prefetch[0]):
+        fresh = raw_store.latest_index(prefetch[1], since)
+        requests.enqueue([p for p in prefetch[1] if p not in fresh], prefetch[0], PRIORITY_EXTRACTION, batch_size)
+    lease = Lease(store.engine(), DISPATCH_LEASE, context.run_id)
+    dispatcher = Dispatcher(boeing.client, requests, raw_store, lease, batch_size, context.run_id, stats)
+    for answer in await_answers(parts, since, enqueue, requests, raw_store, dispatcher, config.poll_seconds, started):
+        report.returned += len(answer.returned)
+        report.reused += len(answer.returned) if answer.reused else 0
+        report.add_failures("extraction", answer.failures)
+        staging.record_failures(context.run_id, "extraction", answer.failures)
+        failed_part_observations(context, RAW, answer.failures)
+        for part in answer.returned:
+            yield dg.AssetMaterialization(RAW, partition=part, metadata={"raw_response_id": answer.raw_response_id})
+        if want_staged and answer.payload is not None and answer.returned:
+            staged = stage_answer(answer.returned, answer.payload, answer.raw_response_id, staging, context.run_id, location_map)
+            yield from _report_staged(context, report, staged)
     context.log.info(f"extraction: {len(parts)} asked, {report.returned} returned, {report.staged} staged, {len(report.failures)} failed")
     yield from report.check_results(stats, set(context.selected_asset_check_keys))
 

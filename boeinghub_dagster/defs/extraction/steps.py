@@ -1,34 +1,40 @@
-"""The extraction step as plain functions: ask Boeing batch by batch, keep every answer.
+"""The extraction step as plain functions: put a run's parts in the shared request queue,
+send full Boeing calls while this run holds the dispatch lease, and hand back each
+answer for this run's parts as it lands, whoever asked for it.
 
-Parts whose latest answer is younger than `reuse_since` are not asked again, so a
-run killed half-way and re-run spends no Boeing budget twice and writes no
-duplicate raw rows. Results are yielded per batch so the caller can stage and
-report each batch while the limiter holds the next call back.
+Every call packs up to the batch size from all waiting requests (every run's, the hourly
+sync's first), so ten 1-part runs cost one call, not ten. Answers younger than the run's
+`since` count as this run's answers (reused, not asked again), so a run killed half-way
+and re-run spends no Boeing budget twice.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from boeinghub_dagster.domain.normalization import match_items
-from boeinghub_dagster.domain.part_numbers import batches
+from boeinghub_dagster.domain.normalization import NOT_RETURNED, match_items
 from boeinghub_dagster.resources.boeing import BoeingClient, BoeingRequestError
-from boeinghub_dagster.resources.store.extraction import ExtractionStore, StagingStore
+from boeinghub_dagster.resources.store.extraction import ExtractionStore, utcnow
+from boeinghub_dagster.resources.store.leases import Lease
+from boeinghub_dagster.resources.store.requests import RequestStore
 
 STAGE = "extraction"
-NOT_RETURNED = "not returned by Boeing"
+DISPATCH_LEASE = "boeing-dispatch"
+HEAL_SECONDS = 30.0  # how often a waiting run re-queues parts whose request vanished
 
 
 @dataclass
 class BatchAnswer:
-    parts: list[str]
+    """This run's parts resolved by one stored answer (or one refused request)."""
+
     raw_response_id: int | None
     payload: dict | None
     returned: list[str]
     failures: list[tuple[str, str]] = field(default_factory=list)
+    reused: bool = False
 
 
 @dataclass
@@ -43,43 +49,118 @@ def line_items(payload: dict) -> list[dict]:
     return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
 
 
-def parts_to_ask(parts: list[str], raw_store: ExtractionStore, reuse_since: datetime | None) -> tuple[list[str], list[str]]:
-    """Split `parts` into (to ask Boeing, fresh enough to reuse)."""
-    fresh = raw_store.parts_fetched_since(parts, reuse_since) if reuse_since else set()
-    return [p for p in parts if p not in fresh], [p for p in parts if p in fresh]
+class Dispatcher:
+    """Sends one call at a time for everyone's waiting parts, while its run holds the lease."""
+
+    def __init__(self, client_factory: Callable[[], BoeingClient], requests: RequestStore, raw_store: ExtractionStore,
+                 lease: Lease, batch_size: int, run_id: str, stats: ExtractionStats):
+        self._client_factory, self._client = client_factory, None
+        self.requests, self.raw_store, self.lease = requests, raw_store, lease
+        self.batch_size, self.run_id, self.stats = batch_size, run_id, stats
+
+    @property
+    def client(self) -> BoeingClient:
+        if self._client is None:
+            self._client = self._client_factory()
+        return self._client
+
+    def step(self) -> bool:
+        """Make one call if there is work and the lease; True when a call was made."""
+        if not self.lease.try_take():
+            return False
+        if self.lease.took_over:  # the previous dispatcher died holding claimed parts
+            self.requests.release()
+            self.lease.took_over = False
+        if not self.requests.has_waiting():
+            self.lease.release()
+            return False
+        started = time.monotonic()
+        self.client.limiter.acquire()  # claim after the wait: parts queued meanwhile ride along
+        batch = self.requests.claim(self.run_id, self.batch_size)
+        if not batch:
+            return False
+        try:
+            payload = self.client.price(batch, slot_taken=True).payload
+        except BoeingRequestError as exc:
+            self.requests.finish(self.run_id, [], None, {p: str(exc) for p in batch})
+            return True
+        except BaseException:
+            self.requests.release(self.run_id)
+            self.close()
+            raise
+        finally:
+            self.stats.calls = self.client.calls
+            self.stats.waited_seconds = self.client.limiter.waited_seconds
+        matched = match_items(batch, line_items(payload))
+        raw_id = self.raw_store.record_raw_answer(batch, payload, matched, self.run_id)
+        self.requests.finish(self.run_id, batch, raw_id, {p: NOT_RETURNED for p in batch if p not in matched})
+        self.stats.api_seconds += time.monotonic() - started
+        return True
+
+    def close(self) -> None:
+        self.lease.release()
+        if self._client is not None:
+            self._client.close()
 
 
-def fetch_batches(
+def _answers(index: dict, raw_store: ExtractionStore, order: dict[str, int], started: datetime) -> list[BatchAnswer]:
+    """Group resolved parts (part -> (raw id, returned, fetched at)) by their answer."""
+    by_raw: dict[int, list[str]] = {}
+    for part, (raw_id, _, _) in index.items():
+        by_raw.setdefault(raw_id, []).append(part)
+    payloads = raw_store.payloads(list(by_raw))
+    out = []
+    for raw_id, parts in sorted(by_raw.items()):
+        parts.sort(key=order.__getitem__)
+        returned = [p for p in parts if index[p][1]]
+        failures = [(p, NOT_RETURNED) for p in parts if not index[p][1]]
+        reused = all(index[p][2] < started for p in parts)
+        out.append(BatchAnswer(raw_id, payloads.get(raw_id), returned, failures, reused))
+    return out
+
+
+def await_answers(
     parts: list[str],
-    client: BoeingClient,
+    since: datetime,
+    enqueue: Callable[[list[str]], int],
+    requests: RequestStore,
     raw_store: ExtractionStore,
-    failure_log: StagingStore,
-    run_id: str,
-    batch_size: int,
-    stats: ExtractionStats,
+    dispatcher: Dispatcher | None,
+    poll_seconds: float = 1.0,
+    started: datetime | None = None,
 ) -> Iterator[BatchAnswer]:
-    """Ask Boeing for `parts`, keeping each answer as it arrives.
+    """Yield this run's parts as their answers land (answers since `since` count), dispatching meanwhile.
 
-    A request Boeing refuses (400) fails that batch's parts and goes on; an
-    outage or refused credentials propagate after the client's retries, keeping
-    everything fetched so far.
+    With no dispatcher (re-staging only), yields what is stored and stops.
     """
-    started = time.monotonic()
+    order = {p: i for i, p in enumerate(parts)}
+    pending = set(parts)
+    started = started or utcnow()
+    stored = raw_store.latest_index(parts, since)
+    for answer in _answers(stored, raw_store, order, started):
+        pending -= set(answer.returned) | {p for p, _ in answer.failures}
+        yield answer
+    if dispatcher is None or not pending:
+        return
+    enqueue(sorted(pending - requests.open_parts(list(pending)), key=order.__getitem__))
+    cursor, healed = utcnow() - timedelta(seconds=5), time.monotonic()
     try:
-        for batch in batches(parts, batch_size):
-            try:
-                payload = client.price(batch).payload
-            except BoeingRequestError as exc:
-                failures = [(p, str(exc)) for p in batch]
-                failure_log.record_failures(run_id, STAGE, failures)
-                yield BatchAnswer(batch, None, None, [], failures)
-                continue
-            matched = match_items(batch, line_items(payload))
-            raw_id = raw_store.record_raw_answer(batch, payload, matched, run_id)
-            failures = [(p, NOT_RETURNED) for p in batch if p not in matched]
-            failure_log.record_failures(run_id, STAGE, failures)
-            stats.api_seconds = time.monotonic() - started
-            yield BatchAnswer(batch, raw_id, payload, [p for p in batch if p in matched], failures)
+        while pending:
+            called = dispatcher.step()
+            checked = utcnow()
+            fresh = {p: v for p, v in raw_store.index_since(cursor).items() if p in pending}
+            for answer in _answers(fresh, raw_store, order, started):
+                pending -= set(answer.returned) | {p for p, _ in answer.failures}
+                yield answer
+            refused = requests.failed_since(list(pending), cursor) if pending else {}
+            if refused:
+                pending -= set(refused)
+                yield BatchAnswer(None, None, [], sorted(refused.items(), key=lambda f: order[f[0]]))
+            cursor = checked - timedelta(seconds=5)
+            if pending and time.monotonic() - healed > HEAL_SECONDS:
+                enqueue(sorted(pending - requests.open_parts(list(pending)), key=order.__getitem__))
+                healed = time.monotonic()
+            if pending and not called:
+                time.sleep(poll_seconds)
     finally:
-        stats.calls = client.calls
-        stats.waited_seconds = client.limiter.waited_seconds
+        dispatcher.close()

@@ -10,12 +10,20 @@ reconciled every tick, so a run request lost with a crashed tick is made again.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from boeinghub_dagster.domain.intake import MAX_FILE_BYTES, FileRejected, parse_intake_file, rejected_lines_csv, too_large
-from boeinghub_dagster.resources.inbox import InboxFile, InboxResource
+from boeinghub_dagster.domain.intake import (
+    MAX_FILE_BYTES,
+    FileRejected,
+    not_a_regular_file,
+    parse_intake_file,
+    rejected_lines_csv,
+    too_large,
+)
+from boeinghub_dagster.resources.inbox import DIRECTORY, InboxFile, InboxResource, NotRegularFile
 from boeinghub_dagster.resources.store.intake import IntakeStore
 
 MAX_FILES_PER_TICK = 20
@@ -66,13 +74,10 @@ def _request(plan: TickPlan, batch: dict, parts: list[str], known: KnownPartitio
 
 
 def reconcile_pending(intake: IntakeStore, run_for_key: Callable[[str], str | None], known: KnownPartitions, plan: TickPlan) -> None:
-    """Confirm launched runs; ask again (same run key, partitions re-added) for any batch whose run was never seen."""
+    """Plan again any batch recorded by a tick that died before cutting it into runs (chunk
+    planning is idempotent per batch; `run_for_key` is kept for the signature's callers)."""
     for batch in intake.pending():
-        run_id = run_for_key(batch["run_key"])
-        if run_id:
-            intake.mark_launched(batch["id"], run_id)
-        else:
-            _request(plan, batch, intake.parts(batch["id"]), known)
+        _request(plan, batch, intake.parts(batch["id"]), known)
 
 
 def _reject(file: InboxFile, sha: str, reason: str, inbox: InboxResource, intake: IntakeStore, plan: TickPlan) -> None:
@@ -86,16 +91,26 @@ def _line_notes(parsed) -> dict[str, bytes] | None:
 
 
 def handle_file(file: InboxFile, inbox: InboxResource, intake: IntakeStore, known: KnownPartitions, plan: TickPlan, max_parts: int) -> None:
-    if file.size > MAX_FILE_BYTES:  # refuse before reading it all into memory
-        with open(file.path, "rb") as fh:
-            _reject(file, hashlib.file_digest(fh, "sha256").hexdigest(), too_large(file.size), inbox, intake, plan)
-        return
-    content = file.path.read_bytes()
-    sha = hashlib.sha256(content).hexdigest()
+    """Take in one complete inbox entry. Only a regular file is read; a symlink, FIFO or device is
+    refused unread (its sha256 is that of no bytes) and moved, the entry itself, to `rejected/`."""
+    refused = None
+    try:
+        with inbox.open_regular(file) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_FILE_BYTES:  # refuse before reading it all into memory
+                sha, refused = hashlib.file_digest(fh, "sha256").hexdigest(), too_large(size)
+            else:
+                content = fh.read()
+                sha = hashlib.sha256(content).hexdigest()
+    except NotRegularFile as exc:
+        sha, refused = hashlib.sha256(b"").hexdigest(), not_a_regular_file(exc.kind, exc.link_target)
     rejected_before = intake.find_rejected(sha, file.relative, since_ns=file.mtime_ns)
     if rejected_before:  # the tick that rejected it died before moving it
         inbox.move(file, "rejected", {".reason.txt": f"{rejected_before['reason']}\n".encode()})
         plan.messages.append(f"{file.relative}: resumed rejection (batch {rejected_before['id']})")
+        return
+    if refused:
+        _reject(file, sha, refused, inbox, intake, plan)
         return
     existing = intake.find_accepted(sha)
     if existing and existing["file_name"] == file.relative and existing["status"] == "requested":
@@ -115,12 +130,13 @@ def handle_file(file: InboxFile, inbox: InboxResource, intake: IntakeStore, know
         _reject(file, sha, str(exc), inbox, intake, plan)
         return
     counts = {"lines": parsed.lines, "accepted": len(parsed.part_numbers), "rejected": len(parsed.rejected), "duplicates": parsed.duplicates}
-    batch = intake.record_batch(file.relative, sha, file.target, counts, parsed.part_numbers)
+    batch = intake.record_batch(file.relative, sha, file.target, counts, parsed.part_numbers, encoding=parsed.encoding)
     inbox.move(file, "processed", _line_notes(parsed))
     new_before = len(plan.new_partitions)
     _request(plan, batch, parsed.part_numbers, known)
     plan.messages.append(
-        f"{file.relative}: batch {batch['id']}, {counts['accepted']} parts ({len(plan.new_partitions) - new_before} new), "
+        f"{file.relative}: batch {batch['id']}, read as {parsed.encoding or 'an .xlsx workbook'}, "
+        f"{counts['accepted']} parts ({len(plan.new_partitions) - new_before} new), "
         f"{counts['rejected']} lines rejected, {counts['duplicates']} duplicates"
     )
 
@@ -133,11 +149,17 @@ def scan_inbox(
     run_for_key: Callable[[str], str | None],
     max_parts: int,
 ) -> TickPlan:
-    """Plan one tick: reconcile, then take each file that stopped growing since the last tick."""
+    """Plan one tick: reconcile, then take each entry that stopped changing since the last tick.
+    A folder is left in place (moving it could sweep away files someone is still writing) and named every tick."""
     plan, started = TickPlan(), time.monotonic()
     reconcile_pending(intake, run_for_key, known, plan)
     taken = 0
     for file in inbox.candidates():
+        if file.kind == DIRECTORY:
+            plan.messages.append(
+                f"{file.relative}/: a folder, left in place and not read; the inbox takes files only, drop the files themselves"
+            )
+            continue
         seen = [file.size, file.mtime_ns]
         if previous.get(file.relative) != seen:
             plan.waiting[file.relative] = seen

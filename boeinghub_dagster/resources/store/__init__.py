@@ -7,8 +7,10 @@ from pydantic import Field
 from sqlalchemy import Engine
 
 from .engine import get_engine
+from .chunks import ChunkStore
 from .extraction import ExtractionStore, StagingStore
 from .intake import IntakeStore
+from .requests import RequestStore
 
 
 class StoreResource(ConfigurableResource):
@@ -27,3 +29,9 @@ class StoreResource(ConfigurableResource):
 
     def intake(self) -> IntakeStore:
         return IntakeStore(self.engine())
+
+    def chunks(self) -> ChunkStore:
+        return ChunkStore(self.engine())
+
+    def requests(self) -> RequestStore:
+        return RequestStore(self.engine())

@@ -16,6 +16,11 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def aware(at: datetime) -> datetime:
+    """SQLite hands timestamps back naive; they were written in UTC."""
+    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+
+
 @dataclass(frozen=True)
 class RawAnswer:
     raw_response_id: int
@@ -56,6 +61,31 @@ class ExtractionStore:
                 )
                 found.update(conn.execute(q).scalars())
         return found
+
+    def latest_index(self, part_numbers: Sequence[str], since: datetime) -> dict[str, tuple[int, bool, datetime]]:
+        """Parts whose latest answer landed at or after `since`: part -> (raw id, returned, fetched at)."""
+        out: dict[str, tuple[int, bool, datetime]] = {}
+        c = boeing_raw_parts.c
+        with self.engine.connect() as conn:
+            for part in chunks(list(part_numbers)):
+                q = select(c.part_number, c.raw_response_id, c.returned, c.fetched_at).where(c.part_number.in_(part), c.fetched_at >= since)
+                out.update({pn: (raw_id, returned, aware(at)) for pn, raw_id, returned, at in conn.execute(q)})
+        return out
+
+    def index_since(self, cursor: datetime) -> dict[str, tuple[int, bool, datetime]]:
+        """Every part answered at or after `cursor` (a few calls' worth): the waiting runs' poll."""
+        c = boeing_raw_parts.c
+        q = select(c.part_number, c.raw_response_id, c.returned, c.fetched_at).where(c.fetched_at >= cursor)
+        with self.engine.connect() as conn:
+            return {pn: (raw_id, returned, aware(at)) for pn, raw_id, returned, at in conn.execute(q)}
+
+    def payloads(self, raw_ids: Sequence[int]) -> dict[int, dict]:
+        out: dict[int, dict] = {}
+        with self.engine.connect() as conn:
+            for ids in chunks(list(raw_ids)):
+                q = select(boeing_raw_responses.c.id, boeing_raw_responses.c.payload).where(boeing_raw_responses.c.id.in_(ids))
+                out.update({i: p for i, p in conn.execute(q)})
+        return out
 
     def latest_answers(self, part_numbers: Sequence[str]) -> tuple[list[RawAnswer], list[str]]:
         """The latest raw answer for each part, grouped by answer; and the parts never asked."""

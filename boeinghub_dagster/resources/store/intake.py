@@ -9,6 +9,7 @@ from datetime import timezone
 from sqlalchemy import Engine, and_, insert, select, update
 
 from .extraction import utcnow
+from .intake_report import batch_report
 from .schema import intake_batch_parts, intake_batches, part_failures, product_staging
 from .upsert import chunks
 
@@ -45,11 +46,15 @@ class IntakeStore:
         base = {"lines": 0, "accepted": 0, "rejected": 0, "duplicates": 0, "created_at": now, "updated_at": now}
         return conn.execute(insert(intake_batches).values(**{**base, **values}).returning(intake_batches.c.id)).scalar_one()
 
-    def record_batch(self, file_name: str, sha256: str, target: str, counts: dict, parts: Sequence[str]) -> dict:
-        """Record an accepted file and its parts in one transaction; status `requested`."""
+    def record_batch(
+        self, file_name: str, sha256: str, target: str, counts: dict, parts: Sequence[str], *, encoding: str | None = None
+    ) -> dict:
+        """Record an accepted file and its parts in one transaction; status `requested`.
+        `encoding` is the text encoding the file was read in (None for .xlsx)."""
         with self.engine.begin() as conn:
             batch_id = self._insert(
-                conn, file_name=file_name, sha256=sha256, target=target, status="requested", run_key=f"intake-{sha256[:24]}", **counts
+                conn, file_name=file_name, sha256=sha256, target=target, status="requested", run_key=f"intake-{sha256[:24]}",
+                encoding=encoding, **counts,
             )
             rows = [{"batch_id": batch_id, "position": i, "part_number": p} for i, p in enumerate(parts)]
             for part in chunks(rows, 1000):
@@ -87,24 +92,5 @@ class IntakeStore:
             return list(conn.execute(q).scalars())
 
     def report(self, limit: int = 50) -> list[dict]:
-        """Newest batches first, with parts staged and failed (with reasons) by the batch's run."""
-        with self.engine.connect() as conn:
-            batches = [dict(r._mapping) for r in conn.execute(select(intake_batches).order_by(intake_batches.c.id.desc()).limit(limit))]
-            for b in batches:
-                b["staged"], b["failed"], b["failure_reasons"] = 0, 0, ""
-                if not b["run_id"]:
-                    continue
-                in_batch = select(intake_batch_parts.c.part_number).where(intake_batch_parts.c.batch_id == b["id"])
-                staged = select(product_staging.c.part_number).where(
-                    and_(product_staging.c.run_id == b["run_id"], product_staging.c.part_number.in_(in_batch))
-                )
-                b["staged"] = len(conn.execute(staged).all())
-                failed = conn.execute(
-                    select(part_failures.c.part_number, part_failures.c.reason).where(
-                        part_failures.c.run_id == b["run_id"], part_failures.c.part_number.in_(in_batch)
-                    )
-                ).all()
-                by_part = {pn: reason for pn, reason in failed if not reason.startswith("blocked:")}
-                b["failed"] = len(by_part)
-                b["failure_reasons"] = "; ".join(f"{r} ×{n}" for r, n in Counter(by_part.values()).most_common(3))
-        return batches
+        """Newest batches first, with their parts' progress (see `intake_report.batch_report`)."""
+        return batch_report(self.engine, limit)

@@ -45,7 +45,7 @@ boeing_raw_parts = Table(
     Column("part_number", String(50), primary_key=True),
     Column("raw_response_id", Id, nullable=False),
     Column("returned", Boolean, nullable=False),
-    Column("fetched_at", DateTime(timezone=True), nullable=False),
+    Column("fetched_at", DateTime(timezone=True), nullable=False, index=True),
     Column("run_id", String(64), nullable=False),
 )
 
@@ -133,6 +133,7 @@ intake_batches = Table(
     Column("run_id", String(64)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("encoding", String(32)),  # utf-8 | utf-8-sig | utf-16 | windows-1252; NULL for .xlsx and refused files
 )
 
 intake_batch_parts = Table(
@@ -141,4 +142,59 @@ intake_batch_parts = Table(
     Column("batch_id", Id, primary_key=True),
     Column("position", Integer, primary_key=True),
     Column("part_number", String(50), nullable=False, index=True),
+    Column("chunk", Integer),  # its run slice in intake_batch_chunks
+)
+
+# Which contiguous slice of a batch's parts one run covers (a run targets one partition range).
+intake_batch_chunks = Table(
+    "intake_batch_chunks",
+    metadata,
+    Column("batch_id", Id, primary_key=True),
+    Column("chunk", Integer, primary_key=True),  # 1-based; "chunk i/n" in the run's tags
+    Column("parts", Integer, nullable=False),
+    Column("range_start", String(50), nullable=False),
+    Column("range_end", String(50), nullable=False),
+    Column("status", String(16), nullable=False),  # planned | requested | success | failed | canceled
+    Column("attempts", Integer, nullable=False),  # runs requested so far (names the run key)
+    Column("budget", Integer, nullable=False),  # give up when attempts reach it; a resume raises it
+    Column("run_key", String(120)),
+    Column("run_id", String(64)),
+    Column("error", Text),
+    Column("asked_since", DateTime(timezone=True)),  # first request: answers after this are this chunk's
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Parts waiting for a Boeing call, from every run: whoever holds the dispatch lease packs full
+# batches from them, lowest priority number first (sync before extraction), round-robin by round.
+boeing_requests = Table(
+    "boeing_requests",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("part_number", String(50), nullable=False, index=True),
+    Column("priority", Integer, nullable=False),
+    Column("round", Integer, nullable=False),
+    Column("state", String(16), nullable=False, index=True),  # waiting | claimed | answered | failed | dropped
+    Column("requested_by", String(120), nullable=False, index=True),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("claimed_by", String(64)),
+    Column("raw_response_id", Id),
+    Column("reason", Text),
+    Column("done_at", DateTime(timezone=True)),
+)
+
+# Short leases (one dispatcher at a time) and encrypted API tokens shared across runs.
+store_leases = Table(
+    "store_leases",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("holder", String(64)),
+    Column("expires_at", Float, nullable=False),  # epoch seconds
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("ciphertext", Text, nullable=False),  # Fernet, keyed from the API's own secrets; never clear text
+    Column("expires_at", Float, nullable=False),
 )

@@ -1,0 +1,82 @@
+"""Short leases in the store: one holder at a time per name, renewed by a heartbeat thread.
+
+The Boeing dispatcher holds one so that a single process packs and sends every call: no
+other run reserves limiter slots it cannot fill. A holder that dies stops renewing, and
+its lease lapses after `ttl` seconds (on PostgreSQL measured by the database clock).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from sqlalchemy import Engine, or_, select, text, update
+
+from .schema import store_leases
+from .upsert import insert_ignore
+
+
+def _now(conn) -> float:
+    if conn.dialect.name == "postgresql":
+        return conn.execute(text("SELECT extract(epoch FROM clock_timestamp())::float8")).scalar_one()
+    return time.time()
+
+
+class Lease:
+    """`try_take()` → True when this holder has it; a daemon thread renews it until `release()`."""
+
+    def __init__(self, engine: Engine, name: str, holder: str, ttl: float = 30.0):
+        self.engine, self.name, self.holder, self.ttl = engine, name, holder, ttl
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.took_over = False  # the previous holder's lease had lapsed
+        with engine.begin() as conn:
+            insert_ignore(conn, store_leases, [{"name": name, "holder": None, "expires_at": 0.0}], ["name"])
+
+    @property
+    def held(self) -> bool:
+        return self._thread is not None
+
+    def _extend(self, only_if_free: bool) -> bool:
+        with self.engine.begin() as conn:
+            now = _now(conn)
+            row = conn.execute(select(store_leases).where(store_leases.c.name == self.name)).one()
+            q = update(store_leases).where(store_leases.c.name == self.name)
+            if only_if_free:
+                q = q.where(or_(store_leases.c.holder.is_(None), store_leases.c.holder == self.holder, store_leases.c.expires_at < now))
+            else:
+                q = q.where(store_leases.c.holder == self.holder)
+            got = conn.execute(q.values(holder=self.holder, expires_at=now + self.ttl)).rowcount == 1
+            if got and only_if_free:
+                self.took_over = row.holder not in (None, self.holder)
+        return got
+
+    def try_take(self) -> bool:
+        if self.held:
+            return True
+        if not self._extend(only_if_free=True):
+            return False
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._renew, name=f"lease-{self.name}", daemon=True)
+        self._thread.start()
+        return True
+
+    def _renew(self) -> None:
+        while not self._stop.wait(self.ttl / 3):
+            try:
+                if not self._extend(only_if_free=False):
+                    return  # lost it (lapsed while the process stalled); the next try_take decides
+            except Exception:  # noqa: BLE001 - a failed renewal only shortens the lease
+                continue
+
+    def release(self) -> None:
+        if not self.held:
+            return
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._thread = None
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(store_leases).where(store_leases.c.name == self.name, store_leases.c.holder == self.holder)
+                .values(holder=None, expires_at=0.0)
+            )

@@ -1,0 +1,146 @@
+"""The shared Boeing request queue (`boeing_requests`): every run puts the parts it needs here,
+and whoever holds the dispatch lease packs full calls from all of them.
+
+Order of service: lowest `priority` first (the hourly sync before extraction), then `round`
+(the n-th batch-sized group of each enqueue), then arrival. Round-robin by round means a
+2-part file dropped while a 50,000-part file is being fetched rides in the next call
+instead of waiting 42 hours behind it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import Engine, and_, delete, func, insert, select, update
+
+from .extraction import utcnow
+from .schema import boeing_requests
+from .upsert import chunks
+
+OPEN = ("waiting", "claimed")
+PRIORITY_SYNC, PRIORITY_EXTRACTION = 0, 10
+
+
+class RequestStore:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def open_parts(self, parts: Sequence[str]) -> set[str]:
+        """Parts that already wait for (or are in) a call."""
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for part in chunks(list(parts)):
+                q = select(boeing_requests.c.part_number).where(
+                    boeing_requests.c.part_number.in_(part), boeing_requests.c.state.in_(OPEN)
+                )
+                found.update(conn.execute(q).scalars())
+        return found
+
+    def enqueue(self, parts: Sequence[str], requested_by: str, priority: int, batch_size: int) -> int:
+        """Add the parts that are not waiting already; return how many were added."""
+        parts = list(dict.fromkeys(parts))
+        fresh = [p for p in parts if p not in self.open_parts(parts)]
+        now = utcnow()
+        rows = [
+            {"part_number": p, "priority": priority, "round": i // batch_size, "state": "waiting",
+             "requested_by": requested_by[:120], "requested_at": now}
+            for i, p in enumerate(fresh)
+        ]
+        with self.engine.begin() as conn:
+            for part in chunks(rows):
+                conn.execute(insert(boeing_requests), list(part))
+        return len(rows)
+
+    def has_requester(self, requested_by: str) -> bool:
+        with self.engine.connect() as conn:
+            q = select(boeing_requests.c.id).where(boeing_requests.c.requested_by == requested_by[:120]).limit(1)
+            return conn.execute(q).first() is not None
+
+    def has_waiting(self) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(boeing_requests.c.id).where(boeing_requests.c.state == "waiting").limit(1)).first() is not None
+
+    def claim(self, holder: str, size: int) -> list[str]:
+        """Take the next `size` distinct waiting parts for one call (the lease holder only)."""
+        order = (boeing_requests.c.priority, boeing_requests.c.round, boeing_requests.c.id)
+        with self.engine.begin() as conn:
+            q = select(boeing_requests.c.part_number).where(boeing_requests.c.state == "waiting").order_by(*order)
+            if conn.dialect.name == "postgresql":
+                q = q.with_for_update(skip_locked=True)
+            picked: list[str] = []
+            for pn in conn.execute(q.limit(size * 4)).scalars():
+                if pn not in picked:
+                    picked.append(pn)
+                if len(picked) == size:
+                    break
+            if picked:
+                conn.execute(
+                    update(boeing_requests)
+                    .where(boeing_requests.c.part_number.in_(picked), boeing_requests.c.state == "waiting")
+                    .values(state="claimed", claimed_by=holder)
+                )
+        return picked
+
+    def finish(self, holder: str, answered: Iterable[str], raw_id: int | None, failures: dict[str, str]) -> None:
+        """Close the holder's claimed rows: answered (with the raw answer) or failed (with why)."""
+        now = utcnow()
+        claimed = and_(boeing_requests.c.claimed_by == holder, boeing_requests.c.state == "claimed")
+        with self.engine.begin() as conn:
+            ok = [p for p in answered if p not in failures]
+            if ok:
+                conn.execute(
+                    update(boeing_requests).where(claimed, boeing_requests.c.part_number.in_(ok))
+                    .values(state="answered", raw_response_id=raw_id, done_at=now)
+                )
+            for reason, parts in _by_reason(failures).items():
+                conn.execute(
+                    update(boeing_requests).where(claimed, boeing_requests.c.part_number.in_(parts))
+                    .values(state="failed", raw_response_id=raw_id, reason=reason[:2000], done_at=now)
+                )
+
+    def release(self, holder: str | None = None) -> int:
+        """Put claimed rows back in the queue: the holder's (after an error), or everyone's (lease taken over)."""
+        q = update(boeing_requests).where(boeing_requests.c.state == "claimed")
+        if holder is not None:
+            q = q.where(boeing_requests.c.claimed_by == holder)
+        with self.engine.begin() as conn:
+            return conn.execute(q.values(state="waiting", claimed_by=None)).rowcount
+
+    def failed_since(self, parts: Sequence[str], since: datetime) -> dict[str, str]:
+        """Why parts failed without an answer (a refused request), latest first wins."""
+        out: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            for part in chunks(list(parts)):
+                q = (
+                    select(boeing_requests.c.part_number, boeing_requests.c.reason)
+                    .where(boeing_requests.c.part_number.in_(part), boeing_requests.c.state == "failed",
+                           boeing_requests.c.raw_response_id.is_(None), boeing_requests.c.done_at >= since)
+                    .order_by(boeing_requests.c.id)
+                )
+                out.update({pn: reason for pn, reason in conn.execute(q)})
+        return out
+
+    def drop(self, requested_by: str) -> int:
+        """Withdraw what one requester still waits for (its batch gave up)."""
+        q = update(boeing_requests).where(boeing_requests.c.requested_by == requested_by, boeing_requests.c.state == "waiting")
+        with self.engine.begin() as conn:
+            return conn.execute(q.values(state="dropped", done_at=utcnow())).rowcount
+
+    def waiting_count(self) -> int:
+        with self.engine.connect() as conn:
+            q = select(func.count(func.distinct(boeing_requests.c.part_number))).where(boeing_requests.c.state.in_(OPEN))
+            return conn.execute(q).scalar_one()
+
+    def prune(self, before: datetime) -> int:
+        """Delete closed rows older than `before` (they are history, not state)."""
+        q = delete(boeing_requests).where(boeing_requests.c.state.not_in(OPEN), boeing_requests.c.done_at < before)
+        with self.engine.begin() as conn:
+            return conn.execute(q).rowcount
+
+
+def _by_reason(failures: dict[str, str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for part, reason in failures.items():
+        out.setdefault(reason, []).append(part)
+    return out

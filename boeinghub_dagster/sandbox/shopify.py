@@ -1,0 +1,277 @@
+"""Local stand-in for Shopify's Admin GraphQL API (SPEC §6, §7), for tests, demos and benchmarks.
+
+`POST /admin/api/<SHOPIFY_API_VERSION>/graphql.json` with `X-Shopify-Access-Token`, answered
+like Shopify: documents validated against an SDL that uses Shopify's names and nullability,
+business errors as `userErrors` (HTTP 200), `extensions.cost` with the leaky bucket's
+`throttleStatus`, THROTTLED (HTTP 200, no `data`) when the bucket cannot pay, and
+MAX_COST_EXCEEDED over 1,000 requested points. The shop lives in a SQLite file, so a restart
+keeps it. Faults (5xx, latency, THROTTLED storms, "applied then 502", outage) and the
+large-store variant throttle are knobs; `/_stats` counts everything a test wants to assert.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import threading
+import time
+
+from graphql import FragmentDefinitionNode, GraphQLError, OperationType, execute, parse, validate
+from graphql.utilities import get_operation_ast
+from starlette.applications import Starlette
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ..domain.shopify_api import PART_NUMBER_METAFIELD_KEY, PART_NUMBER_METAFIELD_NAMESPACE, SHOPIFY_API_VERSION
+from .shopify_context import RequestContext
+from .shopify_cost import CostError, LeakyBucket, QueryCost, oversized_arrays
+from .shopify_knobs import ShopifyKnobs, apply_changes, as_dict
+from .shopify_media import pending_media, process_media
+from .shopify_schema import shopify_schema
+from .shopify_store import DEFAULT_LOCATIONS, ShopifyStore
+
+DEFAULT_ACCESS_TOKEN = "shpat_sandbox_token"
+UNAUTHORIZED = "[API] Invalid API key or access token (unrecognized login or wrong password)"
+RATE_LIMITS_DOC = "https://shopify.dev/api/usage/rate-limits"
+MAX_COST_MESSAGE = (
+    "Query cost is {cost}, which exceeds the single query max cost limit ({max}).\n\nSee "
+    "https://shopify.dev/concepts/about-apis/rate-limits for more information on how the\ncost of a query is "
+    "calculated.\n\nTo query larger amounts of data with fewer limits, bulk operations should be used instead.\n"
+    "See https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usage details.\n")
+COUNTED = ("user_errors", "variant_throttled", "idempotent_replays")
+
+
+def _fresh_stats() -> dict:
+    return {"calls": 0, "unauthorized": 0, "queries": 0, "mutations": 0, "root_fields": {}, "points_requested": 0,
+            "points_spent": 0, "throttled": 0, "max_cost_exceeded": 0, "input_too_large": 0, "invalid_documents": 0,
+            "errors_injected": 0, "outage_refusals": 0, "apply_then_fail": 0, "user_errors": 0,
+            "variant_throttled": 0, "idempotent_replays": 0, "status_counts": {},
+            "first_call_at": None, "last_call_at": None}
+
+
+class ShopifySandbox:
+    """State of one sandbox server: the shop (SQLite), knobs, cost bucket, RNG and stats."""
+
+    def __init__(self, db_path: str = ":memory:", *, access_token: str = DEFAULT_ACCESS_TOKEN,
+                 locations: tuple[str, ...] = DEFAULT_LOCATIONS, **knobs):
+        self.token = access_token
+        self.store = ShopifyStore(db_path, tuple(locations))
+        self.lock = threading.Lock()
+        self.knobs = apply_changes(ShopifyKnobs(), knobs)
+        self.bucket = LeakyBucket(self.knobs.bucket_size, self.knobs.restore_rate)
+        self.rng = random.Random(self.knobs.seed)
+        self.stats = _fresh_stats()
+        self.schema = shopify_schema()
+        self._resumed = False
+
+    # -- knobs / stats ------------------------------------------------------------------
+    def configure(self, changes: dict) -> dict:
+        """Apply knobs (ValueError on unknown names or bad values; a bad request changes nothing)."""
+        with self.lock:
+            self.knobs = apply_changes(self.knobs, changes)
+            if {"bucket_size", "restore_rate"} & set(changes):
+                self.bucket.configure(self.knobs.bucket_size, self.knobs.restore_rate, refill="bucket_size" in changes)
+            if "seed" in changes:
+                self.rng = random.Random(self.knobs.seed)
+            return as_dict(self.knobs)
+
+    def reset(self, wipe: bool = False) -> None:
+        """Zero the counters and refill the bucket; `wipe` also empties the shop."""
+        with self.lock:
+            self.stats = _fresh_stats()
+            self.bucket.configure(self.knobs.bucket_size, self.knobs.restore_rate, refill=True)
+        if wipe:
+            self.store.wipe()
+
+    def snapshot(self) -> dict:
+        with self.lock:
+            out = json.loads(json.dumps(self.stats))
+            out["config"] = as_dict(self.knobs)
+            out["bucket"] = self.bucket.status()
+        day = RequestContext(self.store, self.knobs).day
+        out.update({
+            "products": self.store.count("products"), "variants": self.store.count("variants"),
+            "products_per_part_number": self.store.products_per_metafield_value(
+                PART_NUMBER_METAFIELD_NAMESPACE, PART_NUMBER_METAFIELD_KEY),
+            "media_statuses": self.store.media_statuses(), "day": day,
+            "variants_created_today": self.store.variants_created_on(day)})
+        return out
+
+    def _bump(self, name: str, n: int = 1) -> None:
+        with self.lock:
+            self.stats[name] += n
+
+    # -- the GraphQL endpoint ----------------------------------------------------------------
+    async def graphql(self, request: Request) -> Response:
+        response = await self._graphql(request)
+        response.headers["X-Shopify-API-Version"] = SHOPIFY_API_VERSION
+        with self.lock:
+            counts = self.stats["status_counts"]
+            counts[str(response.status_code)] = counts.get(str(response.status_code), 0) + 1
+        return response
+
+    async def _graphql(self, request: Request) -> Response:
+        k = self.knobs
+        if k.latency_ms > 0:
+            await asyncio.sleep(k.latency_ms / 1000.0)
+        with self.lock:
+            now = time.time()
+            self.stats["calls"] += 1
+            self.stats["first_call_at"] = self.stats["first_call_at"] or now
+            self.stats["last_call_at"] = now
+            fault, fault_status, fail_after = self.rng.random(), self.rng.choice((500, 502, 503, 504)), self.rng.random()
+        if k.outage:
+            self._bump("outage_refusals")
+            return JSONResponse({"errors": "Service Unavailable"}, status_code=503)
+        if request.path_params["version"] != SHOPIFY_API_VERSION:
+            return JSONResponse({"errors": "Not Found"}, status_code=404)
+        if request.headers.get("x-shopify-access-token") != self.token:
+            self._bump("unauthorized")
+            return JSONResponse({"errors": UNAUTHORIZED}, status_code=401)
+        if fault < k.error_rate:
+            self._bump("errors_injected")
+            return _server_error(fault_status)
+        try:
+            body = json.loads(await request.body())
+        except (ValueError, UnicodeDecodeError):
+            body = None
+        if not isinstance(body, dict) or not isinstance(body.get("query"), str) or \
+                not isinstance(body.get("variables") or {}, dict):
+            return JSONResponse({"errors": {"query": "Required parameter missing or invalid"}}, status_code=400)
+        answer, is_mutation, media = self._run(body["query"], body.get("variables") or {}, body.get("operationName"))
+        if not self._resumed:
+            self._resumed = True
+            media = sorted(set(media) | set(pending_media(self.store)))
+        task = BackgroundTask(process_media, self.store, media, k.media_fetch_timeout) if media else None
+        if is_mutation and fail_after < k.apply_then_fail_rate:
+            self._bump("apply_then_fail")
+            return Response("<html><body><h1>502 Bad Gateway</h1></body></html>", status_code=502,
+                            media_type="text/html", background=task)
+        return JSONResponse(answer, background=task)
+
+    def _run(self, query: str, variables: dict, operation_name: str | None) -> tuple[dict, bool, list[int]]:
+        """(answer body, whether a mutation ran, media ids to fetch) for one GraphQL document."""
+        try:
+            document = parse(query)
+        except GraphQLError as exc:
+            return self._refused([exc.formatted], "invalid_documents"), False, []
+        errors = validate(self.schema, document)
+        operation = get_operation_ast(document, operation_name) if not errors else None
+        if errors or operation is None:
+            errors = errors or [GraphQLError("An operation name is required" if operation_name is None
+                                             else f"No operation named '{operation_name}'")]
+            return self._refused([e.formatted for e in errors], "invalid_documents"), False, []
+        fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        pricing = QueryCost(self.schema, operation, fragments, variables)
+        try:
+            requested = pricing.requested()
+        except CostError as exc:
+            return self._refused([{"message": str(exc), "extensions": {"code": "BAD_REQUEST"}}],
+                                 "invalid_documents"), False, []
+        if requested > self.knobs.max_query_cost:
+            error = {"message": MAX_COST_MESSAGE.format(cost=requested, max=self.knobs.max_query_cost),
+                     "extensions": {"code": "MAX_COST_EXCEEDED", "cost": requested,
+                                    "maxCost": self.knobs.max_query_cost, "documentation": RATE_LIMITS_DOC}}
+            return self._refused([error], "max_cost_exceeded", requested), False, []
+        oversized = oversized_arrays(operation, variables, self.knobs.max_input_array)
+        if oversized:
+            errors = [{"message": f"The input array size of {size} is greater than the maximum allowed of "
+                                  f"{self.knobs.max_input_array}.", "path": path,
+                       "extensions": {"code": "MAX_INPUT_SIZE_EXCEEDED"}} for size, path in oversized]
+            return self._refused(errors, "input_too_large", requested), False, []
+        with self.lock:
+            storm = self.knobs.throttle_storm > 0
+            if storm:
+                self.knobs.throttle_storm -= 1
+            if storm or not self.bucket.try_take(requested):
+                self.stats["throttled"] += 1
+                error = {"message": "Throttled", "extensions": {"code": "THROTTLED", "documentation": RATE_LIMITS_DOC}}
+                return {"errors": [error], "extensions": {"cost": self._cost(requested, None)}}, False, []
+        is_mutation = operation.operation == OperationType.MUTATION
+        context = RequestContext(self.store, self.knobs)
+        result = execute(self.schema, document, context_value=context, variable_values=variables,
+                         operation_name=operation_name)
+        actual = pricing.actual(result.data) if result.data is not None else 0
+        with self.lock:
+            self.bucket.refund(requested - actual)
+            s = self.stats
+            s["mutations" if is_mutation else "queries"] += 1
+            s["points_requested"] += requested
+            s["points_spent"] += actual
+            for sel in operation.selection_set.selections:
+                name = getattr(getattr(sel, "name", None), "value", None)
+                if name:
+                    s["root_fields"][name] = s["root_fields"].get(name, 0) + 1
+            for name in COUNTED:
+                s[name] += context.counters.get(name, 0)
+        answer: dict = {}
+        if result.errors:
+            answer["errors"] = [e.formatted for e in result.errors]
+        if result.data is not None:
+            answer["data"] = result.data
+        answer["extensions"] = {"cost": self._cost(requested, actual)}
+        if context.search_warnings:
+            answer["extensions"]["search"] = context.search_warnings
+        return answer, is_mutation and result.data is not None, list(context.media_to_fetch)
+
+    def _cost(self, requested: int, actual: int | None) -> dict:
+        return {"requestedQueryCost": requested, "actualQueryCost": actual, "throttleStatus": self.bucket.status()}
+
+    def _refused(self, errors: list[dict], counter: str, requested: int = 0) -> dict:
+        self._bump(counter)
+        with self.lock:
+            cost = self._cost(requested, None)
+        return {"errors": errors, "extensions": {"cost": cost}}
+
+    # -- operator endpoints -------------------------------------------------------------------
+    async def stats_endpoint(self, request: Request) -> Response:
+        return JSONResponse(self.snapshot())
+
+    async def admin(self, request: Request) -> Response:
+        try:
+            changes = json.loads(await request.body() or b"{}")
+            if not isinstance(changes, dict):
+                raise ValueError("body must be a JSON object")
+            return JSONResponse(self.configure(changes))
+        except (ValueError, TypeError) as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+
+    async def admin_reset(self, request: Request) -> Response:
+        try:
+            body = json.loads(await request.body() or b"{}")
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or set(body) - {"wipe"}:
+            return JSONResponse({"error": 'body must be {} or {"wipe": true}'}, status_code=400)
+        self.reset(wipe=bool(body.get("wipe")))
+        return JSONResponse(self.snapshot())
+
+    def app(self) -> Starlette:
+        app = Starlette(routes=[
+            Route("/admin/api/{version}/graphql.json", self.graphql, methods=["POST"]),
+            Route("/_stats", self.stats_endpoint, methods=["GET"]),
+            Route("/_admin", self.admin, methods=["POST"]),
+            Route("/_admin/reset", self.admin_reset, methods=["POST"]),
+        ])
+        app.state.sandbox = self
+        return app
+
+
+def _server_error(status: int) -> Response:
+    if status in (500, 503):
+        message = "Internal Server Error" if status == 500 else "Service Unavailable"
+        return JSONResponse({"errors": message}, status_code=status)
+    return Response(f"<html><body><h1>{status} Gateway Error</h1></body></html>", status_code=status,
+                    media_type="text/html")
+
+
+def create_shopify_app(db_path: str = ":memory:", *, access_token: str = DEFAULT_ACCESS_TOKEN,
+                       locations: tuple[str, ...] = DEFAULT_LOCATIONS, **knobs) -> Starlette:
+    """Starlette app for the sandbox; `knobs` are any ShopifyKnobs fields (bucket_size=..., error_rate=...).
+
+    The state object is reachable as `app.state.sandbox` (e.g. `.store.close()` before reopening the file).
+    """
+    return ShopifySandbox(db_path, access_token=access_token, locations=locations, **knobs).app()

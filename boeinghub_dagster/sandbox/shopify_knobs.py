@@ -1,0 +1,68 @@
+"""Knobs of the Shopify sandbox (see `shopify.py`): limits, faults and the simulated day.
+
+Every knob can be set by a CLI flag and changed live with `POST /_admin` (JSON). Defaults
+are the Standard plan (SPEC §7): a 2,000-point bucket refilled at 100 points/s, 1,000 points
+per query, 250 items per input array, and the large-store variant throttle (1,000 new
+variants a day once the shop holds 50,000).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+
+
+@dataclass
+class ShopifyKnobs:
+    """Behaviour switches; all appear in `/_stats` under `config` (the access token does not)."""
+
+    bucket_size: float = 2000.0
+    restore_rate: float = 100.0  # points per second
+    max_query_cost: int = 1000
+    max_input_array: int = 250
+    error_rate: float = 0.0  # fraction answered 5xx before anything is applied
+    latency_ms: float = 0.0
+    throttle_storm: int = 0  # the next N GraphQL calls are answered THROTTLED whatever the bucket holds
+    apply_then_fail_rate: float = 0.0  # fraction of mutations stored, then answered 502
+    outage: bool = False
+    variant_threshold: int = 50_000
+    variants_per_day: int = 1_000
+    day_offset: int = 0  # added to the real UTC day number: turns the simulated day
+    media_fetch_timeout: float = 10.0
+    seed: int = 0
+
+
+_COERCE = {f.name: f.type for f in fields(ShopifyKnobs)}
+_TYPES = {"float": float, "int": int, "bool": bool}
+ONE_SHOT = {"advance_day"}  # actions, not settings: advance_day=N adds N to day_offset
+
+
+def apply_changes(knobs: ShopifyKnobs, changes: dict) -> ShopifyKnobs:
+    """A copy of `knobs` with `changes` applied; ValueError on unknown names or bad values."""
+    unknown = sorted(set(changes) - set(_COERCE) - ONE_SHOT)
+    if unknown:
+        raise ValueError(f"unknown knobs: {', '.join(unknown)}")
+    new = replace(knobs)
+    for name, value in changes.items():
+        if name == "advance_day":
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(f"advance_day: bad value {value!r}")
+            new.day_offset += value
+            continue
+        kind = _TYPES[_COERCE[name]]
+        if value is None or isinstance(value, bool) != (kind is bool) or isinstance(value, str):
+            raise ValueError(f"{name}: bad value {value!r}")
+        if kind is int and isinstance(value, float) and not value.is_integer():
+            raise ValueError(f"{name}: must be an integer")
+        setattr(new, name, kind(value))
+    for rate in ("error_rate", "apply_then_fail_rate"):
+        if not 0.0 <= getattr(new, rate) <= 1.0:
+            raise ValueError(f"{rate} must be within 0..1")
+    if new.bucket_size <= 0 or new.restore_rate < 0 or new.max_query_cost < 1 or new.max_input_array < 1:
+        raise ValueError("bucket_size > 0, restore_rate >= 0, max_query_cost and max_input_array >= 1")
+    if new.latency_ms < 0 or new.throttle_storm < 0 or new.variants_per_day < 0 or new.variant_threshold < 0:
+        raise ValueError("latency_ms, throttle_storm, variants_per_day and variant_threshold must be >= 0")
+    return new
+
+
+def as_dict(knobs: ShopifyKnobs) -> dict:
+    return asdict(knobs)

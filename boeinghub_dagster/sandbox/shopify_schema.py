@@ -1,0 +1,55 @@
+"""The executable schema of the Shopify sandbox: the SDL files plus the resolvers.
+
+The SDL (`shopify_schema*.graphql`) is the contract; this module only wires resolvers
+onto it, so graphql-core validates documents and variables exactly against that SDL.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from graphql import GraphQLError, GraphQLSchema, build_schema
+from graphql.language import FloatValueNode, IntValueNode, StringValueNode
+
+from .shopify_context import parse_decimal_scalar
+from .shopify_inventory import inventory_set_quantities
+from .shopify_mutations import (
+    metafield_definition_create, product_delete, product_update, product_variants_bulk_update,
+)
+from .shopify_objects import RESOLVERS
+from .shopify_product_set import product_set
+from .shopify_queries import QUERY_RESOLVERS
+
+SDL_FILES = ("shopify_schema.graphql", "shopify_schema_inputs.graphql")
+MUTATION_RESOLVERS = {
+    "productSet": product_set, "productUpdate": product_update, "productDelete": product_delete,
+    "productVariantsBulkUpdate": product_variants_bulk_update, "inventorySetQuantities": inventory_set_quantities,
+    "metafieldDefinitionCreate": metafield_definition_create,
+}
+
+
+def sdl() -> str:
+    here = Path(__file__).parent
+    return "\n".join((here / name).read_text(encoding="utf-8") for name in SDL_FILES)
+
+
+def _parse_decimal_literal(node, _variables=None):
+    if isinstance(node, (StringValueNode, IntValueNode, FloatValueNode)):
+        return parse_decimal_scalar(node.value)
+    raise GraphQLError("Expected a decimal number or string")
+
+
+@lru_cache(maxsize=1)
+def shopify_schema() -> GraphQLSchema:
+    schema = build_schema(sdl())
+    for type_name, resolvers in {**RESOLVERS, "QueryRoot": QUERY_RESOLVERS, "Mutation": MUTATION_RESOLVERS}.items():
+        fields = schema.get_type(type_name).fields
+        for field_name, resolver in resolvers.items():
+            fields[field_name].resolve = resolver
+    for scalar in ("Money", "Decimal"):
+        t = schema.get_type(scalar)
+        t.parse_value = parse_decimal_scalar
+        t.parse_literal = _parse_decimal_literal
+    schema.get_type("Media").resolve_type = lambda _obj, _info, _type: "MediaImage"
+    return schema

@@ -1,0 +1,139 @@
+"""Shopify's search syntax for `products(query:)` and `productVariants(query:)`, on the store.
+
+Terms are `field:value` (value optionally quoted, `\\` escapes, trailing `*` for a prefix),
+joined by spaces or AND; a bare word searches titles. As on Shopify, a metafield term
+(`metafields.custom.boeing_part_number:"X"`) filters only when the definition has the
+admin-filterable capability, and a field the resource does not know is ignored with a
+warning (returned in `extensions.search`) instead of failing the query.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .shopify_store import ShopifyStore, parse_gid
+
+PRODUCT_FIELDS = {"id", "sku", "status", "title", "vendor", "handle", "product_type", "tag"}
+VARIANT_FIELDS = {"id", "sku", "product_id", "title"}
+INVALID_FIELD = "Invalid search field for this query."
+
+
+def tokens(query: str) -> list[tuple[str, str]]:
+    """(field, value) pairs; field is '' for a bare word. AND is dropped, OR kept as a bare word."""
+    out: list[tuple[str, str]] = []
+    i, n = 0, len(query)
+    while i < n:
+        if query[i].isspace():
+            i += 1
+            continue
+        field, buf = None, []
+        while i < n and not query[i].isspace():
+            c = query[i]
+            if c == "\\" and i + 1 < n:
+                buf.append(query[i + 1])
+                i += 2
+            elif c == ":" and field is None:
+                field, buf = "".join(buf), []
+                i += 1
+            elif c in "\"'" and not buf:
+                i += 1
+                while i < n and query[i] != c:
+                    if query[i] == "\\" and i + 1 < n:
+                        i += 1
+                    buf.append(query[i])
+                    i += 1
+                i += 1
+            else:
+                buf.append(c)
+                i += 1
+        value = "".join(buf)
+        if field is None and value == "AND":
+            continue
+        out.append((field or "", value))
+    return out
+
+
+def _match_sql(column: str, value: str) -> tuple[str, tuple]:
+    if value.endswith("*"):
+        return f"{column} LIKE ? ESCAPE '\\'", (_like(value[:-1]) + "%",)
+    return f"{column} = ? COLLATE NOCASE", (value,)
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def product_ids(store: ShopifyStore, query: str | None, warnings: list[dict]) -> list[int]:
+    """Ids of the products matching `query`, ascending."""
+    ids = [r["id"] for r in store.rows("SELECT id FROM products ORDER BY id")]
+    for field, value in tokens(query or ""):
+        found = _product_term(store, field, value, warnings)
+        if found is not None:
+            ids = [i for i in ids if i in found]
+    return ids
+
+
+def _product_term(store: ShopifyStore, field: str, value: str, warnings: list[dict]) -> set[int] | None:
+    if field.startswith("metafields."):
+        parts = field.split(".")
+        if len(parts) != 3:
+            warnings.append({"field": field, "message": INVALID_FIELD})
+            return None
+        definition = store.definition("PRODUCT", parts[1], parts[2])
+        if definition is None or not definition["admin_filterable"]:
+            warnings.append({"field": field, "message": INVALID_FIELD})
+            return None
+        sql = "SELECT owner_id FROM metafields WHERE owner_type = 'PRODUCT' AND namespace = ? AND key = ?"
+        if value == "*":
+            return {r["owner_id"] for r in store.rows(sql, (parts[1], parts[2]))}
+        if value.endswith("*"):
+            rows = store.rows(sql + " AND value LIKE ? ESCAPE '\\'", (parts[1], parts[2], _like(value[:-1]) + "%"))
+        else:
+            rows = store.rows(sql + " AND value = ?", (parts[1], parts[2], value))
+        return {r["owner_id"] for r in rows}
+    if field == "":
+        rows = store.rows("SELECT id FROM products WHERE title LIKE ? ESCAPE '\\'", (f"%{_like(value)}%",))
+        return {r["id"] for r in rows}
+    if field not in PRODUCT_FIELDS:
+        warnings.append({"field": field, "message": INVALID_FIELD})
+        return None
+    if field == "id":
+        pk = parse_gid(value, "Product") or (int(value) if value.isdigit() else None)
+        return {pk} if pk is not None else set()
+    if field == "sku":
+        where, args = _match_sql("sku", value)
+        return {r["product_id"] for r in store.rows(f"SELECT product_id FROM variants WHERE {where}", args)}  # noqa: S608
+    if field == "status":
+        wanted = [s.strip().upper() for s in value.split(",") if s.strip()]
+        marks = ", ".join("?" for _ in wanted) or "''"
+        return {r["id"] for r in store.rows(f"SELECT id FROM products WHERE status IN ({marks})", tuple(wanted))}  # noqa: S608
+    if field == "tag":
+        return {r["id"] for r in store.rows("SELECT id, tags FROM products")
+                if value.lower() in (t.lower() for t in json.loads(r["tags"]))}
+    column = {"title": "title", "vendor": "vendor", "handle": "handle", "product_type": "product_type"}[field]
+    where, args = _match_sql(column, value)
+    return {r["id"] for r in store.rows(f"SELECT id FROM products WHERE {where}", args)}  # noqa: S608
+
+
+def variant_ids(store: ShopifyStore, query: str | None, warnings: list[dict]) -> list[int]:
+    """Ids of the variants matching `query`, ascending."""
+    ids = [r["id"] for r in store.rows("SELECT id FROM variants ORDER BY id")]
+    for field, value in tokens(query or ""):
+        if field not in VARIANT_FIELDS and field != "":
+            warnings.append({"field": field, "message": INVALID_FIELD})
+            continue
+        if field == "id":
+            pk = parse_gid(value, "ProductVariant") or (int(value) if value.isdigit() else None)
+            found = {pk} if pk is not None else set()
+        elif field == "product_id":
+            pk = parse_gid(value, "Product") or (int(value) if value.isdigit() else None)
+            found = {r["id"] for r in store.rows("SELECT id FROM variants WHERE product_id = ?", (pk,))}
+        elif field == "sku":
+            where, args = _match_sql("sku", value)
+            found = {r["id"] for r in store.rows(f"SELECT id FROM variants WHERE {where}", args)}  # noqa: S608
+        else:  # a bare word or title: the product's title
+            rows = store.rows("SELECT v.id FROM variants v JOIN products p ON p.id = v.product_id"
+                              " WHERE p.title LIKE ? ESCAPE '\\'", (f"%{_like(value)}%",))
+            found = {r["id"] for r in rows}
+        ids = [i for i in ids if i in found]
+    return ids
