@@ -14,6 +14,9 @@ from collections.abc import Callable
 import uvicorn
 
 from .boeing import DEFAULT_CREDENTIALS, BoeingKnobs, create_boeing_app
+from .shopify import DEFAULT_ACCESS_TOKEN, create_shopify_app
+from .shopify_knobs import ShopifyKnobs
+from .shopify_store import DEFAULT_LOCATIONS
 from .files import create_files_app
 
 _KNOB_DEFAULTS = BoeingKnobs()
@@ -70,8 +73,32 @@ def files_run(args: argparse.Namespace) -> int:
     return _run_app(create_files_app(args.root), args)
 
 
+def shopify_arguments(parser: argparse.ArgumentParser) -> None:
+    """Every ShopifyKnobs field is a flag (`--bucket-size 2000`, `--outage`, …), plus the shop's file."""
+    _add_common(parser)
+    parser.add_argument("--db", default="data/shopify_sandbox.db", help="SQLite file holding the shop")
+    parser.add_argument("--access-token", default=DEFAULT_ACCESS_TOKEN, help="the X-Shopify-Access-Token accepted")
+    parser.add_argument("--locations", default=",".join(DEFAULT_LOCATIONS),
+                        help="comma-separated location names seeded into an empty shop")
+    for name, default in vars(ShopifyKnobs()).items():
+        flag = f"--{name.replace('_', '-')}"
+        if isinstance(default, bool):
+            parser.add_argument(flag, action="store_true")
+        else:
+            parser.add_argument(flag, type=type(default), default=default)
+
+
+def shopify_run(args: argparse.Namespace) -> int:
+    knobs = {name: getattr(args, name) for name in vars(ShopifyKnobs())}
+    locations = tuple(n.strip() for n in args.locations.split(",") if n.strip())
+    app = create_shopify_app(args.db, access_token=args.access_token, locations=locations, **knobs)
+    print(f"Shopify sandbox on http://{args.host}:{args.port} (shop in {args.db})", file=sys.stderr, flush=True)
+    return _run_app(app, args)
+
+
 COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {
     "boeing": (boeing_arguments, boeing_run),
+    "shopify": (shopify_arguments, shopify_run),
     "files": (files_arguments, files_run),
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import httpx
@@ -127,10 +128,10 @@ def test_unknown_fields_and_bad_money_are_refused(shopify):
 
 
 def test_small_bucket_throttles_without_data_then_refills(small_bucket):
-    query = "{ locations(first: 20) { nodes { id } } }"  # requests 22 points, costs 5
-    first = small_bucket.graphql(query).json()
-    assert "data" in first
-    throttled = small_bucket.graphql(query)
+    query = "{ locations(first: 20) { nodes { id } } }"  # requests 22 points, actually costs 5 (3 locations)
+    answers = [small_bucket.graphql(query) for _ in range(3)]  # 30 -> 25 -> 20: the third cannot pay 22
+    assert [("data" in a.json()) for a in answers] == [True, True, False]
+    throttled = answers[2]
     body = throttled.json()
     assert throttled.status_code == 200 and "data" not in body
     assert body["errors"] == [{"message": "Throttled", "extensions": {
@@ -138,8 +139,7 @@ def test_small_bucket_throttles_without_data_then_refills(small_bucket):
     cost = body["extensions"]["cost"]
     assert cost["actualQueryCost"] is None and cost["requestedQueryCost"] == 22
     assert cost["throttleStatus"]["currentlyAvailable"] < 22 and cost["throttleStatus"]["maximumAvailable"] == 30
-    wait = (22 - cost["throttleStatus"]["currentlyAvailable"]) / 10 + 0.2
-    time.sleep(wait)
+    time.sleep((22 - cost["throttleStatus"]["currentlyAvailable"]) / 10 + 0.2)
     assert "data" in small_bucket.graphql(query).json()
     assert small_bucket.stats()["throttled"] == 1
 
@@ -155,3 +155,8 @@ def test_admin_refuses_unknown_or_bad_knobs(shopify):
     assert httpx.post(f"{shopify.url}/_admin", json={"nope": 1}).status_code == 400
     assert httpx.post(f"{shopify.url}/_admin", json={"error_rate": 2}).status_code == 400
     assert shopify.admin(error_rate=0.5)["error_rate"] == 0.5
+
+
+def test_stats_never_show_the_access_token(shopify):
+    shopify.graphql(LOCATIONS)
+    assert shopify.token not in json.dumps(shopify.stats())

@@ -198,3 +198,5 @@ api_tokens = Table(
     Column("ciphertext", Text, nullable=False),  # Fernet, keyed from the API's own secrets; never clear text
     Column("expires_at", Float, nullable=False),
 )
+
+from . import schema_shopify  # noqa: E402,F401  (registers `shopify_buckets` on this metadata)

@@ -1,0 +1,128 @@
+"""The Shopify calls publishing, sync, setup and reconciliation make, over `execute`.
+
+A mixin of `ShopifyClient` (split off only to keep each file short): each method sends one
+document of `shopify_documents.py` with its variables and returns what its caller reads.
+Mutations return the `ShopifyResult`, whose `user_errors` are that part's failures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from boeinghub_dagster.domain.payloads import product_identifier
+from boeinghub_dagster.domain.shopify_api import PART_NUMBER_METAFIELD_NAMESPACE
+
+from . import shopify_documents as docs
+
+if TYPE_CHECKING:
+    from .shopify import ShopifyResult
+
+PRODUCT_STATUSES = ("ACTIVE", "DRAFT", "ARCHIVED", "UNLISTED")
+
+
+@dataclass
+class DefinitionsOutcome:
+    """What `create_metafield_definitions` did, by metafield key."""
+
+    created: list[str] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)
+    failed: dict[str, list[dict]] = field(default_factory=dict)
+
+
+def search_value(value: str) -> str:
+    """A value quoted for Shopify's search syntax (`sku:"A\\"B"`)."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class ShopifyCalls:
+    def execute(self, document: str, variables: dict | None = None) -> "ShopifyResult":  # pragma: no cover
+        raise NotImplementedError
+
+    def _pages(self, document: str, root: str, variables: dict | None = None) -> Iterator[dict]:
+        """Every node of the connection `root`, following `pageInfo.endCursor`."""
+        after = None
+        while True:
+            conn = self.execute(document, {**(variables or {}), "after": after}).data[root]
+            yield from conn["nodes"]
+            if not conn["pageInfo"]["hasNextPage"]:
+                return
+            after = conn["pageInfo"]["endCursor"]
+
+    # -- setup --------------------------------------------------------------------------
+    def metafield_definitions(self, namespace: str = PART_NUMBER_METAFIELD_NAMESPACE) -> dict[str, dict]:
+        """The shop's product metafield definitions in `namespace`, by key."""
+        return {n["key"]: n for n in self._pages(docs.METAFIELD_DEFINITIONS, "metafieldDefinitions",
+                                                 {"namespace": namespace})}
+
+    def create_metafield_definitions(self, definitions: Sequence[Mapping]) -> DefinitionsOutcome:
+        """Create the `MetafieldDefinitionInput`s the shop does not hold yet (safe to run again).
+
+        A definition that another process created meanwhile (`TAKEN`) counts as existing.
+        """
+        outcome = DefinitionsOutcome()
+        by_namespace: dict[str, dict[str, dict]] = {}
+        for definition in definitions:
+            namespace = definition.get("namespace") or PART_NUMBER_METAFIELD_NAMESPACE
+            if namespace not in by_namespace:
+                by_namespace[namespace] = self.metafield_definitions(namespace)
+            key = definition["key"]
+            if key in by_namespace[namespace]:
+                outcome.existing.append(key)
+                continue
+            result = self.execute(docs.METAFIELD_DEFINITION_CREATE, {"definition": dict(definition)})
+            if result.ok:
+                outcome.created.append(key)
+            elif all(e.get("code") == "TAKEN" for e in result.user_errors):
+                outcome.existing.append(key)
+            else:
+                outcome.failed[key] = result.user_errors
+        return outcome
+
+    def locations(self, include_inactive: bool = False) -> dict[str, str]:
+        """Shopify location name → gid, in the shop's order (active ones unless asked)."""
+        return {n["name"]: n["id"] for n in self._pages(docs.LOCATIONS, "locations")
+                if include_inactive or n["isActive"]}
+
+    # -- publish ------------------------------------------------------------------------
+    def product_set(self, input: Mapping, identifier: Mapping) -> "ShopifyResult":
+        """Upsert one product (`ProductSetInput`) by its identifier (payloads.product_identifier)."""
+        return self.execute(docs.PRODUCT_SET, {"input": dict(input), "identifier": dict(identifier)})
+
+    # -- reconciliation -----------------------------------------------------------------
+    def find_product_by_part_number(self, part_number: str) -> dict | None:
+        """The snapshot of the product holding `part_number` in `custom.boeing_part_number`, or None."""
+        data = self.execute(docs.PRODUCT_BY_PART_NUMBER, {"identifier": product_identifier(part_number)}).data
+        return data["productByIdentifier"]
+
+    def product_snapshot(self, product_id: str) -> dict | None:
+        """Status, variant, price, cost, stock per location and media status of one product, or None."""
+        return self.execute(docs.PRODUCT_SNAPSHOT, {"id": product_id}).data["product"]
+
+    def variants_by_sku(self, sku: str) -> list[dict]:
+        """Variants whose SKU is exactly `sku` (at most 10), each with its product's id and status."""
+        nodes = self.execute(docs.VARIANTS_BY_SKU, {"query": f"sku:{search_value(sku)}"}).data["productVariants"]["nodes"]
+        return [n for n in nodes if (n.get("sku") or "").lower() == sku.lower()]
+
+    # -- sync ---------------------------------------------------------------------------
+    def update_product_status(self, product_id: str, status: str) -> "ShopifyResult":
+        """ACTIVE after a good sync, DRAFT when a part is deactivated (SPEC §8)."""
+        if status not in PRODUCT_STATUSES:
+            raise ValueError(f"status must be one of {', '.join(PRODUCT_STATUSES)}, got {status!r}")
+        return self.execute(docs.PRODUCT_UPDATE_STATUS, {"product": {"id": product_id, "status": status}})
+
+    def variants_bulk_update(self, product_id: str, variants: Sequence[Mapping]) -> "ShopifyResult":
+        """Price and cost of a product's variants (`payloads.variant_update_input`)."""
+        return self.execute(docs.VARIANTS_BULK_UPDATE, {"productId": product_id, "variants": [dict(v) for v in variants]})
+
+    def set_inventory_quantities(self, input: Mapping, idempotency_key: str) -> "ShopifyResult":
+        """One `InventorySetQuantitiesInput` under `@idempotent(key:)`: a retry replays, never applies twice."""
+        if not idempotency_key:
+            raise ValueError("inventorySetQuantities needs an idempotency key (SPEC §7)")
+        return self.execute(docs.INVENTORY_SET_QUANTITIES, {"input": dict(input), "key": idempotency_key})
+
+    # -- tests and operators only ---------------------------------------------------------
+    def delete_product(self, product_id: str) -> "ShopifyResult":
+        """Never used to compensate a failed publish (SPEC §12); tests and manual clean-up only."""
+        return self.execute(docs.PRODUCT_DELETE, {"input": {"id": product_id}})

@@ -1,0 +1,26 @@
+"""The Shopify cost-bucket mirror (SPEC §7, §9), on the shared `metadata` of `schema.py`.
+
+A module of its own so the Shopify limiter's table stays next to nothing else; `schema.py`
+imports it at its end, so Alembic and the schema-vs-migration test see one metadata.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Float, String, Table
+
+from .schema import metadata
+
+# One row per shop: what the hub believes the shop's leaky bucket holds. `available` may go
+# negative (reservations queued behind others); `reserved_total` only grows, so an answer can
+# tell how much was reserved after its own request was (see resources/shopify_limiter.py).
+shopify_buckets = Table(
+    "shopify_buckets",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("maximum", Float, nullable=False),
+    Column("available", Float, nullable=False),
+    Column("restore_rate", Float, nullable=False),  # points per second
+    Column("known", Boolean, nullable=False),  # a throttleStatus has been seen: spend by the bucket, not the floor
+    Column("reserved_total", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),  # epoch seconds (the database clock on PostgreSQL)
+)

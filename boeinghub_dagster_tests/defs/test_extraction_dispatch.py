@@ -1,0 +1,41 @@
+"""Runs waiting together share full Boeing calls: one dispatcher at a time packs every run's parts."""
+
+import threading
+
+import pytest
+
+from boeinghub_dagster.defs.extraction.steps import DISPATCH_LEASE, Dispatcher, ExtractionStats, await_answers
+from boeinghub_dagster.resources.store.extraction import utcnow
+from boeinghub_dagster.resources.store.leases import Lease
+from boeinghub_dagster.resources.store.requests import PRIORITY_EXTRACTION
+from boeinghub_dagster_tests.conftest import make_boeing_resource
+
+
+def _run(store, boeing, run_id: str, parts: list[str], out: dict, since):
+    requests, raw = store.requests(), store.extraction()
+    dispatcher = Dispatcher(boeing.client, requests, raw, Lease(store.engine(), DISPATCH_LEASE, run_id), 10, run_id, ExtractionStats())
+    enqueue = lambda todo: requests.enqueue(todo, run_id, PRIORITY_EXTRACTION, 10)  # noqa: E731
+    got = []
+    for answer in await_answers(parts, since, enqueue, requests, raw, dispatcher, poll_seconds=0.05):
+        got += answer.returned + [p for p, _ in answer.failures]
+    out[run_id] = (sorted(got), dispatcher.stats.calls)
+
+
+@pytest.mark.parametrize("boeing_sandbox", [{"rate_per_min": 120}], indirect=True)
+def test_ten_one_part_runs_cost_one_call_and_twenty_five_parts_three(store, boeing_sandbox):
+    boeing = make_boeing_resource(store, boeing_sandbox, rate_per_min=120)
+    since = utcnow()
+    parts = [f"MS20470AD4-{i}" for i in range(25)]
+    # As the inbox sensor does for a burst of small files: every part is queued before any run starts.
+    store.requests().enqueue(parts, "batch:1:chunk:1", PRIORITY_EXTRACTION, 10)
+    out: dict = {}
+    groups = [parts[i::10] for i in range(10)]  # ten runs, parts interleaved across them
+    threads = [threading.Thread(target=_run, args=(store, boeing, f"run-{i}", g, out, since)) for i, g in enumerate(groups)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert {k: v[0] for k, v in out.items()} == {f"run-{i}": sorted(g) for i, g in enumerate(groups)}
+    stats = boeing_sandbox.stats()
+    assert stats["price_calls"] == 3 and stats["codes_requested"] == 25  # 10 + 10 + 5: full calls across runs
+    assert sum(calls for _, calls in out.values()) == 3 and stats["over_limit"] == 0

@@ -1,0 +1,57 @@
+"""The shared request queue and the dispatch lease, on SQLite and a real PostgreSQL."""
+
+import time
+from datetime import timedelta
+
+from boeinghub_dagster.resources.store.extraction import utcnow
+from boeinghub_dagster.resources.store.leases import Lease
+from boeinghub_dagster.resources.store.requests import PRIORITY_EXTRACTION, PRIORITY_SYNC
+
+
+def test_claims_take_priority_then_round_robin_then_arrival(store):
+    q = store.requests()
+    q.enqueue([f"BIG{i}" for i in range(30)], "batch:1", PRIORITY_EXTRACTION, 10)
+    q.enqueue(["SMALL1", "SMALL2"], "batch:2", PRIORITY_EXTRACTION, 10)
+    q.enqueue(["SYNC1", "SYNC2", "SYNC3"], "sync:2026-11-24T10", PRIORITY_SYNC, 10)
+    first = q.claim("holder", 10)
+    assert first[:3] == ["SYNC1", "SYNC2", "SYNC3"]  # the sync goes ahead of any extraction
+    assert first[3:] == [f"BIG{i}" for i in range(7)]
+    second = q.claim("holder", 10)
+    assert second == ["BIG7", "BIG8", "BIG9", "SMALL1", "SMALL2"] + [f"BIG{i}" for i in range(10, 15)]  # a small file rides along
+
+
+def test_a_part_waits_once_however_many_runs_ask(store):
+    q = store.requests()
+    assert q.enqueue(["A", "B"], "run-1", PRIORITY_EXTRACTION, 10) == 2
+    assert q.enqueue(["B", "C"], "run-2", PRIORITY_EXTRACTION, 10) == 1
+    assert q.claim("h", 10) == ["A", "B", "C"]
+    assert q.claim("h", 10) == []
+
+
+def test_finish_release_and_failures(store):
+    q = store.requests()
+    q.enqueue(["A", "B", "C"], "run-1", PRIORITY_EXTRACTION, 10)
+    assert q.claim("h1", 2) == ["A", "B"]
+    assert q.release("h1") == 2  # an error: back in the queue, nothing lost
+    assert q.claim("h1", 3) == ["A", "B", "C"]
+    since = utcnow()
+    q.finish("h1", ["A", "B", "C"], None, {"C": "Boeing price: HTTP 400 bad code"})
+    assert q.failed_since(["A", "B", "C"], since - timedelta(seconds=5)) == {"C": "Boeing price: HTTP 400 bad code"}
+    assert q.failed_since(["A", "B", "C"], since + timedelta(minutes=5)) == {}
+    assert q.open_parts(["A", "B", "C"]) == set()
+    q.enqueue(["D"], "batch:9:chunk:1", PRIORITY_EXTRACTION, 10)
+    assert q.drop("batch:9:chunk:1") == 1 and not q.has_waiting()
+
+
+def test_one_lease_holder_and_a_dead_one_lapses(store):
+    engine = store.engine()
+    a, b = Lease(engine, "dispatch", "run-a", ttl=1.0), Lease(engine, "dispatch", "run-b", ttl=1.0)
+    assert a.try_take() and not b.try_take()
+    time.sleep(1.5)
+    assert not b.try_take()  # a's heartbeat keeps it
+    a._stop.set()  # a dies: no release, no more renewals
+    a._thread.join()
+    time.sleep(1.2)
+    assert b.try_take() and b.took_over
+    b.release()
+    assert a._extend(only_if_free=True)
