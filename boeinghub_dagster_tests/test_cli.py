@@ -129,7 +129,7 @@ def test_a_file_copied_by_the_cli_is_accepted_by_the_real_sensor(tmp_path, sourc
     run = ticker.tick().run_requests[0]
     assert run.tags["boeinghub/intake-file"] == "parts.xlsx"
     batch = store.intake().get(int(run.tags["boeinghub/intake-batch"]))
-    assert (batch["status"], batch["accepted"], batch["rejected"]) == ("requested", 3, 0)
+    assert (batch["status"], batch["accepted"], batch["rejected"]) == ("launched", 3, 0)
     assert store.intake().parts(batch["id"]) == ["BACB30LH3-4", "MS20470AD4-6", "WF338109=K3"]
     assert (inbox / "processed" / "parts.xlsx").read_bytes() == XLSX
     assert list((inbox / "rejected").iterdir()) == [] and leftovers(inbox) == []

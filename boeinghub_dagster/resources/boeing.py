@@ -7,6 +7,7 @@ refreshes both tokens once. Errors never carry credentials or tokens.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import random
 import time
@@ -21,6 +22,7 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait
 from .limiter import RateLimiter
 from .settings import Limits
 from .store import StoreResource
+from .token_cache import TokenCache
 
 log = logging.getLogger(__name__)
 TOKEN_MARGIN_SECONDS = 60
@@ -83,6 +85,7 @@ class BoeingClient:
     sleep: Callable[[float], None] = time.sleep
     http: httpx.Client = field(default_factory=lambda: httpx.Client())
     calls: int = 0
+    token_cache: TokenCache | None = None
     _access: _Token | None = None
     _part: _Token | None = None
 
@@ -101,8 +104,23 @@ class BoeingClient:
             raise BoeingRetryable(f"{what}: HTTP {response.status_code}", _retry_after(response))
         return response
 
+    def _from_cache(self, now: float) -> None:
+        cached = self.token_cache.load() if self.token_cache else None
+        if cached:
+            access, part = _Token(*cached["access"]), _Token(*cached["part"])
+            if access.fresh(now) and part.fresh(now):
+                self._access, self._part = access, part
+
+    def _to_cache(self) -> None:
+        if self.token_cache:
+            tokens = {"access": [self._access.value, self._access.expires_at], "part": [self._part.value, self._part.expires_at]}
+            self.token_cache.save(tokens, min(self._access.expires_at, self._part.expires_at) - TOKEN_MARGIN_SECONDS)
+
     def _tokens(self, refresh: bool = False) -> tuple[str, str]:
         now = time.time()
+        if not refresh and not (self._access and self._access.fresh(now) and self._part and self._part.fresh(now)):
+            self._from_cache(now)
+        fetched = refresh or not (self._access and self._access.fresh(now) and self._part and self._part.fresh(now))
         if refresh or not (self._access and self._access.fresh(now)):
             r = self._send(
                 "POST",
@@ -130,6 +148,8 @@ class BoeingClient:
                 raise BoeingAuthError("Boeing part token: answer carried no x-part-access-token")
             # Without its own expiry the part token is trusted as long as the access token.
             self._part = _Token(token, now + float(body.get("expires_in", self._access.expires_at - now)))
+        if fetched:
+            self._to_cache()
         return self._access.value, self._part.value
 
     # -- price --------------------------------------------------------------
@@ -235,4 +255,10 @@ class BoeingResource(ConfigurableResource):
             timeout_seconds=self.timeout_seconds,
             max_attempts=self.max_attempts,
             max_backoff_seconds=self.max_backoff_seconds,
+            token_cache=self.token_cache(),
         )
+
+    def token_cache(self) -> TokenCache:
+        """Shared by every run against the same Boeing account, keyed by client id and endpoint."""
+        name = "boeing:" + hashlib.sha256(f"{self.client_id}\0{self.oauth_token_url}".encode()).hexdigest()[:24]
+        return TokenCache(self.store.engine(), name, f"{self.client_secret}\0{self.password}")

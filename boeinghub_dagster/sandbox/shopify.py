@@ -122,7 +122,9 @@ class ShopifySandbox:
             self.stats["calls"] += 1
             self.stats["first_call_at"] = self.stats["first_call_at"] or now
             self.stats["last_call_at"] = now
-            fault, fault_status, fail_after = self.rng.random(), self.rng.choice((500, 502, 503, 504)), self.rng.random()
+            # every die is rolled on every call so the fault sequence depends only on the seed
+            fault, fault_status = self.rng.random(), self.rng.choice((500, 502, 503, 504))
+            fail_after = self.rng.random()
         if k.outage:
             self._bump("outage_refusals")
             return JSONResponse({"errors": "Service Unavailable"}, status_code=503)

@@ -102,11 +102,13 @@ def _product_term(store: ShopifyStore, field: str, value: str, warnings: list[di
         return {pk} if pk is not None else set()
     if field == "sku":
         where, args = _match_sql("sku", value)
-        return {r["product_id"] for r in store.rows(f"SELECT product_id FROM variants WHERE {where}", args)}  # noqa: S608
+        rows = store.rows(f"SELECT product_id FROM variants WHERE {where}", args)  # noqa: S608
+        return {r["product_id"] for r in rows}
     if field == "status":
         wanted = [s.strip().upper() for s in value.split(",") if s.strip()]
         marks = ", ".join("?" for _ in wanted) or "''"
-        return {r["id"] for r in store.rows(f"SELECT id FROM products WHERE status IN ({marks})", tuple(wanted))}  # noqa: S608
+        rows = store.rows(f"SELECT id FROM products WHERE status IN ({marks})", tuple(wanted))  # noqa: S608
+        return {r["id"] for r in rows}
     if field == "tag":
         return {r["id"] for r in store.rows("SELECT id, tags FROM products")
                 if value.lower() in (t.lower() for t in json.loads(r["tags"]))}

@@ -144,7 +144,8 @@ class ShopifyStore:
         names = ", ".join(cols)
         marks = ", ".join("?" for _ in cols)
         with self.lock:
-            cur = self.conn.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", tuple(cols.values()))  # noqa: S608
+            sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 - table names are ours
+            cur = self.conn.execute(sql, tuple(cols.values()))
             return int(cur.lastrowid)
 
     def update(self, table: str, pk: int, **cols) -> None:
@@ -165,8 +166,8 @@ class ShopifyStore:
         return self.one(f"SELECT * FROM {table} WHERE id = ?", (pk,))  # noqa: S608
 
     def owner_by_metafield(self, owner_type: str, namespace: str, key: str, value: str) -> int | None:
-        row = self.one("SELECT owner_id FROM metafields WHERE owner_type = ? AND namespace = ? AND key = ? AND value = ?"
-                       " ORDER BY owner_id LIMIT 1", (owner_type, namespace, key, value))
+        row = self.one("SELECT owner_id FROM metafields WHERE owner_type = ? AND namespace = ? AND key = ?"
+                       " AND value = ? ORDER BY owner_id LIMIT 1", (owner_type, namespace, key, value))
         return row["owner_id"] if row else None
 
     def metafield(self, owner_type: str, owner_id: int, namespace: str, key: str) -> sqlite3.Row | None:
@@ -187,7 +188,8 @@ class ShopifyStore:
         return self.rows("SELECT * FROM inventory_levels WHERE item_id = ? ORDER BY location_id", (item_pk,))
 
     def level(self, item_pk: int, location_pk: int) -> sqlite3.Row | None:
-        return self.one("SELECT * FROM inventory_levels WHERE item_id = ? AND location_id = ?", (item_pk, location_pk))
+        return self.one("SELECT * FROM inventory_levels WHERE item_id = ? AND location_id = ?",
+                        (item_pk, location_pk))
 
     def set_level(self, item_pk: int, location_pk: int, quantity: int) -> None:
         stamp = now_iso()

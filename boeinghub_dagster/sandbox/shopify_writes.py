@@ -80,8 +80,8 @@ def write_metafields(store: ShopifyStore, owner_type: str, owner_pk: int, inputs
         ns = m.get("namespace") or "$app"
         definition = store.definition(owner_type, ns, m["key"])
         type_name = m.get("type") or definition["type"]
-        store.execute("INSERT INTO metafields (owner_type, owner_id, namespace, key, type, value, created_at, updated_at)"
-                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (owner_type, owner_id, namespace, key)"
+        store.execute("INSERT INTO metafields (owner_type, owner_id, namespace, key, type, value, created_at,"
+                      " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (owner_type, owner_id, namespace, key)"
                       " DO UPDATE SET value = excluded.value, type = excluded.type, updated_at = excluded.updated_at",
                       (owner_type, owner_pk, ns, m["key"], type_name, m["value"], stamp, stamp))
 

@@ -15,7 +15,8 @@ mutation Set($input: InventorySetQuantitiesInput!, $key: String!) {
   }
 }"""
 WITHOUT_DIRECTIVE = SET.replace(" @idempotent(key: $key)", "").replace(", $key: String!", "")
-LEVEL = "query($id: ID!, $loc: ID!) { inventoryItem(id: $id) { inventoryLevel(locationId: $loc) { quantities(names: [\"available\"]) { quantity } } } }"
+LEVEL = ("query($id: ID!, $loc: ID!) { inventoryItem(id: $id) { inventoryLevel(locationId: $loc) "
+         '{ quantities(names: ["available"]) { quantity } } } }')
 
 
 @pytest.fixture
