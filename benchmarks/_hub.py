@@ -109,11 +109,11 @@ class Sandbox:
         httpx.post(f"{self.url}/_admin/reset", timeout=10).raise_for_status()
 
 
-def start_sandbox(stack: ExitStack, tmp: Path, rate_per_min: float, burst: int = 2) -> Sandbox:
+def start_sandbox(stack: ExitStack, tmp: Path, rate_per_min: float, burst: int = 2, log: str = "sandbox.log") -> Sandbox:
     port = free_port()
     cmd = [sys.executable, "-m", "boeinghub_dagster.sandbox", "boeing", "--port", str(port),
            "--rate-per-min", f"{rate_per_min:g}", "--burst", str(burst)]
-    group = Group(cmd, tmp / "sandbox.log", cwd=ROOT)
+    group = Group(cmd, tmp / log, cwd=ROOT)
     stack.callback(group.stop, 5.0)
     sandbox = Sandbox(f"http://127.0.0.1:{port}")
 

@@ -1,28 +1,44 @@
-"""Extraction benchmark: N parts through the Boeing sandbox (raised rate) into staging, in one run.
+"""Extraction benchmark: how fast the hub asks Boeing, and how full its calls are.
 
-    .venv/bin/python benchmarks/extraction.py [--parts 2000] [--api-seconds 60] [--database-url URL]
+    .venv/bin/python benchmarks/extraction.py [--shapes raised,one-run,backfill,files] [--one-run-parts 2000]
+        [--parts 2000] [--api-seconds 60] [--rate-per-min 12] [--database-url URL] [--keep]
 
-Prints the API phase against the minimum the rate limit allows (efficiency), 429s,
-wall time, orchestration ms per part beyond the API phase, and Dagster's own
-floor measured in the same process: a trivial asset over the same partition range.
+raised    N parts (--parts) in one in-process run, sandbox and limiter raised so the API phase
+          lasts --api-seconds: efficiency, 429s, wall ÷ API phase, orchestration ms per part
+          against Dagster's own floor (a trivial asset over the same range, same process).
+one-run   --one-run-parts contiguous parts launched as one backfill (one run), as *Materialize
+          selected* does;
+backfill  200 scattered parts out of 600 registered, through GraphQL `launchPartitionBackfill`
+          (Dagster makes one run per contiguous range);
+files     20 intake files of 7 new parts each, dropped into the inbox together.
+          These three go through `dagster dev` (the real daemon and sensors, the repo's dagster.yaml,
+          a temporary DAGSTER_HOME, store and inbox) with the sandbox and the limiter at
+          --rate-per-min (12), so waiting for a slot is real. Each prints call fill = parts asked ÷
+          (calls × 10) from the sandbox's counters, calls, 429s, over-limit calls, runs, and where the
+          wall time went. The default runs everything at full size (the 2,000-part run alone needs
+          about 17 minutes of Boeing time at 12/min).
 """
-
 
 import argparse
 import math
+import os
+import random
 import resource
-import socket
-import subprocess
+import shutil
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", "1")  # as every hub process runs (scripts/hub)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import dagster as dg  # noqa: E402
+from dagster._core.execution.backfill import BulkActionStatus  # noqa: E402
 import httpx  # noqa: E402
+from _hub import Hub, Sandbox, start_hub, start_sandbox, stop_on_sigterm, wait_until  # noqa: E402
 
 from boeinghub_dagster.defs.extraction.assets import extraction  # noqa: E402
 from boeinghub_dagster.defs.partitions import part_numbers  # noqa: E402
@@ -30,6 +46,9 @@ from boeinghub_dagster.resources.boeing import BoeingResource  # noqa: E402
 from boeinghub_dagster.resources.store import StoreResource  # noqa: E402
 
 BATCH = 10
+SHAPES = ("raised", "one-run", "backfill", "files")
+TARGETS = {"one-run": 0.95, "backfill": 0.95, "files": 0.90}
+DONE = {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED}
 
 
 @dg.asset(partitions_def=part_numbers, backfill_policy=dg.BackfillPolicy.single_run())
@@ -37,76 +56,54 @@ def trivial_floor(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={"parts": len(context.partition_keys)})
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _range_tags(keys: list[str]) -> dict[str, str]:
     return {"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]}
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--parts", type=int, default=2000)
-    ap.add_argument("--api-seconds", type=float, default=60.0, help="target length of the API phase")
-    ap.add_argument("--database-url", default=None, help="store URL (default: a fresh SQLite file)")
-    args = ap.parse_args()
+def _print_rows(rows: list[tuple[str, object]]) -> None:
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        print(f"{key:<{width}}  {value}", flush=True)
 
+
+def raised(args, tmp: Path, stack: ExitStack) -> None:
+    """One in-process run at a raised rate: is the API phase the only thing that takes time?"""
     calls = math.ceil(args.parts / BATCH)
     rate = 60.0 * max(calls - 1, 1) / args.api_seconds
-    tmp = Path(tempfile.mkdtemp(prefix="boeinghub-bench-"))
-    port = _free_port()
-    sandbox = subprocess.Popen(
-        [sys.executable, "-m", "boeinghub_dagster.sandbox", "boeing", "--port", str(port), "--rate-per-min", str(rate), "--burst", "2"]
+    sandbox = start_sandbox(stack, tmp, rate, log="raised-sandbox.log")
+    url = sandbox.url
+    store = StoreResource(database_url=args.database_url or f"sqlite:///{tmp / 'raised-store.db'}")
+    boeing = BoeingResource(
+        client_id="sandbox-client", client_secret="sandbox-secret", username="sandbox-user", password="sandbox-pass",
+        oauth_token_url=f"{url}/oauth/token", pna_oauth_url=f"{url}/pna/oauth", pna_price_url=f"{url}/pna/price",
+        store=store, rate_per_min=rate, batch_size=BATCH,
     )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                httpx.get(f"{url}/_stats", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        store = StoreResource(database_url=args.database_url or f"sqlite:///{tmp / 'store.db'}")
-        boeing = BoeingResource(
-            client_id="sandbox-client", client_secret="sandbox-secret", username="sandbox-user", password="sandbox-pass",
-            oauth_token_url=f"{url}/oauth/token", pna_oauth_url=f"{url}/pna/oauth", pna_price_url=f"{url}/pna/price",
-            store=store, rate_per_min=rate, batch_size=BATCH,
-        )
-        store.engine()
-        parts = [f"BACB30LH{i}-{i % 9 + 2}" for i in range(args.parts)]
-        (tmp / "home").mkdir()
-        (tmp / "home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-        instance = dg.DagsterInstance.from_config(str(tmp / "home"))
-        for start in range(0, len(parts), 1000):  # chunked: dagster #16260
-            instance.add_dynamic_partitions(part_numbers.name, parts[start : start + 1000])
+    store.engine()
+    parts = [f"BACB30LH{i}-{i % 9 + 2}" for i in range(args.parts)]
+    (tmp / "raised-home").mkdir()
+    (tmp / "raised-home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    instance = dg.DagsterInstance.from_config(str(tmp / "raised-home"))
+    for start in range(0, len(parts), 1000):  # chunked: dagster #16260
+        instance.add_dynamic_partitions(part_numbers.name, parts[start : start + 1000])
 
-        started = time.monotonic()
-        result = dg.materialize(
-            [extraction], instance=instance, resources={"store": store, "boeing": boeing},
-            tags=_range_tags(parts),
-        )
-        wall = time.monotonic() - started
-        assert result.success
-        check = next(e for e in result.get_asset_check_evaluations() if e.check_name == "raw_answers_cover_parts_asked")
-        api = check.metadata["api_seconds"].value
-        stats = httpx.get(f"{url}/_stats").json()
-
-        floor_started = time.monotonic()
-        assert dg.materialize([trivial_floor], instance=instance, tags=_range_tags(parts)).success
-        floor = time.monotonic() - floor_started
-    finally:
-        sandbox.terminate()
-        sandbox.wait()
+    started = time.monotonic()
+    result = dg.materialize([extraction], instance=instance, resources={"store": store, "boeing": boeing}, tags=_range_tags(parts))
+    wall = time.monotonic() - started
+    assert result.success
+    check = next(e for e in result.get_asset_check_evaluations() if e.check_name == "raw_answers_cover_parts_asked")
+    api = check.metadata["api_seconds"].value
+    stats = sandbox.stats()
+    floor_started = time.monotonic()
+    assert dg.materialize([trivial_floor], instance=instance, tags=_range_tags(parts)).success
+    floor = time.monotonic() - floor_started
 
     minimum = (stats["price_calls"] - 1) * 60.0 / rate
-    orchestration_ms = (wall - api) * 1000 / args.parts
-    floor_ms = floor * 1000 / args.parts
-    rows = [
+    orchestration_ms, floor_ms = (wall - api) * 1000 / args.parts, floor * 1000 / args.parts
+    print(f"\n== raised rate: {args.parts} parts in one in-process run ==")
+    _print_rows([
         ("parts", args.parts),
         ("calls", stats["price_calls"]),
+        ("call fill (parts asked ÷ (calls × 10))", f"{stats['codes_requested'] / (stats['price_calls'] * BATCH):.3f}"),
         ("rate limit (calls/min)", f"{rate:.1f}"),
         ("API phase s (first call to last answer)", f"{api:.2f}"),
         ("minimum s the rate limit allows", f"{minimum:.2f}"),
@@ -114,14 +111,187 @@ def main() -> None:
         ("429s received (target 0)", stats["responses_429"]),
         ("over-limit calls at the sandbox", stats["over_limit"]),
         ("wall s", f"{wall:.2f}"),
+        ("wall ÷ API phase (target <= 1.10)", f"{wall / api:.2f}"),
         ("orchestration ms/part beyond the API phase", f"{orchestration_ms:.1f}"),
         ("Dagster floor ms/part (trivial asset, same range)", f"{floor_ms:.1f}"),
         ("ratio (target <= 1.5)", f"{orchestration_ms / floor_ms:.2f}"),
         ("peak RSS MB", f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}"),
-    ]
-    width = max(len(k) for k, _ in rows)
-    for key, value in rows:
-        print(f"{key:<{width}}  {value}")
+    ])
+
+
+# -- shapes through the daemon ---------------------------------------------------------------
+
+
+def _progress(sandbox: Sandbox, since: float, what: str):
+    """A wait_until predicate that prints progress every 30 s."""
+    last = [0.0]
+
+    def report(done: int, total: int) -> None:
+        if time.monotonic() - last[0] > 30:
+            last[0] = time.monotonic()
+            s = sandbox.stats()
+            print(f"  [{time.time() - since:6.0f} s] {what}: runs {done}/{total} done, {s['price_calls']} calls, "
+                  f"{s['codes_requested']} parts asked", file=sys.stderr, flush=True)
+
+    return report
+
+
+def _wait_runs(hub: Hub, sandbox: Sandbox, since: float, mine, finished, timeout: float, what: str) -> list:
+    """Wait until `finished()` and every run `mine` picks is done; return those run records."""
+    report = _progress(sandbox, since, what)
+
+    def settled():
+        runs = hub.run_records(since, mine)
+        done = [r for r in runs if r.dagster_run.status in DONE]
+        report(len(done), len(runs))
+        return runs if runs and len(done) == len(runs) and finished() else None
+
+    return wait_until(settled, timeout, what, every=2.0)
+
+
+def _is_extraction(record) -> bool:
+    run = record.dagster_run
+    return run.job_name == "extraction_job" or dg.AssetKey("boeing_raw_responses") in (run.asset_selection or ())
+
+
+def _backfill_done(hub: Hub, backfill_id: str):
+    def done() -> bool:
+        return hub.instance.get_backfill(backfill_id).status != BulkActionStatus.REQUESTED
+
+    return done
+
+
+def shape_backfill(hub: Hub, sandbox: Sandbox, parts: list[str], title: str, timeout: float) -> tuple[float, list]:
+    sandbox.reset()
+    since = time.time()
+    backfill_id = hub.launch_backfill(parts, title)
+    mine = lambda r: r.dagster_run.tags.get("dagster/backfill") == backfill_id  # noqa: E731
+    return since, _wait_runs(hub, sandbox, since, mine, _backfill_done(hub, backfill_id), timeout, title)
+
+
+def shape_files(hub: Hub, sandbox: Sandbox, files: dict[str, str], timeout: float) -> tuple[float, list]:
+    sandbox.reset()
+    since = time.time()
+    hub.drop_files(files)
+    mine = lambda r: r.dagster_run.tags.get("boeinghub/intake-file") in files  # noqa: E731
+
+    def finished() -> bool:
+        taken = not any((hub.inbox / name).exists() for name in files)
+        return taken and not hub.store.chunks().open_chunks() and len(hub.run_records(since, mine)) >= len(files)
+
+    return since, _wait_runs(hub, sandbox, since, mine, finished, timeout, f"{len(files)} intake files")
+
+
+def figures(hub: Hub, stats: dict, since: float, runs: list, parts: int, rate: float, target: float | None) -> dict:
+    ids = {r.dagster_run.run_id for r in runs}
+    last_end = max(r.end_time for r in runs)
+    others = [r for r in hub.run_records(since) if r.dagster_run.run_id not in ids and r.create_timestamp.timestamp() <= last_end]
+    calls, asked = stats["price_calls"], stats["codes_requested"]
+    first, last = stats["first_price_call_at"] or since, stats["last_price_call_at"] or since
+    fill = asked / (calls * BATCH) if calls else float("nan")
+    wall, api = last_end - since, last - first
+    starts = sorted(r.start_time for r in runs if r.start_time)
+    return {
+        "parts in the shape": parts,
+        "runs launched (extraction)": len(runs),
+        "runs not successful": sum(r.dagster_run.status != dg.DagsterRunStatus.SUCCESS for r in runs),
+        "other runs meanwhile (batch view)": len(others),
+        "calls": calls,
+        "parts asked": asked,
+        "call fill": f"{fill:.3f}",
+        "target": f">= {target:.2f}" if target else "",
+        "429s received": stats["responses_429"],
+        "over-limit calls": stats["over_limit"],
+        "wall s (launch → last run ends)": f"{wall:.1f}",
+        "launch → first run starts s": f"{starts[0] - since:.1f}" if starts else "",
+        "launch → first call s": f"{first - since:.1f}",
+        "API phase s (first → last call)": f"{api:.1f}",
+        "minimum s at the rate ((calls-1)×60/rate)": f"{max(calls - 1, 0) * 60 / rate:.1f}",
+        "last call → last run ends s": f"{last_end - last:.1f}",
+        "wall ÷ API phase": f"{wall / api:.2f}" if api > 0 else "",
+    }
+
+
+def _scattered(count: int, among: int, seed: int = 7) -> list[int]:
+    """`count` positions in range(among), no two adjacent (every pick is its own range)."""
+    picks = sorted(random.Random(seed).sample(range(among - count + 1), count))
+    return [p + i for i, p in enumerate(picks)]
+
+
+def daemon_shapes(args, shapes: list[str], tmp: Path, stack: ExitStack) -> None:
+    rate = args.rate_per_min
+    sandbox = start_sandbox(stack, tmp, rate)
+    started = time.monotonic()
+    hub = start_hub(stack, tmp, sandbox, rate)
+    print(f"dagster dev up in {time.monotonic() - started:.0f} s on {hub.url} (DAGSTER_HOME {hub.home}, log {hub.log})",
+          file=sys.stderr, flush=True)
+    slack = lambda parts: math.ceil(parts / BATCH) * 60 / rate * 1.5 + 900  # noqa: E731
+    table: dict[str, dict] = {}
+    for shape in shapes:
+        print(f"-- {shape} …", file=sys.stderr, flush=True)
+        if shape == "files":
+            files = {f"bench-{f:02d}.txt": "\n".join(f"NAS1149F{f:02d}{p}" for p in range(args.parts_per_file)) + "\n"
+                     for f in range(args.files)}
+            parts = args.files * args.parts_per_file
+            since, runs = shape_files(hub, sandbox, files, slack(parts))
+        elif shape == "backfill":
+            registered = [f"MS21042L{i}" for i in range(args.backfill_registered)]
+            hub.add_parts(registered)
+            picked = [registered[i] for i in _scattered(args.backfill_parts, len(registered))]
+            parts = len(picked)
+            since, runs = shape_backfill(hub, sandbox, picked, "bench: scattered backfill", slack(parts))
+        else:
+            picked = [f"BACB30LH{i}-{i % 9 + 2}" for i in range(args.one_run_parts)]
+            hub.add_parts(picked)
+            parts = len(picked)
+            since, runs = shape_backfill(hub, sandbox, picked, "bench: one run", slack(parts))
+        table[shape] = figures(hub, sandbox.stats(), since, runs, parts, rate, TARGETS[shape])
+    print(f"\n== through dagster dev, sandbox and limiter at {rate:g} calls/min, batch {BATCH} ==")
+    names = list(table)
+    rows = list(next(iter(table.values())))
+    width = max(len(r) for r in rows)
+    print(f"{'':<{width}}  " + "  ".join(f"{n:>10}" for n in names))
+    for row in rows:
+        print(f"{row:<{width}}  " + "  ".join(f"{table[n][row]!s:>10}" for n in names), flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--shapes", default=",".join(SHAPES), help=f"comma-separated, of {', '.join(SHAPES)}")
+    ap.add_argument("--parts", type=int, default=2000, help="raised: parts in the run")
+    ap.add_argument("--api-seconds", type=float, default=60.0, help="raised: target length of the API phase")
+    ap.add_argument("--database-url", default=None, help="raised: store URL (default: a fresh SQLite file)")
+    ap.add_argument("--rate-per-min", type=float, default=12.0, help="daemon shapes: sandbox and limiter rate")
+    ap.add_argument("--one-run-parts", type=int, default=2000)
+    ap.add_argument("--backfill-parts", type=int, default=200)
+    ap.add_argument("--backfill-registered", type=int, default=600)
+    ap.add_argument("--files", type=int, default=20)
+    ap.add_argument("--parts-per-file", type=int, default=7)
+    ap.add_argument("--keep", action="store_true", help="keep the temporary directory (DAGSTER_HOME, logs, store)")
+    args = ap.parse_args()
+    shapes = [s.strip() for s in args.shapes.split(",") if s.strip()]
+    unknown = sorted(set(shapes) - set(SHAPES))
+    if unknown:
+        ap.error(f"unknown shapes: {', '.join(unknown)}")
+    stop_on_sigterm()
+    tmp = Path(tempfile.mkdtemp(prefix="boeinghub-bench-"))
+    ok = False
+    try:
+        with ExitStack() as stack:  # every process started below is stopped when this block ends
+            if "raised" in shapes:
+                raised(args, tmp, stack)
+        daemon = [s for s in SHAPES[1:] if s in shapes]
+        if daemon:
+            with ExitStack() as stack:
+                daemon_shapes(args, daemon, tmp, stack)
+        ok = True
+    except httpx.HTTPError as exc:
+        sys.exit(f"benchmark failed talking to a server: {exc}")
+    finally:
+        if ok and not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            print(f"kept {tmp}", file=sys.stderr)
 
 
 if __name__ == "__main__":

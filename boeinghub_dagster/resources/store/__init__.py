@@ -10,6 +10,7 @@ from .engine import get_engine
 from .chunks import ChunkStore
 from .extraction import ExtractionStore, StagingStore
 from .intake import IntakeStore
+from .publishing import PublishingStore
 from .requests import RequestStore
 
 
@@ -35,3 +36,6 @@ class StoreResource(ConfigurableResource):
 
     def requests(self) -> RequestStore:
         return RequestStore(self.engine())
+
+    def publishing(self) -> PublishingStore:
+        return PublishingStore(self.engine())

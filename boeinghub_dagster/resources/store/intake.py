@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from datetime import timezone
 
-from sqlalchemy import Engine, and_, insert, select, update
+from sqlalchemy import Engine, insert, select, update
 
 from .extraction import utcnow
 from .intake_report import batch_report
-from .schema import intake_batch_parts, intake_batches, part_failures, product_staging
+from .schema import intake_batch_parts, intake_batches
 from .upsert import chunks
 
 ACTIVE = ("requested", "launched")
