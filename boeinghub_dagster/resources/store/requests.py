@@ -40,7 +40,8 @@ class RequestStore:
     def enqueue(self, parts: Sequence[str], requested_by: str, priority: int, batch_size: int) -> int:
         """Add the parts that are not waiting already; return how many were added."""
         parts = list(dict.fromkeys(parts))
-        fresh = [p for p in parts if p not in self.open_parts(parts)]
+        waiting = self.open_parts(parts)
+        fresh = [p for p in parts if p not in waiting]
         now = utcnow()
         rows = [
             {"part_number": p, "priority": priority, "round": i // batch_size, "state": "waiting",
