@@ -5,6 +5,9 @@
         hub = start_hub(stack, tmp, sandbox, rate_per_min=12)   # the env scripts/hub sets, the repo's dagster.yaml
         hub.add_parts(parts); backfill_id = hub.launch_backfill(parts)
 
+The processes run a snapshot of the code (`snapshot_code`), taken when the benchmark starts:
+a run launched 15 minutes in must not import a file someone is half-way through editing.
+
 Every process starts in a session of its own and is stopped by process group (SIGINT, then
 SIGTERM, then SIGKILL) when the stack unwinds, however it unwinds: an error, Ctrl-C, or SIGTERM
 (call `stop_on_sigterm()` once). Run processes the daemon launches live in `dagster dev`'s group.
@@ -55,6 +58,17 @@ def wait_until(predicate: Callable[[], object], timeout: float, what: str, every
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
         time.sleep(every)
+
+
+def snapshot_code(tmp: Path) -> Path:
+    """Copy the package, pyproject.toml (its [tool.dg] names defs/), workspace.yaml and dagster.yaml to
+    `tmp/code`. Processes started there import the copy: their working directory comes first on
+    sys.path, the editable install's finder last."""
+    code = tmp / "code"
+    shutil.copytree(ROOT / "boeinghub_dagster", code / "boeinghub_dagster", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "workspace.yaml", "dagster.yaml"):
+        shutil.copy(ROOT / name, code / name)
+    return code
 
 
 def stop_on_sigterm() -> None:
@@ -109,11 +123,12 @@ class Sandbox:
         httpx.post(f"{self.url}/_admin/reset", timeout=10).raise_for_status()
 
 
-def start_sandbox(stack: ExitStack, tmp: Path, rate_per_min: float, burst: int = 2, log: str = "sandbox.log") -> Sandbox:
+def start_sandbox(stack: ExitStack, tmp: Path, rate_per_min: float, burst: int = 2, log: str = "sandbox.log",
+                  code: Path = ROOT) -> Sandbox:
     port = free_port()
     cmd = [sys.executable, "-m", "boeinghub_dagster.sandbox", "boeing", "--port", str(port),
            "--rate-per-min", f"{rate_per_min:g}", "--burst", str(burst)]
-    group = Group(cmd, tmp / log, cwd=ROOT)
+    group = Group(cmd, tmp / log, cwd=code)
     stack.callback(group.stop, 5.0)
     sandbox = Sandbox(f"http://127.0.0.1:{port}")
 
@@ -132,11 +147,11 @@ def start_sandbox(stack: ExitStack, tmp: Path, rate_per_min: float, burst: int =
 class Hub:
     """`dagster dev` over a temporary DAGSTER_HOME (the repo's dagster.yaml), SQLite store and inbox."""
 
-    def __init__(self, tmp: Path, sandbox: Sandbox, rate_per_min: float):
-        self.tmp, self.home, self.inbox = tmp, tmp / "dagster_home", tmp / "inbox"
+    def __init__(self, tmp: Path, sandbox: Sandbox, rate_per_min: float, code: Path = ROOT):
+        self.tmp, self.code, self.home, self.inbox = tmp, code, tmp / "dagster_home", tmp / "inbox"
         self.home.mkdir(parents=True)
         self.inbox.mkdir()
-        shutil.copy(ROOT / "dagster.yaml", self.home / "dagster.yaml")
+        shutil.copy(code / "dagster.yaml", self.home / "dagster.yaml")
         self.database_url = f"sqlite:///{tmp / 'store.db'}"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -216,11 +231,11 @@ class Hub:
             os.replace(self.inbox / f".{name}", self.inbox / name)
 
 
-def start_hub(stack: ExitStack, tmp: Path, sandbox: Sandbox, rate_per_min: float, timeout: float = 300) -> Hub:
-    hub = Hub(tmp, sandbox, rate_per_min)
+def start_hub(stack: ExitStack, tmp: Path, sandbox: Sandbox, rate_per_min: float, code: Path = ROOT, timeout: float = 300) -> Hub:
+    hub = Hub(tmp, sandbox, rate_per_min, code)
     hub.store.engine()  # migrate the store before any Dagster process touches it
     cmd = [str(BIN / "dagster"), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(hub.port)]
-    group = Group(cmd, hub.log, cwd=ROOT, env=hub.env)
+    group = Group(cmd, hub.log, cwd=code, env=hub.env)
     stack.callback(group.stop)
     wait_until(lambda: hub._ready(group), timeout, "dagster dev (code location loaded, daemons healthy)", every=2.0)
     return hub

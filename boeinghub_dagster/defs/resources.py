@@ -3,7 +3,10 @@
 import dagster as dg
 
 from boeinghub_dagster.resources.boeing import BoeingResource
+from boeinghub_dagster.resources.images import ProductImagesResource
 from boeinghub_dagster.resources.inbox import InboxResource
+from boeinghub_dagster.resources.shopify import ShopifyResource
+from boeinghub_dagster.resources.storage import storage_from_env
 from boeinghub_dagster.resources.store import StoreResource
 
 
@@ -20,7 +23,14 @@ def build_resources() -> dict:
         scope=dg.EnvVar("BOEING_SCOPE"),
         store=store,
     )
-    return {"store": store, "boeing": boeing, "inbox": InboxResource(path=dg.EnvVar("BOEINGHUB_INBOX"))}
+    shopify = ShopifyResource(shop_url=dg.EnvVar("SHOPIFY_SHOP_URL"), access_token=dg.EnvVar("SHOPIFY_ACCESS_TOKEN"), store=store)
+    return {
+        "store": store,
+        "boeing": boeing,
+        "inbox": InboxResource(path=dg.EnvVar("BOEINGHUB_INBOX")),
+        "shopify": shopify,
+        "product_images": ProductImagesResource(storage=storage_from_env()),
+    }
 
 
 @dg.definitions

@@ -67,3 +67,14 @@ def location_map_from_env() -> dict[str, str]:
     if not isinstance(value, dict):
         raise ValueError("SHOPIFY_LOCATION_MAP must be a JSON object")
     return {str(k): str(v) for k, v in value.items()}
+
+
+def location_codes_from_env() -> dict[str, str]:
+    """`SHOPIFY_INVENTORY_LOCATION_CODES`: Boeing location -> short code such as `1D1` (JSON object), empty when unset."""
+    raw = os.environ.get("SHOPIFY_INVENTORY_LOCATION_CODES", "").strip()
+    if not raw:
+        return {}
+    value = json.loads(raw)
+    if not isinstance(value, dict):
+        raise ValueError("SHOPIFY_INVENTORY_LOCATION_CODES must be a JSON object")
+    return {str(k): str(v) for k, v in value.items()}

@@ -166,6 +166,10 @@ class ShopifyClient(ShopifyCalls):
             if "THROTTLED" in codes:
                 self.throttled += 1
                 raise ShopifyThrottled("Shopify: THROTTLED")
+            if "ACCESS_DENIED" in codes:
+                raise ShopifyAuthError("Shopify: ACCESS_DENIED; the app's token lacks a scope this call needs")
+            if "INTERNAL_SERVER_ERROR" in codes:  # Shopify's own fault, answered with HTTP 200: transient
+                raise ShopifyRetryable("Shopify: INTERNAL_SERVER_ERROR")
             messages = "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in errors)
             raise ShopifyQueryError(f"Shopify refused the request: {messages[:500]}", codes)
         data = body.get("data")
@@ -203,9 +207,10 @@ class ShopifyResource(ConfigurableResource):
     """One shop's Admin API; the token comes in through `EnvVar("SHOPIFY_ACCESS_TOKEN")`."""
 
     shop_url: str = Field(description="shop.myshopify.com, or a base URL such as the sandbox's http://127.0.0.1:PORT")
-    access_token: str
+    access_token: str = Field(repr=False, description="SHOPIFY_ACCESS_TOKEN; never logged")
     store: StoreResource
-    rate_per_min: float | None = Field(default=None, description="Floor before any throttle status; SHOPIFY_RATE_PER_MIN")
+    rate_per_min: float | None = Field(default=None, description="Calls/min before any throttle status is known; "
+                                       "defaults to SHOPIFY_RATE_PER_MIN (30)")
     api_version: str = SHOPIFY_API_VERSION
     timeout_seconds: float = 30.0
     max_attempts: int = 8

@@ -102,7 +102,8 @@ class ShopifyCalls:
 
     def variants_by_sku(self, sku: str) -> list[dict]:
         """Variants whose SKU is exactly `sku` (at most 10), each with its product's id and status."""
-        nodes = self.execute(docs.VARIANTS_BY_SKU, {"query": f"sku:{search_value(sku)}"}).data["productVariants"]["nodes"]
+        data = self.execute(docs.VARIANTS_BY_SKU, {"query": f"sku:{search_value(sku)}"}).data
+        nodes = data["productVariants"]["nodes"]
         return [n for n in nodes if (n.get("sku") or "").lower() == sku.lower()]
 
     # -- sync ---------------------------------------------------------------------------
@@ -114,7 +115,8 @@ class ShopifyCalls:
 
     def variants_bulk_update(self, product_id: str, variants: Sequence[Mapping]) -> "ShopifyResult":
         """Price and cost of a product's variants (`payloads.variant_update_input`)."""
-        return self.execute(docs.VARIANTS_BULK_UPDATE, {"productId": product_id, "variants": [dict(v) for v in variants]})
+        variables = {"productId": product_id, "variants": [dict(v) for v in variants]}
+        return self.execute(docs.VARIANTS_BULK_UPDATE, variables)
 
     def set_inventory_quantities(self, input: Mapping, idempotency_key: str) -> "ShopifyResult":
         """One `InventorySetQuantitiesInput` under `@idempotent(key:)`: a retry replays, never applies twice."""

@@ -36,6 +36,7 @@ from .store.schema_shopify import shopify_buckets
 from .store.upsert import insert_ignore
 
 MUTATION_ESTIMATE = 10
+MAX_QUERY_COST = 1000  # Shopify refuses a document over this (MAX_COST_EXCEEDED) without charging it
 QUERY_ESTIMATE_RANGE = (1, 50)
 _FIRST = re.compile(r"\b(?:first|last)\s*:\s*(\d+)")
 _MUTATION = re.compile(r"^\s*(?:#[^\n]*\n\s*)*mutation\b")
@@ -61,8 +62,8 @@ def estimate(document: str) -> float:
 
 
 def learn(document: str, requested_cost: float | None) -> None:
-    """Remember the server's price for `document` (per process, in memory)."""
-    if requested_cost is not None and requested_cost > 0:
+    """Remember the server's price for `document` (per process, in memory); a refused price is not one."""
+    if requested_cost is not None and 0 < requested_cost <= MAX_QUERY_COST:
         with _estimates_lock:
             _estimates[_doc_key(document)] = float(requested_cost)
 
@@ -115,6 +116,8 @@ class ShopifyLimiter:
         cost = max(0.0, float(cost))
         with self.engine.begin() as conn:
             row, now = self._locked_row(conn)
+            if row["known"]:
+                cost = min(cost, row["maximum"])  # a bigger claim could never be covered
             total = row["reserved_total"] + cost
             if not row["known"]:
                 self._set(conn, reserved_total=total)

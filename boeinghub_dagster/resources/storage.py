@@ -25,7 +25,7 @@ from pydantic import Field, PrivateAttr
 SUPABASE_S3_SUFFIX = "/storage/v1/s3"
 SUPABASE_PUBLIC_PATH = "/storage/v1/object/public"
 DEFAULT_IMAGES_DIR = "data/images"
-DEFAULT_LOCAL_BASE_URL = "http://127.0.0.1:8702/"
+DEFAULT_LOCAL_BASE_URL = "http://127.0.0.1:8703/"
 
 
 class StorageError(Exception):
@@ -188,7 +188,7 @@ class S3Storage(ObjectStore):
 def storage_from_env() -> ObjectStore:
     """The store `BOEINGHUB_STORAGE` names (`local`, the default, or `s3`), read when called.
 
-    local: `BOEINGHUB_IMAGES_DIR` (data/images), `BOEINGHUB_IMAGES_BASE_URL` (http://127.0.0.1:8702/).
+    local: `BOEINGHUB_IMAGES_DIR` (data/images), `BOEINGHUB_IMAGES_BASE_URL` (http://127.0.0.1:8703/).
     s3: `SUPABASE_S3_ENDPOINT`, `SUPABASE_S3_BUCKET`, `SUPABASE_S3_ACCESS_KEY_ID`,
     `SUPABASE_S3_SECRET_ACCESS_KEY` (through `EnvVar`, resolved at run time),
     `SUPABASE_S3_REGION` (us-east-1), `SUPABASE_PUBLIC_BASE_URL` (derived from the endpoint when unset).

@@ -210,13 +210,15 @@ class BoeingSandbox:
             k = self.knobs
             fault = error_status if fail < k.error_rate else "malformed" if malformed < k.malformed_rate else None
             latency, hour = k.latency_ms, k.hour
+            withheld = {c.strip().upper() for c in k.withheld.split(",") if c.strip()}
         if latency > 0:  # faults take time too, as they do upstream
             await asyncio.sleep(latency / 1000.0)
         if fault == "malformed":
             return Response(MALFORMED_BODY, status_code=200, media_type="application/json")
         if fault is not None:
             return _error(fault, "upstream error")
-        items = line_items(codes, current_hour() if hour is None else hour, str(request.base_url))
+        items = line_items([c for c in codes if c.strip().upper() not in withheld], current_hour() if hour is None else hour,
+                           str(request.base_url))
         if body.get("showNoStock") is False:
             items = [i for i in items if sum(x["availQuantity"] for x in i["locationAvailabilities"]) > 0]
         if body.get("showLocation") is False:

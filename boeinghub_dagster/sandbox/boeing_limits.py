@@ -26,12 +26,13 @@ class BoeingKnobs:
     hour: int | None = None
     max_codes: int = 20
     seed: int = 0
+    withheld: str = ""  # comma-separated part numbers Boeing stops returning (a part that vanished)
 
 
 _COERCE = {
     "rate_per_min": float, "burst": int, "error_rate": float, "latency_ms": float,
     "malformed_rate": float, "token_ttl": float, "outage": bool, "storm_429": int,
-    "storm_retry_after": int, "max_codes": int, "seed": int, "hour": int,
+    "storm_retry_after": int, "max_codes": int, "seed": int, "hour": int, "withheld": str,
 }
 
 

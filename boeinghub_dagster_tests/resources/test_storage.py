@@ -76,14 +76,14 @@ def test_local_write_failure_is_a_storage_error(tmp_path):
 def test_local_defaults():
     storage = LocalStorage()
     assert storage.root == "data/images"
-    assert storage.public_url("products/A/x.png") == "http://127.0.0.1:8702/products/A/x.png"
+    assert storage.public_url("products/A/x.png") == "http://127.0.0.1:8703/products/A/x.png"
 
 
 def test_files_command_is_registered():
     from boeinghub_dagster.sandbox.__main__ import build_parser
 
-    args = build_parser().parse_args(["files", "--port", "8702", "--root", "data/images"])
-    assert (args.command, args.port, args.root, args.host) == ("files", 8702, "data/images", "127.0.0.1")
+    args = build_parser().parse_args(["files", "--port", "8703", "--root", "data/images"])
+    assert (args.command, args.port, args.root, args.host) == ("files", 8703, "data/images", "127.0.0.1")
 
 
 # --- S3 (moto server on loopback) --------------------------------------------------------
@@ -147,7 +147,7 @@ def test_storage_from_env_defaults_to_the_local_folder(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     storage = storage_from_env()
     assert isinstance(storage, LocalStorage)
-    assert (storage.root, storage.public_base_url) == ("data/images", "http://127.0.0.1:8702/")
+    assert (storage.root, storage.public_base_url) == ("data/images", "http://127.0.0.1:8703/")
     monkeypatch.setenv("BOEINGHUB_IMAGES_DIR", "/srv/images")
     monkeypatch.setenv("BOEINGHUB_IMAGES_BASE_URL", "http://files.local:9000/")
     assert storage_from_env().root == "/srv/images"

@@ -12,6 +12,7 @@ from .extraction import ExtractionStore, StagingStore
 from .intake import IntakeStore
 from .publishing import PublishingStore
 from .requests import RequestStore
+from .sync import SyncStore
 
 
 class StoreResource(ConfigurableResource):
@@ -39,3 +40,6 @@ class StoreResource(ConfigurableResource):
 
     def publishing(self) -> PublishingStore:
         return PublishingStore(self.engine())
+
+    def sync(self) -> SyncStore:
+        return SyncStore(self.engine())

@@ -182,6 +182,6 @@ def update_many(conn, table, rows: Sequence[dict]) -> None:
     if not rows:
         return
     cols = [c for c in rows[0] if c != "part_number"]
-    stmt = update(table).where(table.c.part_number == bindparam("k_part")).values({c: bindparam(f"k_{c}") for c in cols})
+    stmt = update(table).where(table.c.part_number == bindparam("k_part_number")).values({c: bindparam(f"k_{c}") for c in cols})
     for part in chunks(list(rows)):
         conn.execute(stmt, [{f"k_{k}": v for k, v in r.items()} for r in part])

@@ -1,0 +1,73 @@
+"""`shopify_products`: staged parts become Shopify products, many partitions per run (SPEC §6).
+
+Only `fetched` rows publish; `blocked` and unstaged parts are reported with their reason.
+Each part is one `productSet` upsert by its part number (a unique metafield), skipped when
+its payload is unchanged. Parts that fail, are held by the price guard or deferred by
+Shopify's variant throttle stay unmaterialized with an observation saying why (Dagster
+cannot mark one partition of a range failed, dagster #17836); failures also go to
+`part_failures`. The run's summary is on the WARN checks (`checks.py`).
+"""
+
+import dagster as dg
+
+from boeinghub_dagster.defs.failures import failed_part_observations
+from boeinghub_dagster.defs.partitions import part_numbers
+from boeinghub_dagster.resources.images import ProductImagesResource
+from boeinghub_dagster.resources.settings import location_codes_from_env, location_map_from_env
+from boeinghub_dagster.resources.shopify import ShopifyResource
+from boeinghub_dagster.resources.store import StoreResource
+
+from .checks import CHECK_SPECS, check_results
+from .report import SHOPIFY_PRODUCTS, PublishReport
+from .setup import ensure_setup
+from .steps import STAGE, Publisher, PublishSettings
+
+
+@dg.multi_asset(
+    name="publishing",
+    specs=[dg.AssetSpec(SHOPIFY_PRODUCTS, partitions_def=part_numbers, skippable=True, deps=["staged_products"],
+                        group_name="publishing", kinds={"python", "shopify"},
+                        description="Shopify products (`products` table): one per fetched part, upserted by part number.")],
+    check_specs=CHECK_SPECS,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+)
+def publishing(context: dg.AssetExecutionContext, shopify: ShopifyResource, product_images: ProductImagesResource,
+               store: StoreResource):
+    parts = list(context.partition_keys)
+    limits = shopify.limits()
+    if len(parts) > limits.max_parts_per_publish:
+        raise dg.Failure(f"{len(parts)} parts asked; one publishing run takes at most MAX_PARTS_PER_PUBLISH="
+                         f"{limits.max_parts_per_publish}: select a smaller range")
+    client, pub, location_map = shopify.client(), store.publishing(), location_map_from_env()
+    settings = PublishSettings(limits.price_markup_factor, limits.price_jump_hold_pct,
+                               ensure_setup(client, pub, location_map), location_map, location_codes_from_env())
+    report = PublishReport(asked=len(parts))
+    with product_images.images() as images:
+        publisher = Publisher(client, pub, store.staging(), images, settings, context.run_id)
+        fetched, report.blocked, missing = publisher.split(parts)
+        store.staging().record_failures(context.run_id, STAGE, missing)
+        report.failed += missing
+        _observe(context, "blocked", report.blocked)
+        failed_part_observations(context, SHOPIFY_PRODUCTS, missing)
+        try:
+            for chunk in publisher.publish(fetched):
+                report.add(chunk)
+                for row in chunk.published + chunk.unchanged:
+                    yield dg.AssetMaterialization(SHOPIFY_PRODUCTS, partition=row["part_number"], metadata={
+                        "shopify_product_id": row["shopify_product_id"], "price": str(row["price"]),
+                        "outcome": "unchanged" if row in chunk.unchanged else "published"})
+                failed_part_observations(context, SHOPIFY_PRODUCTS, chunk.failed)
+                _observe(context, "held", chunk.held)
+                _observe(context, "deferred", chunk.deferred)
+        finally:
+            client.close()
+            context.log.info(f"publishing: {len(parts)} asked, {report.published} published, {report.unchanged} unchanged, "
+                             f"{len(report.held)} held, {len(report.deferred)} deferred, {len(report.failed)} failed, "
+                             f"{len(report.blocked)} blocked; {publisher.stats.calls} Shopify calls")
+    yield from check_results(report, publisher.stats, set(context.selected_asset_check_keys))
+
+
+def _observe(context: dg.AssetExecutionContext, status: str, pairs: list[tuple[str, str]]) -> None:
+    for part, reason in pairs:
+        context.log_event(dg.AssetObservation(asset_key=SHOPIFY_PRODUCTS, partition=part,
+                                              metadata={"status": status, "reason": reason, "run_id": context.run_id}))

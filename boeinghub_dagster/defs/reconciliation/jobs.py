@@ -1,0 +1,49 @@
+"""`publish_reconciliation`: complete the products rows a dead publishing run left `pending`."""
+
+import dagster as dg
+
+from boeinghub_dagster.defs.publishing.jobs import SHOPIFY_RUN_TAGS
+from boeinghub_dagster.domain.reporting import markdown_table
+from boeinghub_dagster.resources.shopify import ShopifyResource
+from boeinghub_dagster.resources.store import StoreResource
+
+from .steps import reconcile
+
+IN_FLIGHT = {dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
+             dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING}
+
+
+@dg.op(tags=SHOPIFY_RUN_TAGS)
+def reconcile_publishes(context: dg.OpExecutionContext, shopify: ShopifyResource, store: StoreResource) -> None:
+    """Find each pending part's product by its unique part-number metafield and write its products row."""
+
+    def run_finished(run_id: str | None) -> bool:
+        run = context.instance.get_run_by_id(run_id) if run_id else None
+        return run is None or run.status not in IN_FLIGHT
+
+    client = shopify.client()
+    try:
+        outcome = reconcile(client, store.publishing(), run_finished)
+    finally:
+        client.close()
+    context.add_output_metadata({
+        "completed": len(outcome.completed),
+        "absent_on_shopify": dg.MetadataValue.json(outcome.absent),
+        "skipped_run_in_flight": dg.MetadataValue.json(outcome.skipped),
+        "errors": dg.MetadataValue.json(dict(outcome.errors)),
+        "shopify_calls": client.calls,
+        "sample": dg.MetadataValue.md(markdown_table(outcome.completed, ["part_number", "sku", "shopify_product_id", "price"])),
+    })
+    if outcome.errors:
+        raise dg.Failure(f"{len(outcome.errors)} parts could not be looked up on Shopify; run again")
+
+
+@dg.job(tags=SHOPIFY_RUN_TAGS, description="Complete products rows for publishes a dead run left pending (nothing deleted).")
+def publish_reconciliation():
+    reconcile_publishes()
+
+
+publish_reconciliation_schedule = dg.ScheduleDefinition(
+    job=publish_reconciliation, cron_schedule="*/30 * * * *", default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Every 30 minutes: complete what dead publishing runs left pending.",
+)

@@ -1,0 +1,53 @@
+"""The streaming publish intake: staged parts of publish-target files become one exact publishing run."""
+
+import dagster as dg
+
+from boeinghub_dagster.defs.publishing.sensors import STREAM_TAG, publish_intake_sensor
+from boeinghub_dagster_tests.support.expected import expected_staging, part_list
+from boeinghub_dagster_tests.support.publishing import publish, stage
+
+COUNTS = {"lines": 0, "accepted": 0, "rejected": 0, "duplicates": 0}
+
+
+def _tick(instance, store, cursor=None):
+    context = dg.build_sensor_context(instance=instance, resources={"store": store}, cursor=cursor)
+    return publish_intake_sensor(context)
+
+
+def test_staged_parts_of_a_publish_file_get_one_exact_run_then_nothing(store, resources, instance):
+    parts = part_list(12)
+    fetched = [p for p in parts if expected_staging([p]).get(p) == "fetched"]
+    other = ["BACB30NN1-2", "BACB30NN2-3", "BACB30NN3-4"]
+    stage(instance, parts + other, resources)  # `other` is staged but came from an extraction-only file
+    store.intake().record_batch("parts.csv", "a" * 64, "publish", {**COUNTS, "accepted": len(parts)}, parts)
+    store.intake().record_batch("other.csv", "b" * 64, "extraction", {**COUNTS, "accepted": 3}, other)
+
+    result = _tick(instance, store)
+    assert 1 <= len(result.run_requests) <= 4
+    order = instance.get_dynamic_partitions("part_numbers")
+    covered = []
+    for request in result.run_requests:
+        start, end = request.tags["dagster/asset_partition_range_start"], request.tags["dagster/asset_partition_range_end"]
+        covered += order[order.index(start) : order.index(end) + 1]
+        assert request.tags[STREAM_TAG] == "1" and request.tags["boeinghub/api"] == "shopify"
+    assert len(covered) == len(set(covered))
+    assert set(covered) <= set(fetched)  # every range holds only due parts: never another file's, never a blocked one
+    assert len(covered) >= min(len(fetched), 5)
+
+    publish(instance, parts, resources)  # what the requested run does
+    again = _tick(instance, store, result.cursor)
+    assert again.run_requests == [] and "no staged part" in again.skip_reason.skip_message
+
+
+def test_deferred_parts_whose_day_came_are_published_whatever_file_they_came_from(store, resources, instance):
+    from datetime import datetime, timedelta, timezone
+
+    parts = ["BACB30DF1-2", "BACB30DF2-3"]
+    stage(instance, parts, resources)  # extraction-only: not due by themselves
+    assert _tick(instance, store).run_requests == []
+    now = datetime.now(timezone.utc)
+    store.publishing().defer({parts[0]: "variant throttle"}, now - timedelta(minutes=1))
+    store.publishing().defer({parts[1]: "variant throttle"}, now + timedelta(hours=3))
+    result = _tick(instance, store)
+    assert [(r.tags["dagster/asset_partition_range_start"], r.tags["dagster/asset_partition_range_end"])
+            for r in result.run_requests] == [(parts[0], parts[0])]
