@@ -71,9 +71,9 @@ def _retry_after(response: httpx.Response) -> float | None:
 @dataclass
 class BoeingClient:
     client_id: str
-    client_secret: str
+    client_secret: str = field(repr=False)
     username: str
-    password: str
+    password: str = field(repr=False)
     scope: str
     oauth_token_url: str
     pna_oauth_url: str
@@ -86,8 +86,8 @@ class BoeingClient:
     http: httpx.Client = field(default_factory=lambda: httpx.Client())
     calls: int = 0
     token_cache: TokenCache | None = None
-    _access: _Token | None = None
-    _part: _Token | None = None
+    _access: _Token | None = field(default=None, repr=False)
+    _part: _Token | None = field(default=None, repr=False)
 
     def close(self) -> None:
         self.http.close()
@@ -212,9 +212,9 @@ class BoeingResource(ConfigurableResource):
     """Boeing PNA credentials and endpoints; secrets come in through `EnvVar`."""
 
     client_id: str
-    client_secret: str
+    client_secret: str = Field(repr=False)
     username: str
-    password: str
+    password: str = Field(repr=False)
     oauth_token_url: str
     pna_oauth_url: str
     pna_price_url: str

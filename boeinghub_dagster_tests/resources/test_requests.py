@@ -55,3 +55,13 @@ def test_one_lease_holder_and_a_dead_one_lapses(store):
     assert b.try_take() and b.took_over
     b.release()
     assert a._extend(only_if_free=True)
+
+
+def test_a_takeover_closes_what_the_dead_holder_already_answered(store):
+    q, raw = store.requests(), store.extraction()
+    q.enqueue(["A", "B", "C", "D"], "run-1", PRIORITY_EXTRACTION, 10)
+    assert q.claim("dead", 2) == ["A", "B"]
+    raw.record_raw_answer(["A", "B"], {"lineItems": []}, [], "dead")  # stored, then killed before finish()
+    assert q.claim("dead", 2) == ["C", "D"]  # claimed, killed before the call
+    assert q.release() == 2  # the next holder takes over
+    assert q.claim("next", 10) == ["C", "D"]  # A and B are never asked again

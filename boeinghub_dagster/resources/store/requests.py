@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import Engine, and_, delete, func, insert, select, update
+from sqlalchemy import Engine, and_, delete, exists, func, insert, select, update
 
 from .extraction import utcnow
-from .schema import boeing_requests
+from .schema import boeing_raw_parts, boeing_requests
 from .upsert import chunks
 
 OPEN = ("waiting", "claimed")
@@ -101,12 +101,21 @@ class RequestStore:
                 )
 
     def release(self, holder: str | None = None) -> int:
-        """Put claimed rows back in the queue: the holder's (after an error), or everyone's (lease taken over)."""
-        q = update(boeing_requests).where(boeing_requests.c.state == "claimed")
+        """Put claimed rows back in the queue: the holder's (after an error), or everyone's (lease taken over).
+
+        A dead holder may have stored its answer and died before closing its rows: rows whose
+        part has an answer newer than the request are closed as answered, never asked again.
+        """
+        claimed = boeing_requests.c.state == "claimed"
         if holder is not None:
-            q = q.where(boeing_requests.c.claimed_by == holder)
+            claimed = and_(claimed, boeing_requests.c.claimed_by == holder)
+        answered = exists().where(
+            boeing_raw_parts.c.part_number == boeing_requests.c.part_number,
+            boeing_raw_parts.c.fetched_at >= boeing_requests.c.requested_at,
+        )
         with self.engine.begin() as conn:
-            return conn.execute(q.values(state="waiting", claimed_by=None)).rowcount
+            conn.execute(update(boeing_requests).where(claimed, answered).values(state="answered", done_at=utcnow()))
+            return conn.execute(update(boeing_requests).where(claimed).values(state="waiting", claimed_by=None)).rowcount
 
     def failed_since(self, parts: Sequence[str], since: datetime) -> dict[str, str]:
         """Why parts failed without an answer (a refused request), latest first wins."""
