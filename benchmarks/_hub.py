@@ -231,8 +231,11 @@ class Hub:
             os.replace(self.inbox / f".{name}", self.inbox / name)
 
 
-def start_hub(stack: ExitStack, tmp: Path, sandbox: Sandbox, rate_per_min: float, code: Path = ROOT, timeout: float = 300) -> Hub:
+def start_hub(stack: ExitStack, tmp: Path, sandbox: Sandbox, rate_per_min: float, code: Path = ROOT, timeout: float = 300,
+              env: dict[str, str] | None = None) -> Hub:
+    """`env` adds to (or overrides) what the hub's processes see, e.g. the Shopify sandbox's SHOPIFY_* variables."""
     hub = Hub(tmp, sandbox, rate_per_min, code)
+    hub.env.update(env or {})
     hub.store.engine()  # migrate the store before any Dagster process touches it
     cmd = [str(BIN / "dagster"), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(hub.port)]
     group = Group(cmd, hub.log, cwd=code, env=hub.env)

@@ -286,6 +286,8 @@ def main() -> None:
             with ExitStack() as stack:
                 daemon_shapes(args, daemon, tmp, stack)
         ok = True
+    except KeyboardInterrupt:
+        sys.exit("interrupted: every process the benchmark started has been stopped")
     except httpx.HTTPError as exc:
         sys.exit(f"benchmark failed talking to a server: {exc}")
     finally:

@@ -8,6 +8,7 @@ No Dagster import: this runs on an operator's shell in a fraction of a second.
 
 `boeinghub dagster-pg-url` prints `$DAGSTER_PG_URL` in the form dagster-postgres
 needs (see `boeinghub_dagster.instance`); `scripts/hub` exports what it prints.
+`boeinghub migrate` brings the store at `$BOEINGHUB_DATABASE_URL` to the newest Alembic revision.
 """
 
 from __future__ import annotations
@@ -134,6 +135,32 @@ def _dagster_pg_url(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate(_args: argparse.Namespace) -> int:
+    url = os.environ.get("BOEINGHUB_DATABASE_URL", "").strip()
+    if not url:
+        print("boeinghub migrate: BOEINGHUB_DATABASE_URL is not set", file=sys.stderr)
+        return EXIT_ERROR
+    from sqlalchemy import text  # here, not at the top: `intake` stays free of database imports
+
+    from boeinghub_dagster.resources.store.engine import dispose_all, get_engine, redact
+
+    try:
+        where = redact(url)
+    except Exception:  # noqa: BLE001 - SQLAlchemy's parse error quotes the URL, password included
+        print("boeinghub migrate: BOEINGHUB_DATABASE_URL is not a database URL", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        with get_engine(url).connect() as conn:  # get_engine runs Alembic to head, under a lock
+            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+    except Exception as exc:  # noqa: BLE001 - one line for the operator, never the URL's password
+        print(f"boeinghub migrate: {where}: {type(exc).__name__}: {exc}".splitlines()[0], file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        dispose_all()
+    print(f"store {where} at revision {revision}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="boeinghub", description="Boeing Data Hub command line.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -153,6 +180,13 @@ def _parser() -> argparse.ArgumentParser:
         "driver dagster-postgres needs: export DAGSTER_PG_URL=\"$(boeinghub dagster-pg-url)\" before starting Dagster.",
     )
     pg_url.set_defaults(func=_dagster_pg_url)
+    migrate = commands.add_parser(
+        "migrate",
+        help="bring the hub's store ($BOEINGHUB_DATABASE_URL) to the newest schema (Alembic)",
+        description="Run the store's Alembic migrations to head on $BOEINGHUB_DATABASE_URL (SQLite or PostgreSQL). "
+        "Safe to repeat; the hub also migrates on first use.",
+    )
+    migrate.set_defaults(func=_migrate)
     return parser
 
 

@@ -1,13 +1,15 @@
 """Shopify Admin GraphQL client (SPEC §6, §7) and its Dagster resource.
 
-httpx rather than the ShopifyAPI package, on purpose: its GraphQL call has no timeout and
-exposes no throttle data (Shopify/shopify_python_api issues #594 and #630), and its REST
-half is legacy. Here every call, retries included, first reserves its estimated cost from
-the shared adaptive limiter (`shopify_limiter.py`), and every answer's
-`extensions.cost.throttleStatus` corrects it. THROTTLED (HTTP 200, no data), 429, 5xx and
-timeouts are retried a bounded number of times (tenacity); `userErrors` come back to the
-caller as that part's failures, never retried; a document Shopify refuses raises
-`ShopifyQueryError`. Errors never carry the access token.
+httpx rather than the ShopifyAPI package, on purpose: its GraphQL call has no timeout
+(Shopify/shopify_python_api issues #594 and #630, closed as stale) and hands back the raw body
+with no throttle handling, so the waiting would be ours anyway; and its REST half is legacy.
+
+Every call, retries included, first reserves its estimated cost from the shared adaptive
+limiter (`shopify_limiter.py`), and every answer's `extensions.cost.throttleStatus` corrects
+it. THROTTLED (HTTP 200, no data), 429, 5xx and timeouts are retried a bounded number of
+times (tenacity); `userErrors` come back to the caller as that part's failures, never
+retried; a document Shopify refuses raises `ShopifyQueryError`. Errors, reprs and logs never
+carry the access token. One client per thread (it counts its own calls).
 """
 
 from __future__ import annotations

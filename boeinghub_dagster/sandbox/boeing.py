@@ -60,6 +60,7 @@ class BoeingSandbox:
         self.knobs = BoeingKnobs()
         self.access_tokens: dict[str, float] = {}  # token -> monotonic expiry
         self.part_tokens: dict[str, float] = {}
+        self.issued: list[str] = []  # every token handed out, expired ones too (GET /_issued_tokens)
         self.stats = _fresh_stats()
         self.bucket = TokenBucket(self.knobs.rate_per_min, self.knobs.burst)
         self.rng = random.Random(self.knobs.seed)
@@ -117,6 +118,7 @@ class BoeingSandbox:
     def _issue(self, store: dict[str, float]) -> str:
         token = secrets.token_urlsafe(24)
         store[token] = time.monotonic() + self.knobs.token_ttl
+        self.issued.append(token)
         return token
 
     @staticmethod
@@ -235,6 +237,11 @@ class BoeingSandbox:
     async def stats_endpoint(self, request: Request) -> Response:
         return JSONResponse(self.snapshot())
 
+    async def issued_tokens(self, request: Request) -> Response:
+        """Every access and part token handed out so far: tests scan stored data for them."""
+        with self.lock:
+            return JSONResponse({"tokens": list(self.issued)})
+
     async def admin(self, request: Request) -> Response:
         try:
             changes = json.loads(await request.body() or b"{}")
@@ -255,6 +262,7 @@ class BoeingSandbox:
             Route("/pna/price", self.price, methods=["POST"]),
             Route("/images/{name:path}", self.image, methods=["GET"]),
             Route("/_stats", self.stats_endpoint, methods=["GET"]),
+            Route("/_issued_tokens", self.issued_tokens, methods=["GET"]),
             Route("/_admin", self.admin, methods=["POST"]),
             Route("/_admin/reset", self.admin_reset, methods=["POST"]),
         ])

@@ -232,6 +232,10 @@ class ShopifySandbox:
     async def stats_endpoint(self, request: Request) -> Response:
         return JSONResponse(self.snapshot())
 
+    async def issued_tokens(self, request: Request) -> Response:
+        """The tokens this shop accepts (its Admin API access token; it issues no others)."""
+        return JSONResponse({"tokens": [self.token]})
+
     async def admin(self, request: Request) -> Response:
         try:
             changes = json.loads(await request.body() or b"{}")
@@ -255,6 +259,7 @@ class ShopifySandbox:
         app = Starlette(routes=[
             Route("/admin/api/{version}/graphql.json", self.graphql, methods=["POST"]),
             Route("/_stats", self.stats_endpoint, methods=["GET"]),
+            Route("/_issued_tokens", self.issued_tokens, methods=["GET"]),
             Route("/_admin", self.admin, methods=["POST"]),
             Route("/_admin/reset", self.admin_reset, methods=["POST"]),
         ])

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from boeinghub_dagster.domain.pricing import shop_price
-from boeinghub_dagster_tests.support.sync import epoch_hour, fetched_parts, metadata, publish_parts, sync_hour
+from boeinghub_dagster_tests.support.sync import epoch_hour, fetched_parts, metadata, op_metadata, publish_parts, sync_hour, sync_now
 
 DAY = datetime(2026, 12, 1, tzinfo=timezone.utc)
 
@@ -29,11 +29,16 @@ def test_a_bucket_syncs_its_parts_once_and_only_changes_cost_shopify_calls(store
     again = metadata(sync_hour(instance, resources, DAY, minute=50))  # same hour: nothing is due again
     assert again["parts_due"] == 0 and again["shopify_calls"] == 0 and again["boeing_calls"] == 0
 
+    filling = metadata(sync_hour(instance, resources, DAY + timedelta(hours=2)))  # the filling bucket 2 (5 parts)
+    assert filling["buckets"] == [2] and filling["parts_due"] == 5
+
     boeing_sandbox.admin(hour=epoch_hour(DAY))  # Boeing answers exactly as in that hour: nothing changed
     next_day = metadata(sync_hour(instance, resources, DAY + timedelta(days=1)))
     assert (next_day["parts_due"], next_day["parts_unchanged"], next_day["shopify_calls"]) == (10, 10, 0)
-
-    filling = metadata(sync_hour(instance, resources, DAY + timedelta(hours=2)))  # the filling bucket 2 (5 parts)
-    assert filling["buckets"] == [2] and filling["parts_due"] == 5
     history = store.sync().history(DAY - timedelta(days=1))
     assert len(history) == 25 and {h["outcome"] for h in history} == {"changed", "unchanged"}
+
+    part = sorted(synced)[0]  # the operator's "sync this SKU now": any slot, any time
+    now = op_metadata(sync_now(instance, resources, DAY + timedelta(days=1, minutes=50), sched[part]["sku"]), "sync_one_part")
+    assert (now["parts_due"], now["parts_unchanged"], now["shopify_calls"], now["parts_failed"]) == (1, 1, 0, 0)
+    assert not sync_now(instance, resources, DAY + timedelta(days=1, minutes=55), "NOT-PUBLISHED-1", raise_on_error=False).success

@@ -135,7 +135,7 @@ def test_three_threads_share_the_bucket_without_a_single_throttle(store, shopify
 
 
 @pytest.mark.parametrize("shopify_sandbox", [SMALL_SHOP], indirect=True)
-def test_two_processes_share_the_bucket_through_the_store(store, shopify_sandbox, tmp_path):
+def test_two_processes_share_the_bucket_through_the_store(store, shopify_sandbox, tmp_path, capsys):
     product_id = _load(shopify_sandbox, tmp_path)
     args = [store.database_url, shopify_sandbox.url, shopify_sandbox.token, product_id, "30"]
     procs = [subprocess.Popen([sys.executable, "-m", "boeinghub_dagster_tests.support.shopify_load", *args],
@@ -146,12 +146,19 @@ def test_two_processes_share_the_bucket_through_the_store(store, shopify_sandbox
         assert out.split() == ["ok", "30", "0"]
     stats = shopify_sandbox.stats()
     assert stats["mutations"] == 60 and stats["throttled"] == 0
+    with capsys.disabled():
+        busy = stats["last_call_at"] - stats["first_call_at"]
+        print(f"\n[{store.database_url.split(':')[0]}] 2 processes x 30 mutations: {stats['points_spent']} points, "
+              f"first to last call {busy:.1f}s (minimum {(stats['points_spent'] - BUCKET) / RATE:.1f}s); throttled 0")
 
 
 @pytest.mark.parametrize("shopify_sandbox", [SMALL_SHOP], indirect=True)
-def test_without_a_shared_store_the_same_load_is_throttled(tmp_path, shopify_sandbox):
+def test_without_a_shared_store_the_same_load_is_throttled(tmp_path, shopify_sandbox, capsys):
     """The control: one store per thread, so each mirror misses the others' spending."""
     product_id = _load(shopify_sandbox, tmp_path)
     urls = [f"sqlite:///{tmp_path / f'own-{i}.db'}" for i in range(3)]
     _run_threads([resource(u, shopify_sandbox.url, shopify_sandbox.token).client() for u in urls], product_id, calls=20)
-    assert shopify_sandbox.stats()["throttled"] > 0
+    throttled = shopify_sandbox.stats()["throttled"]
+    assert throttled > 0
+    with capsys.disabled():
+        print(f"\n[control] 3 threads x 20 mutations, one store each: throttled {throttled}")

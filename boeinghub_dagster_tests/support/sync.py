@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import datetime, timedelta, timezone
 
 import dagster as dg
@@ -31,9 +32,9 @@ def fetched_parts(n: int, at: datetime, prefix: str = "SYNC") -> list[str]:
     return out[:n]
 
 
-def publish_parts(instance, parts: list[str], resources: dict, at: datetime) -> None:
-    """Stage and publish `parts` with the clock at `at` (their schedule rows get slots in order)."""
-    with time_machine.travel(at, tick=True):
+def publish_parts(instance, parts: list[str], resources: dict, at: datetime | None) -> None:
+    """Stage and publish `parts` with the clock at `at` (None: the real clock); schedule rows get slots in order."""
+    with time_machine.travel(at, tick=True) if at else nullcontext():
         stage(instance, parts, resources)
         assert publish(instance, parts, resources).success
 
@@ -42,10 +43,13 @@ def hour_key(at: datetime) -> str:
     return at.strftime("%Y-%m-%d-%H:00")
 
 
-def sync_hour(instance, resources: dict, hour_start: datetime, minute: int = 45, **config):
-    """Materialize `sync_hashes` for the hour starting at `hour_start`, the clock at its minute `minute`."""
+def sync_hour(instance, resources: dict, hour_start: datetime, minute: int | None = 45, **config):
+    """Materialize `sync_hashes` for the hour starting at `hour_start`, the clock at its minute `minute` (None: real clock)."""
+    run_config = {"ops": {"sync_hashes": {"config": {"poll_seconds": 0.05, **config}}}}
+    if minute is None:
+        return dg.materialize(SYNC_ASSETS, instance=instance, resources=resources, partition_key=hour_key(hour_start),
+                              run_config=run_config)
     with time_machine.travel(hour_start + timedelta(minutes=minute), tick=True):
-        run_config = {"ops": {"sync_hashes": {"config": {"poll_seconds": 0.05, **config}}}}
         return dg.materialize(SYNC_ASSETS, instance=instance, resources=resources, partition_key=hour_key(hour_start),
                               run_config=run_config)
 

@@ -32,10 +32,14 @@ class SyncConfig(dg.Config):
     due_since: str = ""
     """ISO time: rows not synced since then are due; empty is the partition's start (SPEC §8)."""
     poll_seconds: float = 0.5
+    plan_rate_per_min: float = 0.0
+    """Boeing calls a minute the bucket is planned for (0: the Boeing resource's rate); benchmarks run the
+    sandbox faster but plan at the real rate."""
 
 
-def boeing_capacity(boeing: BoeingResource) -> int:
-    return hourly_capacity(boeing.rate_per_min or boeing.limits().boeing_rate_per_min, boeing.effective_batch_size())
+def boeing_capacity(boeing: BoeingResource, plan_rate_per_min: float = 0.0) -> int:
+    rate = plan_rate_per_min or boeing.rate_per_min or boeing.limits().boeing_rate_per_min
+    return hourly_capacity(rate, boeing.effective_batch_size())
 
 
 @dg.asset(
@@ -52,7 +56,7 @@ def sync_hashes(context: dg.AssetExecutionContext, config: SyncConfig, boeing: B
     due_before = datetime.fromisoformat(config.due_since) if config.due_since else hour_start
     bucket = config.bucket if config.bucket >= 0 else hour_start.hour
     buckets = due_buckets(bucket, store.sync().bucket_counts(), boeing.effective_batch_size())
-    cap = boeing_capacity(boeing)
+    cap = boeing_capacity(boeing, config.plan_rate_per_min)
     rows, due = store.sync().due(buckets, due_before, cap)
     tally = SyncTally(due=due, deferred=due - len(rows))
     extra = {"buckets": dg.MetadataValue.json(buckets), "capacity_per_hour": cap}

@@ -23,6 +23,11 @@ def recheck_days(active: int, per_day: int) -> float:
     return max(1.0, round(active / max(1, per_day), 1))
 
 
+def every(days: float) -> str:
+    """'every 1 day', 'every 1.7 days'."""
+    return f"every {days:g} day" + ("" if days == 1 else "s")
+
+
 def _when(at: datetime | None) -> str:
     return at.strftime("%Y-%m-%d %H:%M") if at else "never"
 
@@ -69,7 +74,7 @@ def markdown(f: dict, batch: int = 10) -> str:
         ("parts with ≥ 3 failures", len(f["three_plus"])),
         ("success rate, last 24 h", "n/a" if f["success_rate"] is None else f"{f['success_rate']} %"),
         ("slot efficiency", f"{f['slot_efficiency']} %"), ("Boeing re-check capacity", f"{f['per_day']:,} parts a day"),
-        ("effective re-check period", f"every {f['recheck_days']:g} days"),
+        ("effective re-check period", every(f["recheck_days"])),
         (f"active parts not synced for {f['recheck_days']:g} days", len(f["older"])))]
     buckets = [{s: (f["counts"][h] if s == state[h] else 0) for s in ("active", "filling", "dormant")} for h in range(HOURS)]
     svg = sync_chart_svg(buckets, [h.strftime("%H") for h in f["hours"]],

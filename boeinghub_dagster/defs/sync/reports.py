@@ -13,7 +13,7 @@ from boeinghub_dagster.resources.store import StoreResource
 from boeinghub_dagster.resources.store.extraction import utcnow
 
 from .assets import boeing_capacity
-from .dashboard import figures, markdown
+from .dashboard import every, figures, markdown
 from .jobs import yesterday
 
 HISTORY_DAYS = 30
@@ -30,7 +30,7 @@ def sync_dashboard(boeing: BoeingResource, store: StoreResource) -> dg.Materiali
         "parts_scheduled": f["total"], "parts_active": f["active"], "parts_inactive": f["inactive"],
         "parts_failed": f["status"].get("failed", 0), "parts_with_3_failures": len(f["three_plus"]),
         "success_rate_pct_24h": f["success_rate"] if f["success_rate"] is not None else dg.MetadataValue.null(),
-        "slot_efficiency_pct": f["slot_efficiency"], "effective_recheck": f"every {f['recheck_days']:g} days",
+        "slot_efficiency_pct": f["slot_efficiency"], "effective_recheck": every(f["recheck_days"]),
         "parts_older_than_recheck": len(f["older"]),
     })
 

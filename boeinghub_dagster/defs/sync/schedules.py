@@ -30,7 +30,7 @@ def hour_key(at: datetime) -> str:
     return sync_hours.get_partition_key_for_timestamp(at.timestamp())
 
 
-def testing_bucket(at: datetime) -> int:
+def bucket_for_tick(at: datetime) -> int:
     return (at.hour * 6 + at.minute // 10) % 24
 
 
@@ -39,7 +39,7 @@ def hourly_request(at: datetime, testing: bool) -> dg.RunRequest:
     key = hour_key(at)
     if not testing:
         return dg.RunRequest(run_key=key, partition_key=key)
-    ops = {"sync_hashes": {"config": {"bucket": testing_bucket(at), "due_since": at.isoformat()}}}
+    ops = {"sync_hashes": {"config": {"bucket": bucket_for_tick(at), "due_since": at.isoformat()}}}
     return dg.RunRequest(run_key=f"{key}:{at.minute:02d}", partition_key=key, run_config={"ops": ops})
 
 

@@ -96,9 +96,11 @@ class SyncStore:
             return [_row(r) for r in conn.execute(select(*cols).order_by(sched.c.part_number))]
 
     def stale_active(self, before: datetime) -> list[dict]:
-        """Active parts never synced, or not since `before`, stalest first."""
+        """Active parts not synced since `before` (never synced: published before it), stalest first."""
+        seen = func.coalesce(sched.c.last_sync_at, products.c.published_at, sched.c.updated_at)
         q = (select(sched.c.part_number, sched.c.sku, sched.c.hour_bucket, sched.c.last_sync_at, sched.c.sync_status)
-             .where(sched.c.is_active.is_(True), or_(sched.c.last_sync_at.is_(None), sched.c.last_sync_at < before))
+             .select_from(sched.outerjoin(products, products.c.part_number == sched.c.part_number))
+             .where(sched.c.is_active.is_(True), seen < before)
              .order_by(sched.c.last_sync_at.is_(None).desc(), sched.c.last_sync_at, sched.c.part_number))
         with self.engine.connect() as conn:
             return [_row(r) for r in conn.execute(q)]

@@ -1,0 +1,220 @@
+"""Publishing benchmark (issue 8): first product latency through the daemon, then 1,000 parts against the bucket.
+
+    .venv/bin/python benchmarks/publishing.py [--shapes latency,bucket] [--parts 1000] [--keep]
+
+latency  Boeing sandbox at the real 2 calls/min, Shopify sandbox, files server and `dagster dev`
+         (webserver + daemon) on a temporary DAGSTER_HOME, store and inbox, with the env `scripts/hub`
+         sets. A file dropped into `inbox/publish/`: seconds from the drop to the first product
+         live in the shop (target <= 120 s), and where they went.
+bucket   --parts parts staged in-process at a raised Boeing rate, then one in-process
+         `shopify_products` run over their range against the Shopify sandbox (a process) at its
+         default bucket (2,000 points, 100/s). Prints calls, points, THROTTLED answers (target 0),
+         wall and API-phase seconds, the minimum the bucket allows, max(0, (points - 2000) / 100),
+         efficiency = minimum / API phase (target >= 0.95), and orchestration ms per part
+         ((wall - API phase) / parts) beside Dagster's floor: a trivial asset over the same range in
+         the same instance (target <= 1.5x).
+"""
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+os.environ.setdefault("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", "1")  # as every hub process runs (scripts/hub)
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import dagster as dg  # noqa: E402
+import httpx  # noqa: E402
+
+from boeinghub_dagster.defs.extraction.assets import extraction  # noqa: E402
+from boeinghub_dagster.defs.partitions import part_numbers  # noqa: E402
+from boeinghub_dagster.defs.publishing.assets import publishing  # noqa: E402
+from boeinghub_dagster.defs.publishing.setup import run_setup  # noqa: E402
+from boeinghub_dagster.resources.boeing import BoeingResource  # noqa: E402
+from boeinghub_dagster.resources.images import ProductImagesResource  # noqa: E402
+from boeinghub_dagster.resources.shopify import ShopifyResource  # noqa: E402
+from boeinghub_dagster.resources.storage import LocalStorage  # noqa: E402
+from boeinghub_dagster.resources.store import StoreResource  # noqa: E402
+from boeinghub_dagster_tests.support.publish_hub import (  # noqa: E402
+    SANDBOX_LOCATION_MAP, calls_for, harness, snapshot_code, start_files, start_publishing_hub, start_shopify, wait_until,
+)
+
+SHAPES = ("latency", "bucket")
+BUCKET, RESTORE = 2000.0, 100.0  # the sandbox's defaults: Shopify's Standard plan
+SHOPIFY_PRODUCTS = dg.AssetKey("shopify_products")
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}  # in-process runs: no event per part on stderr
+
+
+@dg.asset(partitions_def=part_numbers, backfill_policy=dg.BackfillPolicy.single_run())
+def trivial_floor(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    return dg.MaterializeResult(metadata={"parts": len(context.partition_keys)})
+
+
+def _rows(title: str, rows: list[tuple[str, object]]) -> None:
+    print(f"\n== {title} ==")
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        print(f"{key:<{width}}  {value}", flush=True)
+
+
+def _range_tags(keys: list[str]) -> dict[str, str]:
+    return {"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]}
+
+
+# -- latency: through the daemon at the real Boeing rate ---------------------------------------
+
+
+def latency(args, tmp: Path, stack: ExitStack) -> None:
+    code = ROOT if args.live_code else snapshot_code(tmp)
+    started = time.monotonic()
+    ph = start_publishing_hub(stack, tmp, boeing_rate=2, code=code)
+    print(f"hub up in {time.monotonic() - started:.0f} s (log {ph.hub.log})", file=sys.stderr, flush=True)
+    parts = [f"BACB30LT{i}-{i % 7 + 2}" for i in range(args.latency_parts)]
+    dropped = ph.drop_publish_file("latency.txt", parts)
+
+    def live():
+        products = ph.products()
+        return time.time() if products else None
+
+    live_at = wait_until(live, args.latency_timeout, "the first product live", every=0.25)
+    boeing, shop = ph.boeing.stats(), ph.shopify.stats()
+    runs = sorted(ph.hub.run_records(dropped), key=lambda r: r.create_timestamp)
+
+    def first(job: str, what: str) -> str:
+        for r in runs:
+            if r.dagster_run.job_name == job:
+                at = r.create_timestamp.timestamp() if what == "created" else r.start_time
+                return f"{at - dropped:.1f}" if at else "-"
+        return "-"
+
+    first_call = boeing.get("first_price_call_at")
+    staged_at = ph.hub.store.staging().rows(parts)
+    _rows("latency: publish-intake drop to first product live, Boeing at the real 2 calls/min, through dagster dev", [
+        ("parts in the file", len(parts)),
+        ("Boeing calls the file needs (≈ min at 2/min)", f"{calls_for(len(parts))} (≈ {calls_for(len(parts)) / 2:.0f} min)"),
+        ("drop → extraction run created s", first("extraction_job", "created")),
+        ("drop → extraction run started s", first("extraction_job", "started")),
+        ("drop → first Boeing call s", f"{first_call - dropped:.1f}" if first_call else "-"),
+        ("drop → first publish run created s", first("publish_job", "created")),
+        ("drop → first publish run started s", first("publish_job", "started")),
+        ("drop → first Shopify call s", f"{shop['first_call_at'] - dropped:.1f}" if shop.get("first_call_at") else "-"),
+        ("drop → first product live s (target <= 120)", f"{live_at - dropped:.1f}"),
+        ("Boeing calls made by then", f"{boeing['price_calls']} of {calls_for(len(parts))}"),
+        ("parts staged by then", len(staged_at)),
+    ])
+
+
+# -- bucket: 1,000 parts in-process against the default bucket ---------------------------------
+
+
+def bucket(args, tmp: Path, stack: ExitStack) -> None:
+    rate = args.staging_rate
+    boeing_sandbox = harness.start_sandbox(stack, tmp, rate, burst=5, log="bucket-boeing.log")
+    shop = start_shopify(stack, tmp)  # default bucket: 2,000 points refilled at 100/s
+    files_url = start_files(stack, tmp, tmp / "images")
+    os.environ["SHOPIFY_LOCATION_MAP"] = json.dumps(SANDBOX_LOCATION_MAP)  # as scripts/hub sets it
+    url = boeing_sandbox.url
+    store = StoreResource(database_url=f"sqlite:///{tmp / 'bucket-store.db'}")
+    boeing = BoeingResource(
+        client_id="sandbox-client", client_secret="sandbox-secret", username="sandbox-user", password="sandbox-pass",
+        oauth_token_url=f"{url}/oauth/token", pna_oauth_url=f"{url}/pna/oauth", pna_price_url=f"{url}/pna/price",
+        store=store, rate_per_min=rate, batch_size=10,
+    )
+    shopify = ShopifyResource(shop_url=shop.url, access_token=shop.token, store=store)
+    images = ProductImagesResource(storage=LocalStorage(root=str(tmp / "images"), public_base_url=files_url))
+    resources = {"store": store, "boeing": boeing, "shopify": shopify, "product_images": images}
+    store.engine()
+    (tmp / "bucket-home").mkdir()
+    (tmp / "bucket-home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    instance = dg.DagsterInstance.from_config(str(tmp / "bucket-home"))
+    parts = [f"BACB30BK{i}-{i % 9 + 2}" for i in range(args.parts)]
+    instance.add_dynamic_partitions(part_numbers.name, parts)
+    tags = _range_tags(parts)
+
+    print(f"staging {len(parts)} parts at {rate:g} Boeing calls/min …", file=sys.stderr, flush=True)
+    assert dg.materialize([extraction], instance=instance, resources=resources, tags=tags, run_config=QUIET).success
+    client = shopify.client()
+    try:  # setup once, outside the measured run (a publish would run it itself when it never ran)
+        run_setup(client, store.publishing(), SANDBOX_LOCATION_MAP)
+    finally:
+        client.close()
+    time.sleep(BUCKET / RESTORE * 0.2)  # let the store's mirror of the bucket refill what setup spent
+    shop.reset()  # zero the counters, refill the sandbox's bucket
+
+    print("publishing …", file=sys.stderr, flush=True)
+    started = time.time()
+    result = dg.materialize([extraction, publishing], instance=instance, resources=resources, tags=tags,
+                            selection=[SHOPIFY_PRODUCTS], run_config=QUIET)
+    ended = time.time()
+    assert result.success
+    stats = shop.stats()
+    summary = next(e for e in result.get_asset_check_evaluations() if e.check_name == "shopify_products_cover_parts_asked")
+    meta = {k: v.value for k, v in summary.metadata.items()}
+    floor_started = time.time()
+    assert dg.materialize([trivial_floor], instance=instance, tags=tags, run_config=QUIET).success
+    floor = time.time() - floor_started
+
+    points, calls, per_part = stats["points_spent"], stats["calls"], stats["products_per_part_number"]
+    first, last = stats["first_call_at"], stats["last_call_at"]
+    api, wall = last - first, ended - started
+    minimum = max(0.0, (points - BUCKET) / RESTORE)
+    orchestration_ms, floor_ms = (wall - api) * 1000 / len(parts), floor * 1000 / len(parts)
+    _rows(f"bucket: {len(parts)} parts, one in-process shopify_products run, sandbox bucket {BUCKET:g} points at {RESTORE:g}/s", [
+        ("parts asked / published / blocked / failed (unknown to Boeing: not staged)",
+         f"{meta['parts_asked']} / {meta['parts_published']} / {meta['parts_blocked']} / {meta['parts_failed']}"),
+        ("products in the shop (most for one part)", f"{stats['products']} ({max(per_part.values(), default=0)})"),
+        ("calls (sandbox)", calls),
+        ("points spent (sandbox)", f"{points:g}"),
+        ("points per productSet", f"{points / max(calls, 1):.1f}"),
+        ("throttled answers (target 0)", stats["throttled"]),
+        ("wall s (run)", f"{wall:.1f}"),
+        ("  before the first call s", f"{first - started:.1f}"),
+        ("  API phase s (first to last call)", f"{api:.1f}"),
+        ("  after the last call s", f"{ended - last:.1f}"),
+        ("minimum s the bucket allows (max(0, (points - 2000) / 100))", f"{minimum:.1f}"),
+        ("efficiency (minimum / API phase, target >= 0.95)", f"{minimum / api:.3f}" if api > 0 else "-"),
+        ("orchestration ms/part ((wall - API phase) / parts)", f"{orchestration_ms:.1f}"),
+        ("Dagster floor ms/part (trivial asset, same range)", f"{floor_ms:.1f}"),
+        ("ratio (target <= 1.5)", f"{orchestration_ms / floor_ms:.2f}"),
+    ])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--shapes", default=",".join(SHAPES), help=f"comma-separated, of {', '.join(SHAPES)}")
+    ap.add_argument("--latency-parts", type=int, default=200, help="latency: parts in the dropped file")
+    ap.add_argument("--latency-timeout", type=float, default=600)
+    ap.add_argument("--parts", type=int, default=1000, help="bucket: parts staged and published")
+    ap.add_argument("--staging-rate", type=float, default=1200, help="bucket: Boeing calls/min while staging")
+    ap.add_argument("--live-code", action="store_true", help="latency: run the working tree, not a snapshot of it")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary directory (DAGSTER_HOME, logs, stores)")
+    args = ap.parse_args()
+    shapes = [s.strip() for s in args.shapes.split(",") if s.strip()]
+    if set(shapes) - set(SHAPES):
+        ap.error(f"unknown shapes: {', '.join(sorted(set(shapes) - set(SHAPES)))}")
+    harness.stop_on_sigterm()
+    tmp = Path(tempfile.mkdtemp(prefix="boeinghub-bench-publishing-"))
+    ok = False
+    try:
+        for shape in shapes:  # one after the other: each stops its processes before the next starts
+            (tmp / shape).mkdir()
+            with ExitStack() as stack:
+                {"latency": latency, "bucket": bucket}[shape](args, tmp / shape, stack)
+        ok = True
+    except httpx.HTTPError as exc:
+        sys.exit(f"benchmark failed talking to a server: {exc}")
+    finally:
+        if ok and not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            print(f"kept {tmp}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""Secrets never stored: after a full run under the fault knobs, the Dagster instance (every table of its
+PostgreSQL database, and everything under DAGSTER_HOME: compute logs included) and the hub's store
+(every table) hold no credential and no token the sandboxes handed out.
+
+The hub is the session's shared live hub (`support/live_hub.py`): random credentials, so a match
+cannot be an accident; Boeing tokens live 4 s and the sandboxes storm 429 / THROTTLED (see
+`support/operator_batch.py`), so every refresh and retry path wrote whatever it writes.
+"""
+
+from __future__ import annotations
+
+import time
+
+import dagster as dg
+import pytest
+
+from boeinghub_dagster_tests.support.live_hub import shared_live_hub
+from boeinghub_dagster_tests.support.operator_batch import start_operator_batch, wait_published
+from boeinghub_dagster_tests.support.secrets_scan import ScanResult, scan_database, scan_folder
+
+LAUNCH_RUN = """mutation($params: ExecutionParams!) { launchRun(executionParams: $params) {
+  __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } ... on Error { message } } }"""
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory, pg_admin_url):
+    with shared_live_hub(tmp_path_factory, pg_admin_url, on_start=start_operator_batch) as live:
+        yield live
+
+
+def _sync_now(hub, part: str) -> str:
+    params = {"selector": {"repositoryLocationName": "boeinghub", "repositoryName": "__repository__",
+                           "jobName": "sync_part_now"},
+              "runConfigData": {"ops": {"sync_one_part": {"config": {"part_number": part}}}}}
+    result = hub.graphql(LAUNCH_RUN, {"params": params})["launchRun"]
+    assert result["__typename"] == "LaunchRunSuccess", result
+    return result["run"]["runId"]
+
+
+def _wait_run(hub, run_id: str, timeout: float = 120) -> dg.DagsterRunStatus:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run = hub.instance.get_run_by_id(run_id)
+        if run and run.is_finished:
+            return run.status
+        time.sleep(1)
+    raise TimeoutError(f"run {run_id} did not finish within {timeout:.0f} s")
+
+
+@pytest.mark.slow
+def test_no_credential_or_issued_token_is_stored_anywhere(hub):
+    _, parts, unknown = wait_published(hub)  # extraction + publish under the fault knobs
+    # The hourly sync path too: every token issued so far expires now, Boeing storms 429, Shopify THROTTLED.
+    hub.boeing.admin(expire_tokens=True, storm_429=2)
+    hub.shopify.admin(throttle_storm=2)
+    assert _wait_run(hub, _sync_now(hub, parts[0])) == dg.DagsterRunStatus.SUCCESS
+    boeing, shopify = hub.boeing.stats(), hub.shopify.stats()
+    assert boeing["responses_429"] >= 3 and boeing["token_calls"] >= 3, boeing  # storms met, expired tokens renewed
+    assert shopify["throttled"] >= 3, shopify
+
+    tokens = hub.issued_tokens()
+    assert len(tokens) >= 4  # an access and a part token at least twice (expiry forced a refresh)
+    secrets = {"boeing client secret": hub.credentials["client_secret"], "boeing password": hub.credentials["password"],
+               "shopify access token": hub.credentials["shopify_token"],
+               **{f"issued token {i}": t for i, t in enumerate(tokens)}}
+
+    result = ScanResult()
+    scan_database(hub.instance_db_url, secrets, result)  # runs, events, schedules, …: every table
+    scan_database(hub.database_url, secrets, result)  # the hub's store: every table
+    scan_folder(hub.home, secrets, result)  # DAGSTER_HOME: compute logs (stdout/stderr of every step)
+    print(f"\nsecrets scan: {len(secrets)} secret values ({len(tokens)} issued tokens) over {result.places} tables and "
+          f"files, {result.rows} rows/files: found {result.count}")
+    assert result.count == 0, result.hits
+
+    # The scan reads what it claims to: the same walk finds what those places do hold.
+    probe = ScanResult()
+    scan_database(hub.instance_db_url, {"part": unknown}, probe)
+    scan_database(hub.database_url, {"part": unknown}, probe)
+    scan_folder(hub.home, {"part": parts[0]}, probe)
+    assert any(".runs" in w or ".event_logs" in w for w in probe.hits), probe.hits
+    assert any("part_failures" in w for w in probe.hits), probe.hits
+    assert any("compute_logs" in w or "/storage/" in w for w in probe.hits), probe.hits
+    assert result.places >= 40 and result.rows >= 500, (result.places, result.rows)
