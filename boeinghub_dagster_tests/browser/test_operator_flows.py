@@ -102,6 +102,9 @@ def test_dropped_intake_file_appears_in_the_batch_view(page, hub, published_batc
         seen["tries"] += 1
         page.wait_for_timeout(3000)
         page.reload()
+        expect(page.get_by_text("batches_shown")).to_be_visible()
+        if page.get_by_text("[Show Markdown]").count():  # a long table is behind a link, in a dialog
+            page.get_by_text("[Show Markdown]").first.click()
         row = page.locator("tr", has_text=f"publish/{name}")  # last: the Markdown table's own row
         seen["row"] = row.last.inner_text() if row.count() else ""
         return "\tdone\t" in seen["row"]
