@@ -137,6 +137,10 @@ def test_run_queue_monitoring_and_pools_are_those_of_dagster_yaml():
     monitoring = VALUES["dagsterDaemon"]["runMonitoring"]
     assert (monitoring["enabled"], monitoring["freeSlotsAfterRunEndSeconds"]) == (
         local["run_monitoring"]["enabled"], local["run_monitoring"]["free_slots_after_run_end_seconds"])
+    retries = VALUES["dagsterDaemon"]["runRetries"]
+    assert {"enabled": retries["enabled"], "max_retries": retries["maxRetries"],
+            "retry_on_asset_or_op_failure": retries["retryOnAssetOrOpFailure"]} == local["run_retries"]
+    assert local["run_retries"] == yaml.safe_load((ROOT / "deploy" / "dagster.postgres.yaml").read_text())["run_retries"]
 
 
 def rendered_instance(values: dict) -> dict:
@@ -153,6 +157,10 @@ def rendered_instance(values: dict) -> dict:
                            "free_slots_after_run_end_seconds": monitoring["freeSlotsAfterRunEndSeconds"]},
         "telemetry": values["telemetry"],
     }
+    retries = daemon.get("runRetries", {})
+    if retries.get("enabled"):
+        instance["run_retries"] = {"enabled": True, "max_retries": retries["maxRetries"],
+                                   "retry_on_asset_or_op_failure": retries["retryOnAssetOrOpFailure"]}
     if daemon["runCoordinator"]["enabled"]:
         queue = daemon["runCoordinator"]["config"]["queuedRunCoordinator"]
         instance["run_coordinator"] = {"module": "dagster.core.run_coordinator", "class": "QueuedRunCoordinator",
@@ -169,6 +177,7 @@ def test_the_instance_the_chart_renders_passes_dagster_validation(tmp_path, monk
     config, _ = dagster_instance_config(str(tmp_path))
     assert config["concurrency"]["runs"]["max_concurrent_runs"] == 8
     assert config["nux"] == {"enabled": False}
+    assert config["run_retries"] == {"enabled": True, "max_retries": 2, "retry_on_asset_or_op_failure": False}
     monkeypatch.setenv("DAGSTER_PG_PASSWORD", "from-the-secret")
     storage = process_config(PostgresRunStorage.config_type(), config["run_storage"]["config"])
     assert storage.success, storage.errors

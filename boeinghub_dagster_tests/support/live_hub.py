@@ -20,6 +20,7 @@ import json
 import os
 import secrets
 import shutil
+import socket
 import sys
 import time
 from contextlib import ExitStack, contextmanager
@@ -153,7 +154,9 @@ def _base_env(tmp: Path, home: Path, inbox: Path, database_url: str, rate: float
 
 def start_live_hub(stack: ExitStack, tmp: Path, boeing_rate: float = 600, storage: str = "sqlite",
                    pg_admin_url: str | None = None, credentials: dict | None = None, env: dict | None = None,
-                   boeing_flags: dict | None = None, timeout: float = 240) -> LiveHub:
+                   boeing_flags: dict | None = None, timeout: float = 240, separate: bool = False) -> LiveHub:
+    """`separate`: the production shape (code server, daemon, webserver as three process groups,
+    `hub.groups`) instead of `dagster dev`."""
     h = _harness()
     creds = credentials or SANDBOX_CREDENTIALS
     code = h.snapshot_code(tmp)
@@ -197,14 +200,51 @@ def start_live_hub(stack: ExitStack, tmp: Path, boeing_rate: float = 600, storag
     hub.log = tmp / "dagster-dev.log"
     hub.store.engine()  # migrate the store before any Dagster process touches it
     port = hub.url.rsplit(":", 1)[1]
-    group = h.Group([str(h.BIN / "dagster"), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", port],
-                    tmp / "dagster-dev.log", cwd=code, env=hub_env)
-    stack.callback(group.stop)
+    if separate:
+        group = _start_separate(stack, hub, code, port)
+    else:
+        group = h.Group([str(h.BIN / "dagster"), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", port],
+                        tmp / "dagster-dev.log", cwd=code, env=hub_env)
+        stack.callback(group.stop)
     ready = h.Hub._ready  # workspace loaded, sensor/backfill/run-queue daemons healthy
     h.wait_until(lambda: ready(hub, group), timeout, "dagster dev (code location loaded, daemons healthy)", every=1.0)
     stack.callback(lambda: hub.__dict__.get("instance") and hub.instance.dispose())
     hub.group = group
     return hub
+
+
+def _start_separate(stack: ExitStack, hub: LiveHub, code: Path, port: str):
+    """As `scripts/hub --postgres`: a gRPC code server, then dagster-daemon and dagster-webserver on it."""
+    h = _harness()
+    shutil.copy(ROOT / "deploy" / "workspace.grpc.yaml", code / "workspace.grpc.yaml")
+    code_port = h.free_port()
+    hub.env.update(BOEINGHUB_CODE_SERVER_HOST="127.0.0.1", BOEINGHUB_CODE_SERVER_PORT=str(code_port))
+    hub.groups = {"code": h.Group([str(h.BIN / "dagster"), "code-server", "start", "-h", "127.0.0.1", "-p", str(code_port),
+                                   "-m", "boeinghub_dagster.definitions", "-d", str(code), "--location-name", "boeinghub"],
+                                  hub.tmp / "code-server.log", cwd=code, env=hub.env)}
+    stack.callback(hub.groups["code"].stop)
+    h.wait_until(lambda: _listening(code_port, hub.groups["code"]), 120, "the code server", every=0.5)
+    start_daemon(stack, hub)
+    hub.groups["webserver"] = h.Group([str(h.BIN / "dagster-webserver"), "-w", "workspace.grpc.yaml", "-h", "127.0.0.1",
+                                       "-p", port], hub.tmp / "webserver.log", cwd=code, env=hub.env)
+    stack.callback(hub.groups["webserver"].stop)
+    return hub.groups["webserver"]
+
+
+def _listening(port: int, group) -> bool:
+    if group.proc.poll() is not None:
+        raise RuntimeError(f"exited; see {group.log}")
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def start_daemon(stack: ExitStack, hub: LiveHub):
+    """(Re)start `dagster-daemon run` of a `separate` hub, in a group of its own."""
+    h = _harness()
+    hub.groups["daemon"] = h.Group([str(h.BIN / "dagster-daemon"), "run", "-w", "workspace.grpc.yaml"],
+                                   hub.tmp / "daemon.log", cwd=hub.tmp / "code", env=hub.env)
+    stack.callback(hub.groups["daemon"].stop)
+    return hub.groups["daemon"]
 
 
 _SHARED: dict = {}

@@ -50,37 +50,50 @@ def _as_user(cmd: list[str], user: str | None) -> list[str]:
     return ["runuser", "-u", user, "--", *cmd] if user else cmd
 
 
+class LocalPostgres:
+    """A PostgreSQL server of our own in a temporary data dir (as `postgres` when root)."""
+
+    def __init__(self):
+        self.user = None
+        self.root = Path(tempfile.mkdtemp(prefix="boeinghub-pg-"))
+        if os.geteuid() == 0:
+            self.user = _unprivileged_user()
+            pw = pwd.getpwnam(self.user)
+            os.chmod(self.root, 0o755)
+            os.chown(self.root, pw.pw_uid, pw.pw_gid)
+        self.data, port = self.root / "data", _free_port()
+        subprocess.run(
+            _as_user([_bin("initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"], self.user),
+            check=True,
+            capture_output=True,
+        )
+        self.opts = f"-p {port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        self._ctl("-o", self.opts, "-l", str(self.root / "log"), "-w", "start")
+        self.url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+
+    def _ctl(self, *args: str) -> None:
+        subprocess.run(_as_user([_bin("pg_ctl"), "-D", str(self.data), *args], self.user), check=True, capture_output=True)
+
+    def restart(self) -> None:
+        """`pg_ctl restart -m fast`: every open connection is cut, the server is back when this returns."""
+        self._ctl("-o", self.opts, "-l", str(self.root / "log"), "-m", "fast", "-w", "restart")
+
+    def stop(self) -> None:
+        subprocess.run(_as_user([_bin("pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"], self.user), capture_output=True)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
 @contextmanager
 def postgres_server():
     """Yield an admin URL (`postgresql://postgres@127.0.0.1:PORT/postgres`)."""
     if os.environ.get("BOEINGHUB_TEST_PG_URL"):
         yield os.environ["BOEINGHUB_TEST_PG_URL"]
         return
-    user = None
-    root = Path(tempfile.mkdtemp(prefix="boeinghub-pg-"))
-    if os.geteuid() == 0:
-        user = _unprivileged_user()
-        pw = pwd.getpwnam(user)
-        os.chmod(root, 0o755)
-        os.chown(root, pw.pw_uid, pw.pw_gid)
-    data, port = root / "data", _free_port()
-    subprocess.run(
-        _as_user([_bin("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"], user),
-        check=True,
-        capture_output=True,
-    )
-    opts = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-    subprocess.run(
-        _as_user([_bin("pg_ctl"), "-D", str(data), "-o", opts, "-l", str(root / "log"), "-w", "start"], user),
-        check=True,
-        capture_output=True,
-    )
-    url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    server = LocalPostgres()
     try:
-        yield url
+        yield server.url
     finally:
-        subprocess.run(_as_user([_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], user), capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
+        server.stop()
 
 
 def create_database(admin_url: str) -> str:

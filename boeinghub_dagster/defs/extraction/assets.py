@@ -12,6 +12,7 @@ only `staged_products` re-stages stored answers without calling Boeing.
 from datetime import timedelta
 
 import dagster as dg
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from boeinghub_dagster.defs.failures import failed_part_observations
 from boeinghub_dagster.defs.normalization.steps import stage_answer, stage_stored
@@ -26,6 +27,18 @@ from boeinghub_dagster.resources.store.requests import PRIORITY_EXTRACTION
 from .report import CHECK_SPECS, RAW, STAGED, ExtractionReport
 from .scope import backfill_parts, run_parts
 from .steps import DISPATCH_LEASE, Dispatcher, ExtractionStats, await_answers
+
+
+# A lost database connection (PostgreSQL restarted, a failover, a pooler dropping us) retries the
+# step in the same run: 0–4 s, then 4–8 s. The retry counts the answers stored so far as its own,
+# so Boeing is asked only for the rest. Any other error (Boeing refused our credentials) fails the
+# step at once: asking again would fail the same way.
+STORE_RETRY = dg.RetryPolicy(max_retries=2, delay=2, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
+
+
+def store_disconnected(exc: BaseException) -> bool:
+    """A database error that a new connection may not have (server gone, connection dropped)."""
+    return isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
 
 
 class ExtractionConfig(dg.Config):
@@ -51,6 +64,16 @@ class ExtractionConfig(dg.Config):
     backfill_policy=dg.BackfillPolicy.single_run(),
 )
 def extraction(context: dg.AssetExecutionContext, config: ExtractionConfig, boeing: BoeingResource, store: StoreResource):
+    try:
+        yield from _extract(context, config, boeing, store)
+    except DBAPIError as exc:
+        if not store_disconnected(exc):
+            raise
+        wait = STORE_RETRY.calculate_delay(context.retry_number + 1)  # STEP_UP_FOR_RETRY names the error
+        raise dg.RetryRequested(max_retries=STORE_RETRY.max_retries, seconds_to_wait=wait) from exc
+
+
+def _extract(context: dg.AssetExecutionContext, config: ExtractionConfig, boeing: BoeingResource, store: StoreResource):
     started = utcnow()
     parts, asked_since = run_parts(context, config.intake_batch_id, config.intake_chunk, store)
     want_raw, want_staged = RAW in context.selected_asset_keys, STAGED in context.selected_asset_keys

@@ -57,6 +57,7 @@ class Dispatcher:
         self._client_factory, self._client = client_factory, None
         self.requests, self.raw_store, self.lease = requests, raw_store, lease
         self.batch_size, self.run_id, self.stats = batch_size, run_id, stats
+        self._first_take = True
 
     @property
     def client(self) -> BoeingClient:
@@ -71,6 +72,9 @@ class Dispatcher:
         if self.lease.took_over:  # the previous dispatcher died holding claimed parts
             self.requests.release()
             self.lease.took_over = False
+        elif self._first_take:  # an earlier attempt of this step (retried) may have died holding some
+            self.requests.release(self.run_id)
+        self._first_take = False
         if not self.requests.has_waiting():
             self.lease.release()
             return False

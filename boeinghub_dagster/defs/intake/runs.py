@@ -7,6 +7,8 @@ CHUNKS_IN_FLIGHT chunks of a batch are requested at once, so a 50,000-part file 
 tick two small run creations, not fifty, and a small file dropped beside it starts at once.
 A chunk whose run failed or was canceled is requested again (new run key) up to
 MAX_ATTEMPTS times; then it stays failed in the batch view until `resume_intake_batch`.
+A failed run that Dagster's run retries will run again (its worker died) is left to them:
+the retry carries the same run key, and the chunk follows it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ DONE = {dg.DagsterRunStatus.SUCCESS: "success", dg.DagsterRunStatus.FAILURE: "fa
 class RunSeen:
     run_id: str
     status: dg.DagsterRunStatus
+    retrying: bool = False  # failed, and Dagster's run retries will launch its retry (same run key)
 
 
 def chunk_requester(batch_id: int, chunk: int) -> str:
@@ -89,7 +92,7 @@ def chunk_runs(
         for chunk in open_:
             if chunk["status"] == "requested":
                 seen = run_for_key(chunk["run_key"])
-                outcome = DONE.get(seen.status) if seen else None
+                outcome = DONE.get(seen.status) if seen and not seen.retrying else None
                 if outcome is None:
                     in_flight += 1
                     if seen is None:  # asked for, not launched yet (or the tick was lost): ask again, same key

@@ -19,7 +19,7 @@ PARTITION_CHUNK = 500  # SQLite's variable limit: add keys in chunks (dagster #1
 def _run_for_key(instance: dg.DagsterInstance):
     def lookup(run_key: str) -> RunSeen | None:
         runs = instance.get_runs(filters=dg.RunsFilter(tags={"dagster/run_key": run_key}), limit=1)
-        return RunSeen(runs[0].run_id, runs[0].status) if runs else None
+        return RunSeen(runs[0].run_id, runs[0].status, runs[0].is_complete_and_waiting_to_retry) if runs else None
 
     return lookup
 
