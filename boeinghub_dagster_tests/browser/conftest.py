@@ -39,7 +39,7 @@ def hub(tmp_path_factory, pg_admin_url):
         yield live
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # not session: Playwright's sync loop must be gone before other tests use asyncio
 def browser():
     from playwright.sync_api import sync_playwright
 

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from datetime import datetime, timedelta, timezone
+
 import dagster as dg
 import pytest
 
@@ -94,8 +96,11 @@ def test_batch_view_automation_fires_after_an_extraction_run(defs):
     parent = dg.AssetSpec("staged_products", partitions_def=dg.DynamicPartitionsDefinition(name="part_numbers"))
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions("part_numbers", ["A", "B"])
-        first = dg.evaluate_automation_conditions(defs=[asset, parent], instance=instance)
+        at = datetime(2026, 11, 24, 12, 1, tzinfo=timezone.utc)  # no 5-minute cron tick between the two evaluations
+        first = dg.evaluate_automation_conditions(defs=[asset, parent], instance=instance, evaluation_time=at)
         instance.report_runless_asset_event(dg.AssetMaterialization("staged_products", partition="A"))
-        second = dg.evaluate_automation_conditions(defs=[asset, parent], instance=instance, cursor=first.cursor)
+        second = dg.evaluate_automation_conditions(
+            defs=[asset, parent], instance=instance, cursor=first.cursor, evaluation_time=at + timedelta(minutes=1)
+        )
     assert first.get_num_requested(dg.AssetKey("intake_batch_report")) == 0
     assert second.get_num_requested(dg.AssetKey("intake_batch_report")) == 1

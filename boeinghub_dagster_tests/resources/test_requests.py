@@ -65,3 +65,23 @@ def test_a_takeover_closes_what_the_dead_holder_already_answered(store):
     assert q.claim("dead", 2) == ["C", "D"]  # claimed, killed before the call
     assert q.release() == 2  # the next holder takes over
     assert q.claim("next", 10) == ["C", "D"]  # A and B are never asked again
+
+
+def test_a_holder_killed_on_this_host_is_taken_over_at_once(store):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, time; from boeinghub_dagster.resources.store import StoreResource; "
+        "from boeinghub_dagster.resources.store.leases import Lease; "
+        "assert Lease(StoreResource(database_url=sys.argv[1]).engine(), 'dispatch', 'run-dead', ttl=60).try_take(); "
+        "print('held', flush=True); time.sleep(600)"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code, store.database_url], stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "held"
+    mine = Lease(store.engine(), "dispatch", "run-next", ttl=60)
+    assert not mine.try_take()  # alive: its lease holds for 60 s
+    child.kill()
+    child.wait()
+    assert mine.try_take() and mine.took_over  # dead: taken over without waiting out the 60 s
+    mine.release()

@@ -2,11 +2,15 @@
 
 The Boeing dispatcher holds one so that a single process packs and sends every call: no
 other run reserves limiter slots it cannot fill. A holder that dies stops renewing, and
-its lease lapses after `ttl` seconds (on PostgreSQL measured by the database clock).
+its lease lapses after `ttl` seconds (on PostgreSQL measured by the database clock); a holder
+that died on this very host (its pid is gone) is taken over at once, so a killed run's
+successor does not wait out the lease.
 """
 
 from __future__ import annotations
 
+import os
+import socket
 import threading
 import time
 
@@ -22,11 +26,38 @@ def _now(conn) -> float:
     return time.time()
 
 
+HOST = socket.gethostname()[:16]
+
+
+def _tag(holder: str) -> str:
+    """What the row stores: the holder plus where it runs, so a dead local holder is recognized."""
+    return f"{holder[:40]}@{HOST}:{os.getpid()}"
+
+
+def _dead_here(tag: str | None) -> bool:
+    """True when `tag` names a process on this host that no longer runs (or is a zombie)."""
+    host_pid = (tag or "").rpartition("@")[2]
+    host, _, pid = host_pid.rpartition(":")
+    if host != HOST or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rpartition(")")[2].split()[0] == "Z"
+    except OSError:
+        return False
+
+
 class Lease:
     """`try_take()` → True when this holder has it; a daemon thread renews it until `release()`."""
 
     def __init__(self, engine: Engine, name: str, holder: str, ttl: float = 30.0):
-        self.engine, self.name, self.holder, self.ttl = engine, name, holder, ttl
+        self.engine, self.name, self.holder, self.ttl = engine, name, _tag(holder), ttl
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.took_over = False  # the previous holder's lease had lapsed
@@ -42,7 +73,9 @@ class Lease:
             now = _now(conn)
             row = conn.execute(select(store_leases).where(store_leases.c.name == self.name)).one()
             q = update(store_leases).where(store_leases.c.name == self.name)
-            if only_if_free:
+            if only_if_free and _dead_here(row.holder):
+                q = q.where(store_leases.c.holder == row.holder)
+            elif only_if_free:
                 q = q.where(or_(store_leases.c.holder.is_(None), store_leases.c.holder == self.holder, store_leases.c.expires_at < now))
             else:
                 q = q.where(store_leases.c.holder == self.holder)
