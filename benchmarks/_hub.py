@@ -1,12 +1,11 @@
 """Benchmark harness: the Boeing sandbox and `dagster dev` on a throwaway DAGSTER_HOME, driven as a user drives the hub.
 
     with ExitStack() as stack:
-        sandbox = start_sandbox(stack, tmp, rate_per_min=12)
-        hub = start_hub(stack, tmp, sandbox, rate_per_min=12)   # the env scripts/hub sets, the repo's dagster.yaml
-        hub.add_parts(parts); backfill_id = hub.launch_backfill(parts)
-
-The processes run a snapshot of the code (`snapshot_code`), taken when the benchmark starts:
-a run launched 15 minutes in must not import a file someone is half-way through editing.
+        code = snapshot_code(tmp)   # optional: processes started in it import a copy taken now, so a run
+                                    # launched 15 minutes in never imports a file someone is half-way through editing
+        sandbox = start_sandbox(stack, tmp, rate_per_min=12, code=code)
+        hub = start_hub(stack, tmp, sandbox, rate_per_min=12, code=code)  # the env scripts/hub sets, the repo's dagster.yaml
+        hub.add_parts(parts); backfill_id = hub.launch_backfill(parts, "title")
 
 Every process starts in a session of its own and is stopped by process group (SIGINT, then
 SIGTERM, then SIGKILL) when the stack unwinds, however it unwinds: an error, Ctrl-C, or SIGTERM

@@ -83,7 +83,9 @@ class BoeingClient:
     max_attempts: int = 6
     max_backoff_seconds: float = 30.0
     sleep: Callable[[float], None] = time.sleep
-    http: httpx.Client = field(default_factory=lambda: httpx.Client())
+    # Idle connections are dropped after 2 s, before a server's own idle timeout (uvicorn: 5 s) can race
+    # a reuse: at 12 calls/min a reused connection closed under us cost a retry and a limiter slot.
+    http: httpx.Client = field(default_factory=lambda: httpx.Client(limits=httpx.Limits(keepalive_expiry=2.0)))
     calls: int = 0
     token_cache: TokenCache | None = None
     _access: _Token | None = field(default=None, repr=False)

@@ -70,7 +70,7 @@ class ExtractionReport:
                     "parts_failed": len(failed_extraction),
                     "calls_made": stats.calls,
                     "limiter_wait_seconds": round(stats.waited_seconds, 2),
-                    "api_seconds": round(stats.api_seconds, 2),
+                    "dispatch_seconds": round(stats.dispatch_seconds, 2),  # this run's slot waits + calls
                     "failure_reasons": self._reasons("extraction"),
                     "failures": self._failures_md("extraction"),
                 },

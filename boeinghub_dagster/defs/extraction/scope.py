@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 
 import dagster as dg
 
+from boeinghub_dagster.defs.partitions import part_numbers
 from boeinghub_dagster.resources.store import StoreResource
 from boeinghub_dagster.resources.store.extraction import aware, utcnow
 
@@ -54,11 +55,11 @@ def backfill_parts(context: dg.AssetExecutionContext) -> tuple[str, list[str]] |
 
 
 def _subset_keys(subset, instance) -> list[str]:
+    """The subset's keys in partition order (a subset is a set): runs in flight get theirs first."""
+    order = {k: i for i, k in enumerate(instance.get_dynamic_partitions(part_numbers.name))}
     ranges = getattr(subset, "key_ranges", None)
     if ranges is None:
-        return list(subset.get_partition_keys())
-    from boeinghub_dagster.defs.partitions import part_numbers
-
+        return sorted(subset.get_partition_keys(), key=lambda k: order.get(k, len(order)))
     out: list[str] = []
     for key_range in ranges:
         out += part_numbers.get_partition_keys_in_range(key_range, dynamic_partitions_store=instance)

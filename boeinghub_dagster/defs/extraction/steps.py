@@ -41,7 +41,7 @@ class BatchAnswer:
 class ExtractionStats:
     calls: int = 0
     waited_seconds: float = 0.0
-    api_seconds: float = 0.0
+    dispatch_seconds: float = 0.0  # slot waits and calls this run made as the dispatcher
 
 
 def line_items(payload: dict) -> list[dict]:
@@ -64,6 +64,12 @@ class Dispatcher:
         if self._client is None:
             self._client = self._client_factory()
         return self._client
+
+    def serving(self) -> bool:
+        """Whether to keep calling for other runs once this run's own parts are answered: while it
+        holds the lease, parts wait, and no other run has asked for the lease (a run that is about
+        to end hands over to one that just started, and never idles a slot meanwhile)."""
+        return self.lease.held and not self.lease.wanted() and self.requests.has_waiting()
 
     def step(self) -> bool:
         """Make one call if there is work and the lease; True when a call was made."""
@@ -98,7 +104,7 @@ class Dispatcher:
         matched = match_items(batch, line_items(payload))
         raw_id = self.raw_store.record_raw_answer(batch, payload, matched, self.run_id)
         self.requests.finish(self.run_id, batch, raw_id, {p: NOT_RETURNED for p in batch if p not in matched})
-        self.stats.api_seconds += time.monotonic() - started
+        self.stats.dispatch_seconds += time.monotonic() - started
         return True
 
     def close(self) -> None:
@@ -149,7 +155,7 @@ def await_answers(
     enqueue(sorted(pending - requests.open_parts(list(pending)), key=order.__getitem__))
     cursor, healed = utcnow() - timedelta(seconds=5), time.monotonic()
     try:
-        while pending:
+        while pending or dispatcher.serving():
             called = dispatcher.step()
             checked = utcnow()
             fresh = {p: v for p, v in raw_store.index_since(cursor).items() if p in pending}
@@ -164,7 +170,7 @@ def await_answers(
             if pending and time.monotonic() - healed > HEAL_SECONDS:
                 enqueue(sorted(pending - requests.open_parts(list(pending)), key=order.__getitem__))
                 healed = time.monotonic()
-            if pending and not called:
+            if not called:
                 time.sleep(poll_seconds)
     finally:
         dispatcher.close()

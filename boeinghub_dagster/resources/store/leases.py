@@ -62,7 +62,7 @@ class Lease:
         self._thread: threading.Thread | None = None
         self.took_over = False  # the previous holder's lease had lapsed
         with engine.begin() as conn:
-            insert_ignore(conn, store_leases, [{"name": name, "holder": None, "expires_at": 0.0}], ["name"])
+            insert_ignore(conn, store_leases, [{"name": name, "holder": None, "expires_at": 0.0, "wanted_at": 0.0}], ["name"])
 
     @property
     def held(self) -> bool:
@@ -79,10 +79,21 @@ class Lease:
                 q = q.where(or_(store_leases.c.holder.is_(None), store_leases.c.holder == self.holder, store_leases.c.expires_at < now))
             else:
                 q = q.where(store_leases.c.holder == self.holder)
-            got = conn.execute(q.values(holder=self.holder, expires_at=now + self.ttl)).rowcount == 1
+            values = {"holder": self.holder, "expires_at": now + self.ttl}
+            if only_if_free:
+                values["wanted_at"] = 0.0
+            got = conn.execute(q.values(**values)).rowcount == 1
             if got and only_if_free:
                 self.took_over = row.holder not in (None, self.holder)
+            elif only_if_free:  # someone else holds it: ask for it
+                conn.execute(update(store_leases).where(store_leases.c.name == self.name).values(wanted_at=now))
         return got
+
+    def wanted(self) -> bool:
+        """Another caller asked for the lease since this holder took it."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(store_leases.c.holder, store_leases.c.wanted_at).where(store_leases.c.name == self.name)).one()
+        return row.holder == self.holder and row.wanted_at > 0
 
     def try_take(self) -> bool:
         if self.held:

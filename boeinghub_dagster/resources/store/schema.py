@@ -189,6 +189,7 @@ store_leases = Table(
     Column("name", String(64), primary_key=True),
     Column("holder", String(64)),
     Column("expires_at", Float, nullable=False),  # epoch seconds
+    Column("wanted_at", Float, nullable=False, default=0.0),  # another holder asked for it: hand it over
 )
 
 api_tokens = Table(

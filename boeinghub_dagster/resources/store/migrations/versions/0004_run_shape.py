@@ -54,6 +54,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(64), primary_key=True),
         sa.Column("holder", sa.String(64)),
         sa.Column("expires_at", sa.Float, nullable=False),
+        sa.Column("wanted_at", sa.Float, nullable=False, server_default="0"),
     )
     op.create_table(
         "api_tokens",
