@@ -35,6 +35,7 @@ def test_interleaved_registration_plans_only_each_files_own_parts(tmp_path, stor
     execute_requests(defs, instance, ticker.settle().run_requests)
     ticker.drop("big.txt", "\n".join(big).encode())
     big_requests = ticker.settle().run_requests
+    assert any("big.txt): 25 parts in 3 runs; Boeing needs about 2 min at 2 calls × 10 parts a minute" in m for m in ticker.logged)
     # The big file: chunks of 10 in order, at most two requested at once, each planning exactly its parts.
     assert [r.tags["boeinghub/intake-chunk"] for r in big_requests] == ["1/3", "2/3"]
     (first,) = execute_requests(defs, instance, big_requests[:1])

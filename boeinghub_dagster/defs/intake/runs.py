@@ -52,10 +52,12 @@ def plan_batches(new: list[BatchRun], order: dict[str, int], store: StoreResourc
         planned = plan_chunks(run.parts, order, chunk_size)
         store.chunks().record_chunks(run.batch["id"], planned, MAX_ATTEMPTS)
         store.intake().mark_launched(run.batch["id"], None)
-        eta = duration_text(eta_minutes(len(run.parts), limits.boeing_rate_per_min, limits.boeing_batch_size))
+        minutes = eta_minutes(len(run.parts), limits.boeing_rate_per_min, limits.boeing_batch_size)
+        runs = f"{len(planned)} run{'s' if len(planned) != 1 else ''}"
         messages.append(
-            f"batch {run.batch['id']} ({run.batch['file_name']}): {len(run.parts)} parts in {len(planned)} runs; "
-            f"Boeing needs about {eta} at {limits.boeing_rate_per_min:g} calls × {limits.boeing_batch_size} parts a minute"
+            f"batch {run.batch['id']} ({run.batch['file_name']}): {len(run.parts)} parts in {runs}; Boeing needs "
+            f"{'' if minutes < 1 else 'about '}{duration_text(minutes)} at {limits.boeing_rate_per_min:g} calls × "
+            f"{limits.boeing_batch_size} parts a minute"
         )
     return messages
 
