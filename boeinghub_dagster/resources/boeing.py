@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,9 +16,10 @@ from dataclasses import dataclass, field
 import httpx
 from dagster import ConfigurableResource
 from pydantic import Field, PrivateAttr
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
 from .limiter import RateLimiter
+from .retries import ServerAskedToWait, backoff, retry_after
 from .settings import Limits
 from .store import StoreResource
 from .token_cache import TokenCache
@@ -32,10 +32,8 @@ class BoeingError(Exception):
     """Base for Boeing failures; the message is safe to show an operator."""
 
 
-class BoeingRetryable(BoeingError):
-    def __init__(self, message: str, retry_after: float | None = None):
-        super().__init__(message)
-        self.retry_after = retry_after
+class BoeingRetryable(ServerAskedToWait, BoeingError):
+    """429, 5xx, timeouts, malformed answers: worth another attempt."""
 
 
 class BoeingAuthError(BoeingError):
@@ -60,12 +58,6 @@ class _Token:
     def fresh(self, now: float) -> bool:
         return now < self.expires_at - TOKEN_MARGIN_SECONDS
 
-
-def _retry_after(response: httpx.Response) -> float | None:
-    try:
-        return max(0.0, float(response.headers.get("retry-after", "")))
-    except ValueError:
-        return None
 
 
 @dataclass
@@ -103,7 +95,7 @@ class BoeingClient:
         except httpx.TransportError as exc:
             raise BoeingRetryable(f"{what}: cannot connect ({type(exc).__name__})") from exc
         if response.status_code == 429 or response.status_code >= 500:
-            raise BoeingRetryable(f"{what}: HTTP {response.status_code}", _retry_after(response))
+            raise BoeingRetryable(f"{what}: HTTP {response.status_code}", retry_after(response))
         return response
 
     def _from_cache(self, now: float) -> None:
@@ -185,10 +177,7 @@ class BoeingClient:
         raise BoeingAuthError("Boeing price: HTTP 401 after refreshing both tokens")
 
     def _wait(self, state) -> float:
-        exc = state.outcome.exception()
-        if isinstance(exc, BoeingRetryable) and exc.retry_after is not None:
-            return exc.retry_after + random.uniform(0, 0.2)
-        return wait_exponential_jitter(initial=1, max=self.max_backoff_seconds)(state)
+        return backoff(state, initial=1, maximum=self.max_backoff_seconds)
 
     def price(self, codes: list[str], slot_taken: bool = False) -> PriceAnswer:
         """One PNA answer for up to 20 codes, retrying 429/5xx/timeouts with backoff and jitter.

@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 import httpx
 from dagster import ConfigurableResource
 from pydantic import Field, PrivateAttr
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
 from boeinghub_dagster.domain.shopify_api import SHOPIFY_API_VERSION
 
+from .retries import ServerAskedToWait, backoff, retry_after
 from .settings import Limits
 from .shopify_calls import ShopifyCalls
 from .shopify_limiter import ShopifyLimiter, estimate, learn
@@ -40,10 +41,8 @@ class ShopifyError(Exception):
     """Base for Shopify failures; the message is safe to show an operator."""
 
 
-class ShopifyRetryable(ShopifyError):
-    def __init__(self, message: str, retry_after: float | None = None):
-        super().__init__(message)
-        self.retry_after = retry_after
+class ShopifyRetryable(ServerAskedToWait, ShopifyError):
+    """429, 5xx, timeouts, THROTTLED: worth another attempt."""
 
 
 class ShopifyThrottled(ShopifyRetryable):
@@ -100,13 +99,6 @@ def _user_errors(data: dict | None) -> list[dict]:
     return errors
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    try:
-        return max(0.0, float(response.headers.get("retry-after", "")))
-    except ValueError:
-        return None
-
-
 @dataclass
 class ShopifyClient(ShopifyCalls):
     endpoint: str
@@ -143,7 +135,7 @@ class ShopifyClient(ShopifyCalls):
         if r.status_code in (401, 403):
             raise ShopifyAuthError(f"Shopify: HTTP {r.status_code}; check SHOPIFY_ACCESS_TOKEN and its scopes")
         if r.status_code == 429 or r.status_code >= 500:
-            raise ShopifyRetryable(f"Shopify: HTTP {r.status_code}", _retry_after(r))
+            raise ShopifyRetryable(f"Shopify: HTTP {r.status_code}", retry_after(r))
         if r.status_code == 404:
             raise ShopifyError(f"Shopify: HTTP 404 at {self.endpoint}; check SHOPIFY_SHOP_URL and the API version")
         try:
@@ -183,9 +175,7 @@ class ShopifyClient(ShopifyCalls):
         exc = state.outcome.exception()
         if isinstance(exc, ShopifyThrottled):
             return random.uniform(0.05, 0.25)  # the limiter's next acquire waits for the bucket itself
-        if isinstance(exc, ShopifyRetryable) and exc.retry_after is not None:
-            return exc.retry_after + random.uniform(0, 0.2)
-        return wait_exponential_jitter(initial=0.5, max=self.max_backoff_seconds)(state)
+        return backoff(state, initial=0.5, maximum=self.max_backoff_seconds)
 
     def execute(self, document: str, variables: dict | None = None) -> ShopifyResult:
         """Send one document; `userErrors` are in the result, transient faults are retried."""
