@@ -11,11 +11,11 @@ CI, where they fail.
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
 
+from boeinghub_dagster_tests.support.hub_harness import wait_until as wait_for  # noqa: F401 - the tests use it
 from boeinghub_dagster_tests.support.live_hub import shared_live_hub
 from boeinghub_dagster_tests.support.operator_batch import start_operator_batch, wait_published
 
@@ -64,17 +64,6 @@ def shoot(page, tmp_path: Path, name: str) -> Path:
     page.screenshot(path=str(path), full_page=False)
     print(f"screenshot: {path}")
     return path
-
-
-def wait_for(predicate, timeout: float, what: str, every: float = 1.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(every)
 
 
 @pytest.fixture(scope="session")

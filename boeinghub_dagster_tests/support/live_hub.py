@@ -15,13 +15,11 @@ stopped by process group when the ExitStack unwinds, however it unwinds.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import secrets
 import shutil
 import socket
-import sys
 import time
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -34,6 +32,7 @@ import httpx
 from boeinghub_dagster.instance import dagster_pg_url
 from boeinghub_dagster_tests.support.postgres import create_database
 from boeinghub_dagster_tests.support.sandboxes import BoeingSandbox, ShopifySandbox
+from boeinghub_dagster_tests.support.hub_harness import load_harness, serve_sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 # As scripts/hub maps them: every Boeing sandbox location lands in one of the sandbox shop's locations.
@@ -41,34 +40,6 @@ LOCATION_MAP = {"Dallas Central": "Dallas Central", "Chicago": "Chicago", "Miami
                 "Seattle": "Chicago", "Atlanta": "Miami"}
 SANDBOX_CREDENTIALS = {"client_id": "sandbox-client", "client_secret": "sandbox-secret",
                        "username": "sandbox-user", "password": "sandbox-pass", "shopify_token": "shpat_sandbox_token"}
-
-
-def _harness():
-    """benchmarks/_hub.py (process groups, free ports, readiness), loaded once under one module name."""
-    name = "boeinghub_benchmarks_hub"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / "_hub.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-def _serve(stack: ExitStack, tmp: Path, command: list[str], log: str, probe: str, code: Path) -> None:
-    """`python -m boeinghub_dagster.sandbox <command…>` in its own group, once `probe` answers."""
-    h = _harness()
-    group = h.Group([sys.executable, "-m", "boeinghub_dagster.sandbox", *command], tmp / log, cwd=code)
-    stack.callback(group.stop, 5.0)
-
-    def up() -> bool:
-        if group.proc.poll() is not None:
-            raise RuntimeError(f"{command[0]} server exited; see {group.log}")
-        try:
-            return httpx.get(probe, timeout=2).status_code < 500
-        except httpx.HTTPError:
-            return False
-
-    h.wait_until(up, 30, f"the {command[0]} server", every=0.1)
 
 
 def random_credentials() -> dict[str, str]:
@@ -157,7 +128,7 @@ def start_live_hub(stack: ExitStack, tmp: Path, boeing_rate: float = 600, storag
                    boeing_flags: dict | None = None, timeout: float = 240, separate: bool = False) -> LiveHub:
     """`separate`: the production shape (code server, daemon, webserver as three process groups,
     `hub.groups`) instead of `dagster dev`."""
-    h = _harness()
+    h = load_harness()
     creds = credentials or SANDBOX_CREDENTIALS
     code = h.snapshot_code(tmp)
     home, inbox = tmp / "dagster_home", tmp / "inbox"
@@ -180,13 +151,13 @@ def start_live_hub(stack: ExitStack, tmp: Path, boeing_rate: float = 600, storag
             "--username", creds["username"], "--password", creds["password"]]
     for name, value in (boeing_flags or {}).items():
         args += [f"--{name.replace('_', '-')}", str(value)]
-    _serve(stack, tmp, args, "boeing.log", f"{boeing_url}/_stats", code)
-    _serve(stack, tmp, ["shopify", "--port", str(shopify_port), "--db", str(tmp / "shop.db"),
+    serve_sandbox(stack, tmp, args, "boeing.log", f"{boeing_url}/_stats", code)
+    serve_sandbox(stack, tmp, ["shopify", "--port", str(shopify_port), "--db", str(tmp / "shop.db"),
                         "--access-token", creds["shopify_token"]], "shopify.log", f"{shopify_url}/_stats", code)
     (tmp / "images").mkdir()
     files_port = h.free_port()
     files_url = f"http://127.0.0.1:{files_port}/"
-    _serve(stack, tmp, ["files", "--port", str(files_port), "--root", str(tmp / "images")], "files.log", files_url, code)
+    serve_sandbox(stack, tmp, ["files", "--port", str(files_port), "--root", str(tmp / "images")], "files.log", files_url, code)
 
     hub_env = _base_env(tmp, home, inbox, database_url, boeing_rate, creds)
     hub_env.update(BOEING_OAUTH_TOKEN_URL=f"{boeing_url}/oauth/token", BOEING_PNA_OAUTH_URL=f"{boeing_url}/pna/oauth",
@@ -215,7 +186,7 @@ def start_live_hub(stack: ExitStack, tmp: Path, boeing_rate: float = 600, storag
 
 def _start_separate(stack: ExitStack, hub: LiveHub, code: Path, port: str):
     """As `scripts/hub --postgres`: a gRPC code server, then dagster-daemon and dagster-webserver on it."""
-    h = _harness()
+    h = load_harness()
     shutil.copy(ROOT / "deploy" / "workspace.grpc.yaml", code / "workspace.grpc.yaml")
     code_port = h.free_port()
     hub.env.update(BOEINGHUB_CODE_SERVER_HOST="127.0.0.1", BOEINGHUB_CODE_SERVER_PORT=str(code_port))
@@ -240,7 +211,7 @@ def _listening(port: int, group) -> bool:
 
 def start_daemon(stack: ExitStack, hub: LiveHub):
     """(Re)start `dagster-daemon run` of a `separate` hub, in a group of its own."""
-    h = _harness()
+    h = load_harness()
     hub.groups["daemon"] = h.Group([str(h.BIN / "dagster-daemon"), "run", "-w", "workspace.grpc.yaml"],
                                    hub.tmp / "daemon.log", cwd=hub.tmp / "code", env=hub.env)
     stack.callback(hub.groups["daemon"].stop)

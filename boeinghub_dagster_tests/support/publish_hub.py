@@ -13,19 +13,24 @@ unwinds (pytest failure, error, Ctrl-C).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 import os
-import sys
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 
 from boeinghub_dagster.sandbox.shopify import DEFAULT_ACCESS_TOKEN
+from boeinghub_dagster_tests.support.hub_harness import (  # noqa: F401 - re-exported for the publishing tests
+    Group,
+    free_port,
+    harness,
+    serve_sandbox,
+    snapshot_code,
+    wait_until,
+)
 from boeinghub_dagster_tests.support.sandboxes import BoeingSandbox, ShopifySandbox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,36 +40,6 @@ SANDBOX_LOCATION_MAP = {"Dallas Central": "Dallas Central", "Chicago": "Chicago"
                         "Seattle": "Chicago", "Atlanta": "Miami"}
 
 
-def _load_harness():
-    name = "boeinghub_benchmarks_hub"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / "_hub.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-harness = _load_harness()
-Group, free_port, wait_until, snapshot_code = harness.Group, harness.free_port, harness.wait_until, harness.snapshot_code
-
-
-def _serve(stack: ExitStack, tmp: Path, command: list[str], log: str, probe: str, code: Path) -> None:
-    """Start `python -m boeinghub_dagster.sandbox <command…>` in its own group; wait until `probe` answers."""
-    group = Group([sys.executable, "-m", "boeinghub_dagster.sandbox", *command], tmp / log, cwd=code)
-    stack.callback(group.stop, 5.0)
-
-    def up() -> bool:
-        if group.proc.poll() is not None:
-            raise RuntimeError(f"{command[0]} server exited; see {group.log}")
-        try:
-            return httpx.get(probe, timeout=2).status_code < 500
-        except httpx.HTTPError:
-            return False
-
-    wait_until(up, 30, f"the {command[0]} server", every=0.1)
-
-
 def start_shopify(stack: ExitStack, tmp: Path, code: Path = ROOT, **flags) -> ShopifySandbox:
     """The Shopify sandbox over `tmp/shop.db`; `flags` are its CLI knobs (bucket_size=2000, …)."""
     port = free_port()
@@ -72,7 +47,7 @@ def start_shopify(stack: ExitStack, tmp: Path, code: Path = ROOT, **flags) -> Sh
     for name, value in flags.items():
         args += [f"--{name.replace('_', '-')}", str(value)]
     url = f"http://127.0.0.1:{port}"
-    _serve(stack, tmp, args, "shopify.log", f"{url}/_stats", code)
+    serve_sandbox(stack, tmp, args, "shopify.log", f"{url}/_stats", code)
     return ShopifySandbox(url, DEFAULT_ACCESS_TOKEN)
 
 
@@ -81,7 +56,7 @@ def start_files(stack: ExitStack, tmp: Path, root: Path, code: Path = ROOT) -> s
     root.mkdir(parents=True, exist_ok=True)
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
-    _serve(stack, tmp, ["files", "--port", str(port), "--root", str(root)], "files.log", url, code)
+    serve_sandbox(stack, tmp, ["files", "--port", str(port), "--root", str(root)], "files.log", url, code)
     return url
 
 
