@@ -10,8 +10,6 @@ line in txt) are the only things skipped.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -19,6 +17,7 @@ from pathlib import PurePath
 
 from .intake_readers import Unreadable, XlsxSheet, column_letter, csv_rows, decode_text, xlsx_cell_text
 from .part_numbers import InvalidPartNumber, normalize_part_number
+from .safe_csv import csv_bytes
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a 50,000-line file is under 2 MB; anything this big is not a part list
 SUPPORTED_SUFFIXES = (".txt", ".csv", ".xlsx")
@@ -281,9 +280,5 @@ def parse_intake_file(
 
 
 def rejected_lines_csv(rejected: list[RejectedLine]) -> bytes:
-    """The `<name>.rejected-lines.csv` content: header `line,value,reason`, UTF-8."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    writer.writerow(("line", "value", "reason"))
-    writer.writerows((r.line, r.value, r.reason) for r in rejected)
-    return out.getvalue().encode("utf-8")
+    """The `<name>.rejected-lines.csv` content: header `line,value,reason`, UTF-8, no cell a formula."""
+    return csv_bytes(("line", "value", "reason"), ((r.line, r.value, r.reason) for r in rejected))
