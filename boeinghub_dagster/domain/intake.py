@@ -231,14 +231,6 @@ def _check_table(headers: int, data_rows: int, filled: int, label: str, collecto
 # ---------------------------------------------------------------- API
 
 
-def numbered_names(name: str, limit: int = 10_000) -> Iterable[str]:
-    """`name`, then `<stem>-1<ext>`, `<stem>-2<ext>`, …: the names a file may take without overwriting one."""
-    path = PurePath(name)
-    yield name
-    for n in range(1, limit):
-        yield f"{path.stem}-{n}{path.suffix}"
-
-
 def too_large(size: int, max_bytes: int = MAX_FILE_BYTES) -> str:
     return f"file too large: {size} bytes, the limit is {max_bytes} bytes"
 
