@@ -27,7 +27,7 @@ import re
 import signal
 import subprocess
 import sys
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from boeinghub_dagster.domain.intake import MAX_FILE_BYTES, FileRejected, IntakeParse, RejectedLine, parse_intake_file
 from boeinghub_dagster.domain.part_numbers import is_normalized
@@ -37,6 +37,7 @@ MEMORY_BYTES = 1024 * 2**20  # address space of the child: interpreter, reader a
 TIMEOUT_SECONDS = 15.0  # with the tick's 30 s budget, a tick stays under Dagster's 60 s sensor timeout
 _ENV_KEPT = ("PATH", "PYTHONPATH", "PYTHONHOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
 _ALLOC = re.compile(rb"memory allocation of (\d+) bytes failed")
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding boeinghub_dagster/
 
 
 def parse_bounded(
@@ -58,6 +59,8 @@ def parse_bounded(
 def _in_child(suffix: str, content: bytes, max_parts: int, memory_bytes: int, timeout: float) -> IntakeParse:
     args = [sys.executable, "-m", __name__, suffix, str(max_parts), str(memory_bytes), str(int(timeout) + 1)]
     env = {k: os.environ[k] for k in _ENV_KEPT if k in os.environ}
+    # The package as this process found it, installed or not (a code server's working directory).
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, (_PACKAGE_ROOT, env.get("PYTHONPATH"))))
     proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     try:
         out, err = proc.communicate(content, timeout=timeout)

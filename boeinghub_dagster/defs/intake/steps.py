@@ -231,7 +231,7 @@ def scan_inbox(
     A folder is left in place (moving it could sweep away files someone is still writing) and named every tick."""
     plan, started = TickPlan(), time.monotonic()
     reconcile_pending(intake, run_for_key, known, plan)
-    taken, now_ns = 0, time.time_ns()
+    taken, deferred, now_ns = 0, 0, time.time_ns()
     for file in inbox.candidates():
         label = escape_name(file.relative)
         if file.kind == DIRECTORY:
@@ -250,7 +250,7 @@ def scan_inbox(
             continue
         if taken >= MAX_FILES_PER_TICK or time.monotonic() - started > TICK_BUDGET_SECONDS:
             plan.waiting[file.relative] = seen
-            plan.messages.append(f"{label}: left for the next tick ({taken} files taken in this one)")
+            deferred += 1
             continue
         try:
             handle_file(file, inbox, intake, known, plan, max_parts, verdict)
@@ -261,4 +261,6 @@ def scan_inbox(
                 f"{label}: could not be taken in ({escape_name(str(why))[:300]}); trying again next tick"
             )
         taken += 1
+    if deferred:
+        plan.messages.append(f"{deferred} more complete file(s) left for the next tick ({taken} taken in this one)")
     return plan
