@@ -1,9 +1,10 @@
 """`boeinghub intake FILE ... [--inbox DIR] [--publish]`: drop files into the inbox safely.
 
 Each file is written to `<inbox>/.<name>.<random>.part` (a dotfile ending in
-`.part`: the inbox sensor ignores both), fsynced, then given its final name in
+`.part`: the inbox sensor waits for both), fsynced, then given its final name in
 one atomic step, so the sensor never sees a half-written file. An existing name
-is never overwritten: `parts.txt` becomes `parts-1.txt`, `parts-2.txt`, ...
+is never overwritten: `parts.txt` becomes `parts-1.txt`, … `parts-9.txt`, then
+`parts-<timestamp>.txt`. A name the sensor would refuse or wait on is refused here.
 No Dagster import: this runs on an operator's shell in a fraction of a second.
 
 `boeinghub dagster-pg-url` prints `$DAGSTER_PG_URL` in the form dagster-postgres
@@ -18,9 +19,10 @@ import os
 import secrets
 import shutil
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
-from boeinghub_dagster.domain.intake import numbered_names
+from boeinghub_dagster.domain.intake_names import MAX_NAME_BYTES, cut_name, free_names, in_progress, judge_name
 from boeinghub_dagster.instance import dagster_pg_url
 
 DEFAULT_INBOX = Path("data") / "inbox"  # where scripts/hub puts it, relative to the project root
@@ -40,8 +42,11 @@ def _problem(source: Path) -> str | None:
         return "is a directory, not a file"
     if not source.is_file():
         return "is not a regular file"
-    if source.name.startswith(".") or source.name.endswith(".part"):
-        return "the inbox ignores names starting with '.' or ending in '.part' (files being written); rename it"
+    verdict = judge_name(source.name, 0)
+    if verdict.action == "refuse":
+        return verdict.reason
+    if in_progress(source.name):
+        return "the inbox takes names starting with '.' or ending in '.part' for files still being written; rename it"
     try:
         with source.open("rb"):
             pass
@@ -52,7 +57,8 @@ def _problem(source: Path) -> str | None:
 
 def _publish_name(tmp: Path, folder: Path, name: str) -> Path:
     """Give `tmp` the first free name among `name`, `<stem>-1<ext>`, ... without ever overwriting."""
-    for candidate in numbered_names(name):
+    unique = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    for candidate in free_names(name, unique, MAX_NAME_BYTES):
         dest = folder / candidate
         try:
             os.link(tmp, dest)  # atomic and fails if `dest` exists: no check-then-rename race
@@ -65,7 +71,7 @@ def _publish_name(tmp: Path, folder: Path, name: str) -> Path:
             return dest
         tmp.unlink()
         return dest
-    raise IntakeError(f"{name}: no free name left in {folder}")
+    raise AssertionError("free_names never ends")  # pragma: no cover
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -87,7 +93,7 @@ def copy_into_inbox(source: Path, folder: Path) -> Path:
     if problem:
         raise IntakeError(f"{source}: {problem}")
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{source.name}.{secrets.token_hex(6)}.part"
+    tmp = folder / f".{cut_name(source.name, MAX_NAME_BYTES - 20)}.{secrets.token_hex(6)}.part"  # within 255 bytes
     try:
         with source.open("rb") as src, tmp.open("xb") as out:
             shutil.copyfileobj(src, out, 1024 * 1024)
