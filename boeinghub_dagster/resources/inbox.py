@@ -1,6 +1,7 @@
-"""The intake inbox: a local folder operators drop part-number files into.
+"""The intake inbox: a local folder operators drop part-number files into (`resources/inbox_s3.py`:
+a bucket prefix, for deployments whose processes share no disk).
 
-What the sensor needs from an inbox, and all it uses (an S3 inbox implements the same four):
+What the sensor needs from an inbox (`Inbox`), and all it uses; both inboxes implement the four:
 
 - `candidates()`: every entry waiting, with its name, size, modification time and identity,
   of any kind (regular file, link, FIFO, folder…), none followed or read;
@@ -21,9 +22,10 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from abc import abstractmethod
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import BinaryIO
 
 from dagster import ConfigurableResource
@@ -96,8 +98,27 @@ def _taken(candidate: Path) -> bool:
     return any(os.path.lexists(candidate.with_name(n)) for n in names)
 
 
-class InboxResource(ConfigurableResource):
-    """`BOEINGHUB_INBOX`; files in its `publish/` subfolder are meant for publishing."""
+class Inbox(ConfigurableResource):
+    """What `inbox_sensor` is given (`BOEINGHUB_INBOX`): a folder (`InboxResource`) or a bucket
+    prefix (`S3InboxResource`); the module docstring says what each method promises."""
+
+    @abstractmethod
+    def candidates(self) -> list[InboxFile]: ...
+
+    @abstractmethod
+    def read(self, file: InboxFile, limit: int) -> bytes: ...
+
+    @abstractmethod
+    def unchanged(self, file: InboxFile) -> bool: ...
+
+    @abstractmethod
+    def move(
+        self, file: InboxFile, outcome: str, notes: dict[str, bytes] | None = None, name: str | None = None
+    ) -> PurePath: ...
+
+
+class InboxResource(Inbox):
+    """`BOEINGHUB_INBOX` as a folder; files in its `publish/` subfolder are meant for publishing."""
 
     path: str = Field(description="Inbox folder; created when missing")
 

@@ -21,7 +21,7 @@ import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import PurePath
 
 from boeinghub_dagster.domain.intake import (
     MAX_FILE_BYTES,
@@ -31,7 +31,7 @@ from boeinghub_dagster.domain.intake import (
     too_large,
 )
 from boeinghub_dagster.domain.intake_names import TAKE, NameVerdict, escape_name, judge_name, safe_name
-from boeinghub_dagster.resources.inbox import DIRECTORY, REGULAR, FileChanged, InboxFile, InboxResource, NotRegularFile
+from boeinghub_dagster.resources.inbox import DIRECTORY, REGULAR, FileChanged, Inbox, InboxFile, NotRegularFile
 from boeinghub_dagster.resources.intake_parser import parse_bounded
 from boeinghub_dagster.resources.store.extraction import aware
 from boeinghub_dagster.resources.store.intake import IntakeStore
@@ -93,7 +93,7 @@ def reconcile_pending(
         _request(plan, batch, intake.parts(batch["id"]), known)
 
 
-def _kept_as(moved: Path, file: InboxFile) -> str:
+def _kept_as(moved: PurePath, file: InboxFile) -> str:
     return "" if moved.name == file.name else f" (kept as {moved.parent.name}/{escape_name(moved.name)})"
 
 
@@ -109,7 +109,7 @@ def _line_notes(parsed) -> dict[str, bytes] | None:
 
 @dataclass
 class _Tick:
-    inbox: InboxResource
+    inbox: Inbox
     intake: IntakeStore
     known: KnownPartitions
     plan: TickPlan
@@ -146,7 +146,7 @@ def _parse(file: InboxFile, label: str, sha: str, content: bytes, ctx: _Tick):
 
 def handle_file(
     file: InboxFile,
-    inbox: InboxResource,
+    inbox: Inbox,
     intake: IntakeStore,
     known: KnownPartitions,
     plan: TickPlan,
@@ -220,7 +220,7 @@ def handle_file(
 
 
 def scan_inbox(
-    inbox: InboxResource,
+    inbox: Inbox,
     intake: IntakeStore,
     known: KnownPartitions,
     previous: dict[str, list[int]],
