@@ -35,9 +35,10 @@ import httpx  # noqa: E402
 from boeinghub_dagster.defs.extraction.assets import extraction  # noqa: E402
 from boeinghub_dagster.defs.partitions import part_numbers  # noqa: E402
 from boeinghub_dagster.defs.publishing.assets import publishing  # noqa: E402
-from boeinghub_dagster.defs.publishing.setup import run_setup  # noqa: E402
+from boeinghub_dagster.resources.shopify_setup import run_setup  # noqa: E402
 from boeinghub_dagster.resources.boeing import BoeingResource  # noqa: E402
 from boeinghub_dagster.resources.images import ProductImagesResource  # noqa: E402
+from boeinghub_dagster.resources.settings import publications_from_env  # noqa: E402
 from boeinghub_dagster.resources.shopify import ShopifyResource  # noqa: E402
 from boeinghub_dagster.resources.storage import LocalStorage  # noqa: E402
 from boeinghub_dagster.resources.store import StoreResource  # noqa: E402
@@ -141,7 +142,7 @@ def bucket(args, tmp: Path, stack: ExitStack) -> None:
     assert dg.materialize([extraction], instance=instance, resources=resources, tags=tags, run_config=QUIET).success
     client = shopify.client()
     try:  # setup once, outside the measured run (a publish would run it itself when it never ran)
-        run_setup(client, store.publishing(), SANDBOX_LOCATION_MAP)
+        run_setup(client, store.publishing(), SANDBOX_LOCATION_MAP, publications_from_env())
     finally:
         client.close()
     time.sleep(BUCKET / RESTORE * 0.2)  # let the store's mirror of the bucket refill what setup spent

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .shopify import ShopifyResult
 
 PRODUCT_STATUSES = ("ACTIVE", "DRAFT", "ARCHIVED", "UNLISTED")
+MAX_METAFIELDS_SET = 25  # metafieldsSet: "Allows a maximum of 25 metafields to be set at a time"
 
 
 @dataclass
@@ -44,7 +45,7 @@ class ShopifyCalls:
         """Every node of the connection `root`, following `pageInfo.endCursor`."""
         after = None
         while True:
-            conn = self.execute(document, {**(variables or {}), "after": after}).data[root]
+            conn = self.execute(document, {**(variables or {}), "after": after}).field(root)
             yield from conn["nodes"]
             if not conn["pageInfo"]["hasNextPage"]:
                 return
@@ -85,10 +86,52 @@ class ShopifyCalls:
         return {n["name"]: n["id"] for n in self._pages(docs.LOCATIONS, "locations")
                 if include_inactive or n["isActive"]}
 
+    def publications(self) -> dict[str, str]:
+        """The shop's publications (sales channels such as the Online Store), name → gid."""
+        return {n["name"]: n["id"] for n in self._pages(docs.PUBLICATIONS, "publications")}
+
+    def access_scopes(self) -> list[str]:
+        """The access scopes the app's token was granted (`write_products`, ...)."""
+        installation = self.execute(docs.ACCESS_SCOPES).field("currentAppInstallation")
+        return sorted(s["handle"] for s in installation["accessScopes"])
+
     # -- publish ------------------------------------------------------------------------
     def product_set(self, input: Mapping, identifier: Mapping) -> "ShopifyResult":
         """Upsert one product (`ProductSetInput`) by its identifier (payloads.product_identifier)."""
         return self.execute(docs.PRODUCT_SET, {"input": dict(input), "identifier": dict(identifier)})
+
+    def publish(self, product_id: str, publication_ids: Sequence[str]) -> "ShopifyResult":
+        """Put a product on these publications (`publishablePublish`; already there is not an error)."""
+        input = [{"publicationId": p} for p in publication_ids]
+        return self.execute(docs.PUBLISHABLE_PUBLISH, {"id": product_id, "input": input})
+
+    def published_on(self, product_id: str, publication_id: str) -> bool | None:
+        """Whether the product is on the publication; None when there is no such product."""
+        product = self.execute(docs.PRODUCT_PUBLISHED, {"id": product_id, "publicationId": publication_id}).data["product"]
+        return None if product is None else bool(product["publishedOnPublication"])
+
+    def metafields_set(self, metafields: Sequence[Mapping]) -> "ShopifyResult":
+        """Set these `MetafieldsSetInput`s (at most 25, atomically); others on the owner are untouched."""
+        if not 1 <= len(metafields) <= MAX_METAFIELDS_SET:
+            raise ValueError(f"metafieldsSet takes 1..{MAX_METAFIELDS_SET} metafields, got {len(metafields)}")
+        return self.execute(docs.METAFIELDS_SET, {"metafields": [dict(m) for m in metafields]})
+
+    def metafields_delete(self, owner_id: str, namespace: str, keys: Sequence[str]) -> "ShopifyResult":
+        """Delete these keys of one owner (a key it does not hold is not an error)."""
+        identifiers = [{"ownerId": owner_id, "namespace": namespace, "key": k} for k in keys]
+        return self.execute(docs.METAFIELDS_DELETE, {"metafields": identifiers})
+
+    def product_media(self, product_id: str) -> list[dict] | None:
+        """The product's media (`id`, `alt`), at most 50; None when there is no such product."""
+        product = self.execute(docs.PRODUCT_MEDIA, {"id": product_id}).data["product"]
+        return None if product is None else product["media"]["nodes"]
+
+    def activate_inventory(self, inventory_item_id: str, location_id: str, idempotency_key: str) -> "ShopifyResult":
+        """Stock an inventory item at a location (`inventoryActivate`, under `@idempotent(key:)`)."""
+        if not idempotency_key:
+            raise ValueError("inventoryActivate needs an idempotency key (required from API 2026-04)")
+        variables = {"inventoryItemId": inventory_item_id, "locationId": location_id, "key": idempotency_key}
+        return self.execute(docs.INVENTORY_ACTIVATE, variables)
 
     # -- reconciliation -----------------------------------------------------------------
     def find_product_by_part_number(self, part_number: str) -> dict | None:

@@ -3,7 +3,7 @@
 import json
 
 from boeinghub_dagster.defs.publishing.jobs import shopify_setup
-from boeinghub_dagster.defs.publishing.setup import LOCATIONS
+from boeinghub_dagster.resources.shopify_setup import LOCATIONS
 from boeinghub_dagster.domain.metafields import METAFIELD_DEFINITIONS
 
 
