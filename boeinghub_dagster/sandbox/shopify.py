@@ -25,13 +25,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..domain.shopify_api import PART_NUMBER_METAFIELD_KEY, PART_NUMBER_METAFIELD_NAMESPACE, SHOPIFY_API_VERSION
+from ..domain.shopify_api import SHOPIFY_API_VERSION
 from .shopify_context import RequestContext
 from .shopify_cost import CostError, LeakyBucket, QueryCost, oversized_arrays
-from .shopify_knobs import ShopifyKnobs, apply_changes, as_dict
+from .shopify_knobs import ShopifyKnobs, apply_changes
 from .shopify_media import pending_media, process_media
+from .shopify_operator import COUNTED, OperatorEndpoints, fresh_stats
 from .shopify_schema import shopify_schema
-from .shopify_store import DEFAULT_LOCATIONS, ShopifyStore
+from .shopify_store import DEFAULT_LOCATIONS, DEFAULT_PUBLICATIONS, ShopifyStore
 
 DEFAULT_ACCESS_TOKEN = "shpat_sandbox_token"
 UNAUTHORIZED = "[API] Invalid API key or access token (unrecognized login or wrong password)"
@@ -41,68 +42,21 @@ MAX_COST_MESSAGE = (
     "https://shopify.dev/concepts/about-apis/rate-limits for more information on how the\ncost of a query is "
     "calculated.\n\nTo query larger amounts of data with fewer limits, bulk operations should be used instead.\n"
     "See https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usage details.\n")
-COUNTED = ("user_errors", "variant_throttled", "idempotent_replays")
-
-
-def _fresh_stats() -> dict:
-    return {"calls": 0, "unauthorized": 0, "queries": 0, "mutations": 0, "root_fields": {}, "points_requested": 0,
-            "points_spent": 0, "throttled": 0, "max_cost_exceeded": 0, "input_too_large": 0, "invalid_documents": 0,
-            "errors_injected": 0, "outage_refusals": 0, "apply_then_fail": 0, "user_errors": 0,
-            "variant_throttled": 0, "idempotent_replays": 0, "status_counts": {},
-            "first_call_at": None, "last_call_at": None}
-
-
-class ShopifySandbox:
+class ShopifySandbox(OperatorEndpoints):
     """State of one sandbox server: the shop (SQLite), knobs, cost bucket, RNG and stats."""
 
     def __init__(self, db_path: str = ":memory:", *, access_token: str = DEFAULT_ACCESS_TOKEN,
-                 locations: tuple[str, ...] = DEFAULT_LOCATIONS, **knobs):
+                 locations: tuple[str, ...] = DEFAULT_LOCATIONS,
+                 publications: tuple[str, ...] = DEFAULT_PUBLICATIONS, **knobs):
         self.token = access_token
-        self.store = ShopifyStore(db_path, tuple(locations))
+        self.store = ShopifyStore(db_path, tuple(locations), tuple(publications))
         self.lock = threading.Lock()
         self.knobs = apply_changes(ShopifyKnobs(), knobs)
         self.bucket = LeakyBucket(self.knobs.bucket_size, self.knobs.restore_rate)
         self.rng = random.Random(self.knobs.seed)
-        self.stats = _fresh_stats()
+        self.stats = fresh_stats()
         self.schema = shopify_schema()
         self._resumed = False
-
-    # -- knobs / stats ------------------------------------------------------------------
-    def configure(self, changes: dict) -> dict:
-        """Apply knobs (ValueError on unknown names or bad values; a bad request changes nothing)."""
-        with self.lock:
-            self.knobs = apply_changes(self.knobs, changes)
-            if {"bucket_size", "restore_rate"} & set(changes):
-                self.bucket.configure(self.knobs.bucket_size, self.knobs.restore_rate, refill="bucket_size" in changes)
-            if "seed" in changes:
-                self.rng = random.Random(self.knobs.seed)
-            return as_dict(self.knobs)
-
-    def reset(self, wipe: bool = False) -> None:
-        """Zero the counters and refill the bucket; `wipe` also empties the shop."""
-        with self.lock:
-            self.stats = _fresh_stats()
-            self.bucket.configure(self.knobs.bucket_size, self.knobs.restore_rate, refill=True)
-        if wipe:
-            self.store.wipe()
-
-    def snapshot(self) -> dict:
-        with self.lock:
-            out = json.loads(json.dumps(self.stats))
-            out["config"] = as_dict(self.knobs)
-            out["bucket"] = self.bucket.status()
-        day = RequestContext(self.store, self.knobs).day
-        out.update({
-            "products": self.store.count("products"), "variants": self.store.count("variants"),
-            "products_per_part_number": self.store.products_per_metafield_value(
-                PART_NUMBER_METAFIELD_NAMESPACE, PART_NUMBER_METAFIELD_KEY),
-            "media_statuses": self.store.media_statuses(), "day": day,
-            "variants_created_today": self.store.variants_created_on(day)})
-        return out
-
-    def _bump(self, name: str, n: int = 1) -> None:
-        with self.lock:
-            self.stats[name] += n
 
     # -- the GraphQL endpoint ----------------------------------------------------------------
     async def graphql(self, request: Request) -> Response:
@@ -143,7 +97,8 @@ class ShopifySandbox:
         if not isinstance(body, dict) or not isinstance(body.get("query"), str) or \
                 not isinstance(body.get("variables") or {}, dict):
             return JSONResponse({"errors": {"query": "Required parameter missing or invalid"}}, status_code=400)
-        answer, is_mutation, media = self._run(body["query"], body.get("variables") or {}, body.get("operationName"))
+        answer, is_mutation, media = self._run(body["query"], body.get("variables") or {}, body.get("operationName"),
+                                               str(request.base_url).rstrip("/"))
         if not self._resumed:
             self._resumed = True
             media = sorted(set(media) | set(pending_media(self.store)))
@@ -154,7 +109,8 @@ class ShopifySandbox:
                             media_type="text/html", background=task)
         return JSONResponse(answer, background=task)
 
-    def _run(self, query: str, variables: dict, operation_name: str | None) -> tuple[dict, bool, list[int]]:
+    def _run(self, query: str, variables: dict, operation_name: str | None,
+             base_url: str = "") -> tuple[dict, bool, list[int]]:
         """(answer body, whether a mutation ran, media ids to fetch) for one GraphQL document."""
         try:
             document = parse(query)
@@ -193,7 +149,7 @@ class ShopifySandbox:
                 error = {"message": "Throttled", "extensions": {"code": "THROTTLED", "documentation": RATE_LIMITS_DOC}}
                 return {"errors": [error], "extensions": {"cost": self._cost(requested, None)}}, False, []
         is_mutation = operation.operation == OperationType.MUTATION
-        context = RequestContext(self.store, self.knobs)
+        context = RequestContext(self.store, self.knobs, base_url=base_url)
         result = execute(self.schema, document, context_value=context, variable_values=variables,
                          operation_name=operation_name)
         actual = pricing.actual(result.data) if result.data is not None else 0
@@ -228,33 +184,6 @@ class ShopifySandbox:
             cost = self._cost(requested, None)
         return {"errors": errors, "extensions": {"cost": cost}}
 
-    # -- operator endpoints -------------------------------------------------------------------
-    async def stats_endpoint(self, request: Request) -> Response:
-        return JSONResponse(self.snapshot())
-
-    async def issued_tokens(self, request: Request) -> Response:
-        """The tokens this shop accepts (its Admin API access token; it issues no others)."""
-        return JSONResponse({"tokens": [self.token]})
-
-    async def admin(self, request: Request) -> Response:
-        try:
-            changes = json.loads(await request.body() or b"{}")
-            if not isinstance(changes, dict):
-                raise ValueError("body must be a JSON object")
-            return JSONResponse(self.configure(changes))
-        except (ValueError, TypeError) as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400)
-
-    async def admin_reset(self, request: Request) -> Response:
-        try:
-            body = json.loads(await request.body() or b"{}")
-        except ValueError:
-            body = None
-        if not isinstance(body, dict) or set(body) - {"wipe"}:
-            return JSONResponse({"error": 'body must be {} or {"wipe": true}'}, status_code=400)
-        self.reset(wipe=bool(body.get("wipe")))
-        return JSONResponse(self.snapshot())
-
     def app(self) -> Starlette:
         app = Starlette(routes=[
             Route("/admin/api/{version}/graphql.json", self.graphql, methods=["POST"]),
@@ -276,9 +205,11 @@ def _server_error(status: int) -> Response:
 
 
 def create_shopify_app(db_path: str = ":memory:", *, access_token: str = DEFAULT_ACCESS_TOKEN,
-                       locations: tuple[str, ...] = DEFAULT_LOCATIONS, **knobs) -> Starlette:
+                       locations: tuple[str, ...] = DEFAULT_LOCATIONS,
+                       publications: tuple[str, ...] = DEFAULT_PUBLICATIONS, **knobs) -> Starlette:
     """Starlette app for the sandbox; `knobs` are any ShopifyKnobs fields (bucket_size=..., error_rate=...).
 
     The state object is reachable as `app.state.sandbox` (e.g. `.store.close()` before reopening the file).
     """
-    return ShopifySandbox(db_path, access_token=access_token, locations=locations, **knobs).app()
+    return ShopifySandbox(db_path, access_token=access_token, locations=locations, publications=publications,
+                          **knobs).app()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 
-from .shopify_context import UserErrors, ctx, user_error
+from .shopify_context import UserErrors, ctx, in_transaction, user_error
 from .shopify_objects import definition_obj, product_obj, variant_obj
 from .shopify_queries import find_product
 from .shopify_store import gid, now_iso, parse_gid
@@ -21,17 +21,6 @@ from .shopify_writes import check_metafields, check_price, item_columns, variant
 UNIQUE_ELIGIBLE = {"single_line_text_field", "id", "number_integer", "url"}
 KNOWN_TYPES = {"single_line_text_field", "multi_line_text_field", "number_integer", "number_decimal", "boolean",
                "url", "id", "json", "date", "date_time", "list.single_line_text_field", "rich_text_field"}
-
-
-def _run(info, work, failed: dict):
-    """Run `work()` in one transaction; a UserErrors becomes the payload `failed` + its errors."""
-    c = ctx(info)
-    try:
-        with c.store.transaction():
-            return work()
-    except UserErrors as exc:
-        c.count("user_errors", len(exc.errors))
-        return {**failed, "userErrors": exc.errors}
 
 
 def product_update(_root, info, product=None, identifier=None):
@@ -65,7 +54,7 @@ def product_update(_root, info, product=None, identifier=None):
         write_metafields(store, "PRODUCT", pk, product.get("metafields"))
         return {"product": product_obj(store.get("products", pk)), "userErrors": []}
 
-    return _run(info, work, {"product": None})
+    return in_transaction(info, work, {"product": None})
 
 
 def product_delete(_root, info, input, synchronous=True):
@@ -78,7 +67,7 @@ def product_delete(_root, info, input, synchronous=True):
         store.delete_product(pk)
         return {"deletedProductId": gid("Product", pk), "userErrors": []}
 
-    return _run(info, work, {"deletedProductId": None})
+    return in_transaction(info, work, {"deletedProductId": None})
 
 
 def product_variants_bulk_update(_root, info, productId, variants, allowPartialUpdates=False):
@@ -120,7 +109,7 @@ def product_variants_bulk_update(_root, info, productId, variants, allowPartialU
             out.append(variant_obj(store.get("variants", vpk)))
         return {"product": product_obj(store.get("products", pk)), "productVariants": out, "userErrors": []}
 
-    return _run(info, work, {"product": None, "productVariants": None})
+    return in_transaction(info, work, {"product": None, "productVariants": None})
 
 
 def metafield_definition_create(_root, info, definition):
@@ -155,4 +144,4 @@ def metafield_definition_create(_root, info, definition):
                           created_at=now_iso())
         return {"createdDefinition": definition_obj(store.get("metafield_definitions", pk)), "userErrors": []}
 
-    return _run(info, work, {"createdDefinition": None})
+    return in_transaction(info, work, {"createdDefinition": None})

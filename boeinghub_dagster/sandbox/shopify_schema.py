@@ -19,14 +19,27 @@ from .shopify_mutations import (
 )
 from .shopify_objects import RESOLVERS
 from .shopify_product_set import product_set
+from .shopify_publications import MUTATIONS as PUBLICATION_MUTATIONS
+from .shopify_publications import OBJECTS as PUBLICATION_OBJECTS
+from .shopify_publications import QUERIES as PUBLICATION_QUERIES
 from .shopify_queries import QUERY_RESOLVERS
 
-SDL_FILES = ("shopify_schema.graphql", "shopify_schema_inputs.graphql")
+SDL_FILES = ("shopify_schema.graphql", "shopify_schema_inputs.graphql", "shopify_schema_channels.graphql")
 MUTATION_RESOLVERS = {
     "productSet": product_set, "productUpdate": product_update, "productDelete": product_delete,
     "productVariantsBulkUpdate": product_variants_bulk_update, "inventorySetQuantities": inventory_set_quantities,
-    "metafieldDefinitionCreate": metafield_definition_create,
+    "metafieldDefinitionCreate": metafield_definition_create, **PUBLICATION_MUTATIONS,
 }
+
+
+def _resolvers() -> dict[str, dict]:
+    """Type -> field -> resolver, merged from the modules that each own a part of the API."""
+    merged: dict[str, dict] = {}
+    for part in (RESOLVERS, PUBLICATION_OBJECTS, {"QueryRoot": {**QUERY_RESOLVERS, **PUBLICATION_QUERIES}},
+                 {"Mutation": MUTATION_RESOLVERS}):
+        for type_name, fields in part.items():
+            merged.setdefault(type_name, {}).update(fields)
+    return merged
 
 
 def sdl() -> str:
@@ -43,7 +56,7 @@ def _parse_decimal_literal(node, _variables=None):
 @lru_cache(maxsize=1)
 def shopify_schema() -> GraphQLSchema:
     schema = build_schema(sdl())
-    for type_name, resolvers in {**RESOLVERS, "QueryRoot": QUERY_RESOLVERS, "Mutation": MUTATION_RESOLVERS}.items():
+    for type_name, resolvers in _resolvers().items():
         fields = schema.get_type(type_name).fields
         for field_name, resolver in resolvers.items():
             fields[field_name].resolve = resolver
@@ -52,4 +65,6 @@ def shopify_schema() -> GraphQLSchema:
         t.parse_value = parse_decimal_scalar
         t.parse_literal = _parse_decimal_literal
     schema.get_type("Media").resolve_type = lambda _obj, _info, _type: "MediaImage"
+    schema.get_type("Publishable").resolve_type = lambda _obj, _info, _type: "Product"
+    schema.get_type("Catalog").resolve_type = lambda _obj, _info, _type: "AppCatalog"
     return schema

@@ -18,6 +18,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 DEFAULT_LOCATIONS = ("Dallas Central", "Chicago", "Miami")
+# A new shop has these sales channels; only the Online Store supports future publishing (PublicationInput:
+# "Only online store channels support future publishing").
+DEFAULT_PUBLICATIONS = ("Online Store", "Point of Sale")
+ONLINE_STORE = "Online Store"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS locations (
@@ -63,9 +67,16 @@ CREATE TABLE IF NOT EXISTS media (
 CREATE TABLE IF NOT EXISTS idempotency (
   key TEXT PRIMARY KEY, params_hash TEXT NOT NULL, payload TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS variant_creations (day INTEGER PRIMARY KEY, count INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS publications (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE, auto_publish INTEGER NOT NULL DEFAULT 0,
+  supports_future INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS resource_publications (
+  product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+  publication_id INTEGER NOT NULL REFERENCES publications(id) ON DELETE CASCADE,
+  publish_date TEXT NOT NULL, PRIMARY KEY (product_id, publication_id));
 """
-_TABLES = ("media", "inventory_levels", "inventory_items", "variants", "metafields", "products",
-           "metafield_definitions", "idempotency", "variant_creations")
+_TABLES = ("resource_publications", "media", "inventory_levels", "inventory_items", "variants", "metafields",
+           "products", "metafield_definitions", "idempotency", "variant_creations")
 
 GID = "gid://shopify/"
 
@@ -89,7 +100,8 @@ def parse_gid(value, kind: str) -> int | None:
 class ShopifyStore:
     """SQLite state of one shop. `path=":memory:"` for a throw-away shop."""
 
-    def __init__(self, path: str | Path = ":memory:", locations: tuple[str, ...] = DEFAULT_LOCATIONS):
+    def __init__(self, path: str | Path = ":memory:", locations: tuple[str, ...] = DEFAULT_LOCATIONS,
+                 publications: tuple[str, ...] = DEFAULT_PUBLICATIONS):
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.path = str(path)
@@ -99,13 +111,25 @@ class ShopifyStore:
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.executescript(SCHEMA)
         self.default_locations = tuple(locations)
-        self._seed_locations()
+        self.default_publications = tuple(publications)
+        self._seed()
 
-    def _seed_locations(self) -> None:
+    def _seed(self) -> None:
+        """Locations and sales channels of a new (or wiped) shop; a shop file that has them keeps its own."""
         with self.lock:
             if self.one("SELECT COUNT(*) AS n FROM locations")["n"] == 0:
                 for name in self.default_locations:
                     self.conn.execute("INSERT INTO locations (name) VALUES (?)", (name,))
+            if self.one("SELECT COUNT(*) AS n FROM publications")["n"] == 0:
+                for name in self.default_publications:
+                    self.conn.execute("INSERT INTO publications (name, supports_future) VALUES (?, ?)",
+                                      (name, int(name == ONLINE_STORE)))
+
+    def add_location(self, name: str) -> int:
+        """A merchant opens a location (no item is stocked there until activated)."""
+        with self.lock:
+            row = self.one("SELECT id FROM locations WHERE name = ?", (name,))
+            return row["id"] if row else self.insert("locations", name=name)
 
     def close(self) -> None:
         with self.lock:
@@ -124,12 +148,12 @@ class ShopifyStore:
             self.conn.execute("COMMIT")
 
     def wipe(self) -> None:
-        """Empty the shop (locations are re-seeded); counters restart at 1."""
+        """Empty the shop (locations and publications are re-seeded); counters restart at 1."""
         with self.transaction() as c:
-            for table in (*_TABLES, "locations"):
+            for table in (*_TABLES, "locations", "publications"):
                 c.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
             c.execute("DELETE FROM sqlite_sequence")
-        self._seed_locations()
+        self._seed()
 
     # -- generic access ---------------------------------------------------------------
     def rows(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
