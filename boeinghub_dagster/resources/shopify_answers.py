@@ -48,7 +48,11 @@ class ShopifyAuthError(ShopifyFatal):
 
 
 class ShopifyVersionError(ShopifyFatal):
-    """Shopify served another API version than the pinned one (or did not say which)."""
+    """Shopify served another API version than the pinned one (or did not say which: `served` empty)."""
+
+    def __init__(self, message: str, served: str = ""):
+        super().__init__(message)
+        self.served = served
 
 
 class ShopifyQueryError(ShopifyError):
@@ -150,7 +154,7 @@ def check_version(r: httpx.Response, pinned: str) -> str:
     raise ShopifyVersionError(
         f"Shopify served API version {served}, not the pinned {pinned}: the shop no longer supports {pinned} (an "
         f"unsupported version is served as the oldest supported one). Upgrade the hub to a release pinned to a "
-        f"supported version; nothing was read from this answer")
+        f"supported version; nothing was read from this answer", served)
 
 
 def refused(errors: list) -> Exception:

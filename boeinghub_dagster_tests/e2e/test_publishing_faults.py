@@ -43,7 +43,8 @@ def _complete(store, sandbox, shopify, parts):
 def test_apply_then_fail_ends_with_one_complete_product_per_part(store, resources, shopify_sandbox, instance):
     stage(instance, PARTS, resources)
     flaky = ShopifyResource(shop_url=shopify_sandbox.url, access_token=shopify_sandbox.token, store=store,
-                            rate_per_min=6000, timeout_seconds=5, max_attempts=2, max_backoff_seconds=0.2)
+                            rate_per_min=6000, timeout_seconds=5, max_attempts=2, max_backoff_seconds=0.2,
+                            publish_concurrency=1)  # one call at a time: "three in a row" is exactly these three
     publish(instance, PARTS[:1], {**resources})  # setup and one product, so the failures below are publishes
     shopify_sandbox.admin(apply_then_fail_rate=1.0)
     result = publish(instance, PARTS, {**resources, "shopify": flaky}, raise_on_error=False)

@@ -16,11 +16,14 @@ MUTATIONS = {
     "PRODUCT_SET": "productSet", "METAFIELD_DEFINITION_CREATE": "metafieldDefinitionCreate",
     "PRODUCT_UPDATE_STATUS": "productUpdate", "PRODUCT_DELETE": "productDelete",
     "VARIANTS_BULK_UPDATE": "productVariantsBulkUpdate", "INVENTORY_SET_QUANTITIES": "inventorySetQuantities",
+    "METAFIELDS_SET": "metafieldsSet", "METAFIELDS_DELETE": "metafieldsDelete",
+    "PUBLISHABLE_PUBLISH": "publishablePublish", "INVENTORY_ACTIVATE": "inventoryActivate",
 }
 QUERIES = {
     "METAFIELD_DEFINITIONS": "metafieldDefinitions", "LOCATIONS": "locations",
     "PRODUCT_BY_PART_NUMBER": "productByIdentifier", "PRODUCT_SNAPSHOT": "product",
-    "VARIANTS_BY_SKU": "productVariants",
+    "VARIANTS_BY_SKU": "productVariants", "PRODUCT_MEDIA": "product", "PUBLICATIONS": "publications",
+    "PRODUCT_PUBLISHED": "product", "ACCESS_SCOPES": "currentAppInstallation",
 }
 
 

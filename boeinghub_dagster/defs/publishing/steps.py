@@ -97,7 +97,7 @@ class Publisher:
         self.stats = PublishStats()
         self.inflight: InFlight[Plan, Outcome] = InFlight(make_client, max(1, concurrency))
         self.work = PartWork(store.engine, settings.publication_ids)
-        self.chunk = max(CHUNK, 12 * self.inflight.concurrency)  # the last calls of a chunk leave threads idle
+        self.chunk = max(CHUNK, 25 * self.inflight.concurrency)  # a chunk's last calls leave threads idle: few chunks
         self._unreachable = 0
 
     def split(self, parts: list[str]) -> tuple[list[dict], list[tuple[str, str]], list[tuple[str, str]]]:
