@@ -1,11 +1,19 @@
-"""`productSet` in the Shopify sandbox: the upsert the hub publishes with (SPEC §6).
+"""`productSet` in the Shopify sandbox: the upsert the hub publishes with (SPEC §6, §7a).
 
 With `identifier: {customId: {namespace, key, value}}` the product holding that value in a
 unique-valued metafield is updated, else a new one is created, so a publish retried after a
-lost answer never duplicates. As on Shopify: `variants` and `productOptions` come together,
-listed variants are matched (id, then option values, then SKU) and unlisted ones deleted,
-`files` replaces the media, other fields change only when given. Everything is validated
-first and written in one transaction.
+lost answer never duplicates. `variants` and `productOptions` come together; listed variants
+are matched (id, then option values, then SKU). Everything is validated first and written in
+one transaction.
+
+Shopify's description of `productSet` is the rule for what an update keeps:
+- "For list fields: Creates new entries, updates existing entries, and deletes existing entries
+  that aren't included in the mutation's input" (collections, metafields, variants; also files,
+  and a variant's own metafields). A list that is sent replaces; a list that is not sent is untouched.
+- "For all other field types: Updates only the included fields. Any omitted fields will remain
+  unchanged."
+- `ProductSetUserErrorCode.METAFIELD_MISMATCH`: "The input argument `metafields` (if present) must
+  contain the `customId` value", so a sent list cannot drop the identifying metafield.
 """
 
 from __future__ import annotations
@@ -13,12 +21,13 @@ from __future__ import annotations
 import json
 
 from .shopify_context import RequestContext, UserErrors, ctx, user_error
+from .shopify_merchant import check_collections, replace_collections
 from .shopify_objects import product_obj
 from .shopify_queries import find_product
 from .shopify_store import gid, now_iso, parse_gid
 from .shopify_writes import (
     check_metafields, check_price, check_quantities, check_variant_throttle, create_variant, delete_variant,
-    item_columns, set_files, slug, unique_handle, variant_columns, write_metafields,
+    item_columns, replace_metafields, set_files, slug, unique_handle, variant_columns, write_metafields,
 )
 
 DEFAULT_OPTIONS = [{"name": "Title", "values": ["Default Title"]}]
@@ -80,10 +89,12 @@ def _check(c: RequestContext, input: dict, identifier: dict | None, target: int 
             if m.get("value") != custom["value"]:
                 errors.append(user_error("The identifier value does not match the value of the corresponding field "
                                          "in the input.", [*P, "metafields", i, "value"], "INPUT_MISMATCH"))
-        if target is None and not given:
-            errors.append(user_error(f"The metafield {ns}.{custom['key']} named by the identifier must be in the "
-                                     "input's metafields to create a product.", [*P, "metafields"],
-                                     "MISSING_FIELD_REQUIRED"))
+        if input.get("metafields") is not None and not given:
+            errors.append(user_error("The input argument `metafields` (if present) must contain the `customId` "
+                                     "value.", [*P, "metafields"], "METAFIELD_MISMATCH"))
+        elif target is None and not given:
+            errors.append(user_error("The input field corresponding to the identifier is required.",
+                                     [*P, "metafields"], "MISSING_FIELD_REQUIRED"))
     if target is None and not (input.get("title") or "").strip():
         errors.append(user_error("Title can't be blank", [*P, "title"], "INVALID_PRODUCT"))
     if input.get("handle"):
@@ -190,7 +201,12 @@ def _apply(c: RequestContext, input: dict, identifier: dict | None) -> int:
     else:
         pk = target
         store.update("products", pk, **cols)
-    write_metafields(store, "PRODUCT", pk, input.get("metafields"))
+    if input.get("metafields") is not None:
+        write_metafields(store, "PRODUCT", pk, input["metafields"])
+        replace_metafields(store, "PRODUCT", pk, input["metafields"])
+    if input.get("collections") is not None:
+        replace_collections(store, pk, check_collections(store, input["collections"], [*P, "collections"],
+                                                         "INVALID_INPUT"))
 
     if variants is not None:
         kept = set()
@@ -207,7 +223,9 @@ def _apply(c: RequestContext, input: dict, identifier: dict | None) -> int:
             _stock(c, ipk, v.get("inventoryQuantities"), created=match is None)
             check_metafields(store, "PRODUCTVARIANT", vpk, v.get("metafields"), [*P, "variants", position - 1,
                                                                                   "metafields"])
-            write_metafields(store, "PRODUCTVARIANT", vpk, v.get("metafields"))
+            if v.get("metafields") is not None:
+                write_metafields(store, "PRODUCTVARIANT", vpk, v["metafields"])
+                replace_metafields(store, "PRODUCTVARIANT", vpk, v["metafields"])
         for row in store.variants_of(pk):
             if row["id"] not in kept:
                 delete_variant(store, row["id"])
