@@ -14,6 +14,11 @@ Shopify's description of `productSet` is the rule for what an update keeps:
   unchanged."
 - `ProductSetUserErrorCode.METAFIELD_MISMATCH`: "The input argument `metafields` (if present) must
   contain the `customId` value", so a sent list cannot drop the identifying metafield.
+- `ProductVariantSetInput.inventoryQuantities`: "If you're updating an existing variant, then you can
+  only update the quantities at locations where the variant is already stocked." A quantity at any
+  other location is refused (INVALID_VARIANT, the enum's code for a variant that is not valid; the
+  schema names no narrower one) and nothing is written. A new variant is stocked at the locations
+  its quantities name (`inventoryActivate` stocks an existing one elsewhere).
 """
 
 from __future__ import annotations
@@ -168,7 +173,25 @@ def _plan(c: RequestContext, target: int | None, variants: list[dict]) -> list[t
             match = None
         taken.add(match)
         plan.append((v, match))
+    _check_stocked(c.store, plan)
     return plan
+
+
+def _check_stocked(store, plan: list[tuple[dict, int | None]]) -> None:
+    errors = []
+    for i, (v, match) in enumerate(plan):
+        if match is None:
+            continue
+        item = store.item_of_variant(match)["id"]
+        for j, q in enumerate(v.get("inventoryQuantities") or []):
+            location = parse_gid(q["locationId"], "Location")
+            if store.level(item, location) is None:
+                errors.append(user_error(
+                    f"The variant is not stocked at location {q['locationId']}: quantities of an existing variant "
+                    "can only be updated where it is already stocked (inventoryActivate stocks it there).",
+                    [*P, "variants", i, "inventoryQuantities", j, "locationId"], "INVALID_VARIANT"))
+    if errors:
+        raise UserErrors(errors)
 
 
 def _apply(c: RequestContext, input: dict, identifier: dict | None) -> int:
@@ -240,7 +263,8 @@ def _apply(c: RequestContext, input: dict, identifier: dict | None) -> int:
 
 
 def _stock(c: RequestContext, item_pk: int, quantities, created: bool) -> None:
-    """Set the given quantities; a new item without any is stocked at the shop's first location."""
+    """Set the given quantities (an existing item's are all at stocked locations, see _check_stocked);
+    a new item is stocked where its quantities say, or without any at the shop's first location."""
     for q in quantities or []:
         c.store.set_level(item_pk, parse_gid(q["locationId"], "Location"), q["quantity"])
     if created and not quantities:

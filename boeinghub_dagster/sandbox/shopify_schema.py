@@ -13,7 +13,7 @@ from graphql import GraphQLError, GraphQLSchema, build_schema
 from graphql.language import FloatValueNode, IntValueNode, StringValueNode
 
 from .shopify_context import parse_decimal_scalar
-from .shopify_inventory import inventory_set_quantities
+from .shopify_inventory import inventory_activate, inventory_set_quantities
 from .shopify_mutations import (
     metafield_definition_create, product_delete, product_update, product_variants_bulk_update,
 )
@@ -32,7 +32,8 @@ SDL_FILES = ("shopify_schema.graphql", "shopify_schema_inputs.graphql", "shopify
 MUTATION_RESOLVERS = {
     "productSet": product_set, "productUpdate": product_update, "productDelete": product_delete,
     "productVariantsBulkUpdate": product_variants_bulk_update, "inventorySetQuantities": inventory_set_quantities,
-    "metafieldDefinitionCreate": metafield_definition_create, **PUBLICATION_MUTATIONS, **MERCHANT_MUTATIONS,
+    "metafieldDefinitionCreate": metafield_definition_create, "inventoryActivate": inventory_activate,
+    **PUBLICATION_MUTATIONS, **MERCHANT_MUTATIONS,
 }
 
 
