@@ -14,6 +14,9 @@ Shopify's description of `productSet` is the rule for what an update keeps:
   unchanged."
 - `ProductSetUserErrorCode.METAFIELD_MISMATCH`: "The input argument `metafields` (if present) must
   contain the `customId` value", so a sent list cannot drop the identifying metafield.
+- Mutation.productSet: "By default, stores have a limit of 2048 product variants for each product":
+  more is the user error VARIANTS_OVER_LIMIT. The large-store daily variant throttle is not a user
+  error but a top-level VARIANT_THROTTLE_EXCEEDED (see shopify_writes.check_variant_throttle).
 - `ProductVariantSetInput.inventoryQuantities`: "If you're updating an existing variant, then you can
   only update the quantities at locations where the variant is already stocked." A quantity at any
   other location is refused (INVALID_VARIANT, the enum's code for a variant that is not valid; the
@@ -24,6 +27,8 @@ Shopify's description of `productSet` is the rule for what an update keeps:
 from __future__ import annotations
 
 import json
+
+from graphql import GraphQLError
 
 from .shopify_context import RequestContext, UserErrors, ctx, user_error
 from .shopify_merchant import check_collections, replace_collections
@@ -50,6 +55,9 @@ def product_set(_root, info, input, synchronous=True, identifier=None):
         del c.media_to_fetch[queued:]
         c.count("user_errors", len(exc.errors))
         return {"product": None, "productSetOperation": None, "userErrors": exc.errors}
+    except GraphQLError:  # the variant throttle: a top-level error, productSet's data null, nothing stored
+        del c.media_to_fetch[queued:]
+        raise
     product = product_obj(c.store.get("products", pk))
     if synchronous:
         return {"product": product, "productSetOperation": None, "userErrors": []}
@@ -201,7 +209,7 @@ def _apply(c: RequestContext, input: dict, identifier: dict | None) -> int:
     variants = input.get("variants")
     plan = _plan(c, target, variants) if variants is not None else []
     new_variants = sum(1 for _, m in plan if m is None) if variants is not None else int(target is None)
-    check_variant_throttle(c, new_variants, [*P, "variants"])
+    check_variant_throttle(c, new_variants)
 
     stamp = now_iso()
     cols = {"updated_at": stamp}
