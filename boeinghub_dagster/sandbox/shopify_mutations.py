@@ -1,6 +1,8 @@
 """The Shopify sandbox's smaller mutations: productUpdate, productDelete, productVariantsBulkUpdate,
 metafieldDefinitionCreate.
 
+Each changes only the fields it is given; productUpdate's lists (tags aside) add rather than replace.
+
 The sync sets a product to DRAFT/ACTIVE with productUpdate and pushes price and cost with
 productVariantsBulkUpdate; the setup job creates the `custom.*` metafield definitions (the
 part-number one with the unique-values capability) with metafieldDefinitionCreate.
@@ -12,6 +14,7 @@ import json
 import re
 
 from .shopify_context import UserErrors, ctx, in_transaction, user_error
+from .shopify_merchant import add_media, check_collections, join_collections
 from .shopify_objects import definition_obj, product_obj, variant_obj
 from .shopify_queries import find_product
 from .shopify_store import gid, now_iso, parse_gid
@@ -23,8 +26,11 @@ KNOWN_TYPES = {"single_line_text_field", "multi_line_text_field", "number_intege
                "url", "id", "json", "date", "date_time", "list.single_line_text_field", "rich_text_field"}
 
 
-def product_update(_root, info, product=None, identifier=None):
-    store = ctx(info).store
+def product_update(_root, info, product=None, media=None, identifier=None):
+    """Changes only what it is given: `collectionsToJoin`/`collectionsToLeave` add and remove just
+    those collections, `metafields` sets just those metafields, `media` adds media."""
+    c = ctx(info)
+    store = c.store
     product = product or {}
 
     def work():
@@ -42,6 +48,8 @@ def product_update(_root, info, product=None, identifier=None):
             if row and row["id"] != pk:
                 raise UserErrors([user_error("Handle has already been taken", ["handle"])])
         check_metafields(store, "PRODUCT", pk, product.get("metafields"), ["metafields"])
+        join = check_collections(store, product.get("collectionsToJoin"), ["collectionsToJoin"])
+        leave = check_collections(store, product.get("collectionsToLeave"), ["collectionsToLeave"])
         cols = {"updated_at": now_iso()}
         for name, column in (("title", "title"), ("handle", "handle"), ("descriptionHtml", "description_html"),
                              ("vendor", "vendor"), ("productType", "product_type"), ("status", "status"),
@@ -52,9 +60,16 @@ def product_update(_root, info, product=None, identifier=None):
             cols["tags"] = json.dumps(product["tags"])
         store.update("products", pk, **cols)
         write_metafields(store, "PRODUCT", pk, product.get("metafields"))
+        join_collections(store, pk, join, leave)
+        if media:
+            add_media(c, pk, media, ["media"])
         return {"product": product_obj(store.get("products", pk)), "userErrors": []}
 
-    return in_transaction(info, work, {"product": None})
+    queued = len(c.media_to_fetch)
+    out = in_transaction(info, work, {"product": None})
+    if out["product"] is None:
+        del c.media_to_fetch[queued:]  # refused: the media rows were rolled back
+    return out
 
 
 def product_delete(_root, info, input, synchronous=True):

@@ -13,10 +13,13 @@ from graphql import GraphQLError, GraphQLSchema, build_schema
 from graphql.language import FloatValueNode, IntValueNode, StringValueNode
 
 from .shopify_context import parse_decimal_scalar
-from .shopify_inventory import inventory_set_quantities
+from .shopify_inventory import inventory_activate, inventory_set_quantities
 from .shopify_mutations import (
     metafield_definition_create, product_delete, product_update, product_variants_bulk_update,
 )
+from .shopify_merchant import MUTATIONS as MERCHANT_MUTATIONS
+from .shopify_merchant import OBJECTS as MERCHANT_OBJECTS
+from .shopify_merchant import QUERIES as MERCHANT_QUERIES
 from .shopify_objects import RESOLVERS
 from .shopify_product_set import product_set
 from .shopify_publications import MUTATIONS as PUBLICATION_MUTATIONS
@@ -24,18 +27,21 @@ from .shopify_publications import OBJECTS as PUBLICATION_OBJECTS
 from .shopify_publications import QUERIES as PUBLICATION_QUERIES
 from .shopify_queries import QUERY_RESOLVERS
 
-SDL_FILES = ("shopify_schema.graphql", "shopify_schema_inputs.graphql", "shopify_schema_channels.graphql")
+SDL_FILES = ("shopify_schema.graphql", "shopify_schema_inputs.graphql", "shopify_schema_channels.graphql",
+             "shopify_schema_merchant.graphql")
 MUTATION_RESOLVERS = {
     "productSet": product_set, "productUpdate": product_update, "productDelete": product_delete,
     "productVariantsBulkUpdate": product_variants_bulk_update, "inventorySetQuantities": inventory_set_quantities,
-    "metafieldDefinitionCreate": metafield_definition_create, **PUBLICATION_MUTATIONS,
+    "metafieldDefinitionCreate": metafield_definition_create, "inventoryActivate": inventory_activate,
+    **PUBLICATION_MUTATIONS, **MERCHANT_MUTATIONS,
 }
 
 
 def _resolvers() -> dict[str, dict]:
     """Type -> field -> resolver, merged from the modules that each own a part of the API."""
     merged: dict[str, dict] = {}
-    for part in (RESOLVERS, PUBLICATION_OBJECTS, {"QueryRoot": {**QUERY_RESOLVERS, **PUBLICATION_QUERIES}},
+    queries = {**QUERY_RESOLVERS, **PUBLICATION_QUERIES, **MERCHANT_QUERIES}
+    for part in (RESOLVERS, PUBLICATION_OBJECTS, MERCHANT_OBJECTS, {"QueryRoot": queries},
                  {"Mutation": MUTATION_RESOLVERS}):
         for type_name, fields in part.items():
             merged.setdefault(type_name, {}).update(fields)

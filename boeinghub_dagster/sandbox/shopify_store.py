@@ -64,9 +64,15 @@ CREATE TABLE IF NOT EXISTS media (
   position INTEGER NOT NULL, alt TEXT, original_source TEXT, content_type TEXT NOT NULL DEFAULT 'IMAGE',
   status TEXT NOT NULL DEFAULT 'UPLOADED', error_code TEXT, error_message TEXT,
   created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS idempotency (
-  key TEXT PRIMARY KEY, params_hash TEXT NOT NULL, payload TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+  key TEXT PRIMARY KEY, params_hash TEXT NOT NULL, status TEXT NOT NULL, payload TEXT, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS variant_creations (day INTEGER PRIMARY KEY, count INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS collections (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL, handle TEXT NOT NULL UNIQUE,
+  description_html TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS collection_products (
+  collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+  product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE, PRIMARY KEY (collection_id, product_id));
 CREATE TABLE IF NOT EXISTS publications (
   id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE, auto_publish INTEGER NOT NULL DEFAULT 0,
   supports_future INTEGER NOT NULL DEFAULT 0);
@@ -75,8 +81,9 @@ CREATE TABLE IF NOT EXISTS resource_publications (
   publication_id INTEGER NOT NULL REFERENCES publications(id) ON DELETE CASCADE,
   publish_date TEXT NOT NULL, PRIMARY KEY (product_id, publication_id));
 """
-_TABLES = ("resource_publications", "media", "inventory_levels", "inventory_items", "variants", "metafields",
-           "products", "metafield_definitions", "idempotency", "variant_creations")
+_TABLES = ("collection_products", "collections", "resource_publications", "media", "inventory_levels",
+           "inventory_items", "variants", "metafields", "products", "metafield_definitions", "idempotency_keys",
+           "variant_creations")
 
 GID = "gid://shopify/"
 

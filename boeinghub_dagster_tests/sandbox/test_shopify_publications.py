@@ -96,7 +96,8 @@ def test_future_publishing_only_on_the_online_store(shopify):
     assert scheduled["data"]["publishablePublish"]["userErrors"] == []
     where = _where(shopify, product)
     assert where["online"] is False and where["resourcePublicationsCount"] == {"count": 0}
-    assert where["resourcePublications"]["nodes"] == [{"isPublished": False, "publication": {"id": ids["Online Store"]}}]
+    assert where["resourcePublications"]["nodes"] == [
+        {"isPublished": False, "publication": {"id": ids["Online Store"]}}]
 
 
 def test_unknown_product_or_publication_is_a_user_error(shopify):

@@ -82,7 +82,8 @@ def publish(shop: ShopifySandbox, part: str, **kw) -> dict:
     return response.json()
 
 
-PUBLICATIONS = "{ publications(first: 10) { nodes { id name autoPublish supportsFuturePublishing catalog { title } } } }"
+PUBLICATIONS = ("{ publications(first: 10) { nodes { id name autoPublish supportsFuturePublishing "
+                "catalog { title } } } }")
 PUBLISH = """
 mutation Publish($id: ID!, $input: [PublicationInput!]!) {
   publishablePublish(id: $id, input: $input) {
