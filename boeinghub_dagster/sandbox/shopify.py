@@ -26,6 +26,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..domain.shopify_api import SHOPIFY_API_VERSION
+from .shopify_app import admin_route
 from .shopify_context import RequestContext
 from .shopify_cost import CostError, LeakyBucket, QueryCost, oversized_arrays
 from .shopify_knobs import ShopifyKnobs, apply_changes
@@ -191,6 +192,7 @@ class ShopifySandbox(OperatorEndpoints):
             Route("/_issued_tokens", self.issued_tokens, methods=["GET"]),
             Route("/_admin", self.admin, methods=["POST"]),
             Route("/_admin/reset", self.admin_reset, methods=["POST"]),
+            admin_route(self),
         ])
         app.state.sandbox = self
         return app

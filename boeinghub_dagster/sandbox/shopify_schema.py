@@ -12,6 +12,8 @@ from pathlib import Path
 from graphql import GraphQLError, GraphQLSchema, build_schema
 from graphql.language import FloatValueNode, IntValueNode, StringValueNode
 
+from .shopify_app import MUTATIONS as APP_MUTATIONS
+from .shopify_app import QUERIES as APP_QUERIES
 from .shopify_context import parse_decimal_scalar
 from .shopify_inventory import inventory_activate, inventory_set_quantities
 from .shopify_mutations import (
@@ -28,19 +30,19 @@ from .shopify_publications import QUERIES as PUBLICATION_QUERIES
 from .shopify_queries import QUERY_RESOLVERS
 
 SDL_FILES = ("shopify_schema.graphql", "shopify_schema_inputs.graphql", "shopify_schema_channels.graphql",
-             "shopify_schema_merchant.graphql")
+             "shopify_schema_merchant.graphql", "shopify_schema_app.graphql")
 MUTATION_RESOLVERS = {
     "productSet": product_set, "productUpdate": product_update, "productDelete": product_delete,
     "productVariantsBulkUpdate": product_variants_bulk_update, "inventorySetQuantities": inventory_set_quantities,
     "metafieldDefinitionCreate": metafield_definition_create, "inventoryActivate": inventory_activate,
-    **PUBLICATION_MUTATIONS, **MERCHANT_MUTATIONS,
+    **PUBLICATION_MUTATIONS, **MERCHANT_MUTATIONS, **APP_MUTATIONS,
 }
 
 
 def _resolvers() -> dict[str, dict]:
     """Type -> field -> resolver, merged from the modules that each own a part of the API."""
     merged: dict[str, dict] = {}
-    queries = {**QUERY_RESOLVERS, **PUBLICATION_QUERIES, **MERCHANT_QUERIES}
+    queries = {**QUERY_RESOLVERS, **PUBLICATION_QUERIES, **MERCHANT_QUERIES, **APP_QUERIES}
     for part in (RESOLVERS, PUBLICATION_OBJECTS, MERCHANT_OBJECTS, {"QueryRoot": queries},
                  {"Mutation": MUTATION_RESOLVERS}):
         for type_name, fields in part.items():
