@@ -12,6 +12,7 @@ large-store variant throttle are knobs; `/_stats` counts everything a test wants
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import random
 import threading
@@ -28,6 +29,7 @@ from starlette.routing import Route
 from ..domain.shopify_api import SHOPIFY_API_VERSION
 from .shopify_context import RequestContext
 from .shopify_cost import CostError, LeakyBucket, QueryCost, oversized_arrays
+from .shopify_idempotency import hold_keys
 from .shopify_knobs import ShopifyKnobs, apply_changes
 from .shopify_media import pending_media, process_media
 from .shopify_operator import COUNTED, OperatorEndpoints, fresh_stats
@@ -42,6 +44,8 @@ MAX_COST_MESSAGE = (
     "https://shopify.dev/concepts/about-apis/rate-limits for more information on how the\ncost of a query is "
     "calculated.\n\nTo query larger amounts of data with fewer limits, bulk operations should be used instead.\n"
     "See https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usage details.\n")
+
+
 class ShopifySandbox(OperatorEndpoints):
     """State of one sandbox server: the shop (SQLite), knobs, cost bucket, RNG and stats."""
 
@@ -57,6 +61,8 @@ class ShopifySandbox(OperatorEndpoints):
         self.stats = fresh_stats()
         self.schema = shopify_schema()
         self._resumed = False
+        self.in_flight: dict[str, int] = {}  # idempotency key -> the request holding it (shopify_idempotency)
+        self._requests = itertools.count(1)
 
     # -- the GraphQL endpoint ----------------------------------------------------------------
     async def graphql(self, request: Request) -> Response:
@@ -68,9 +74,23 @@ class ShopifySandbox(OperatorEndpoints):
         return response
 
     async def _graphql(self, request: Request) -> Response:
+        """`latency_ms` is spent half before the document runs and half after, like a round trip; an
+        idempotency key the request carries is in flight from its arrival until it is answered."""
+        raw, request_id, half = await request.body(), next(self._requests), self.knobs.latency_ms / 2000.0
+        held = hold_keys(self.in_flight, raw, request_id)
+        try:
+            if half > 0:
+                await asyncio.sleep(half)
+            response = await self._answer(request, raw, request_id)
+            if half > 0:
+                await asyncio.sleep(half)
+            return response
+        finally:
+            for key in held:
+                self.in_flight.pop(key, None)
+
+    async def _answer(self, request: Request, raw: bytes, request_id: int) -> Response:
         k = self.knobs
-        if k.latency_ms > 0:
-            await asyncio.sleep(k.latency_ms / 1000.0)
         with self.lock:
             now = time.time()
             self.stats["calls"] += 1
@@ -91,14 +111,16 @@ class ShopifySandbox(OperatorEndpoints):
             self._bump("errors_injected")
             return _server_error(fault_status)
         try:
-            body = json.loads(await request.body())
+            body = json.loads(raw)
         except (ValueError, UnicodeDecodeError):
             body = None
         if not isinstance(body, dict) or not isinstance(body.get("query"), str) or \
                 not isinstance(body.get("variables") or {}, dict):
             return JSONResponse({"errors": {"query": "Required parameter missing or invalid"}}, status_code=400)
+        context = RequestContext(self.store, self.knobs, base_url=str(request.base_url).rstrip("/"),
+                                 in_flight=self.in_flight, request_id=request_id)
         answer, is_mutation, media = self._run(body["query"], body.get("variables") or {}, body.get("operationName"),
-                                               str(request.base_url).rstrip("/"))
+                                               context)
         if not self._resumed:
             self._resumed = True
             media = sorted(set(media) | set(pending_media(self.store)))
@@ -110,7 +132,7 @@ class ShopifySandbox(OperatorEndpoints):
         return JSONResponse(answer, background=task)
 
     def _run(self, query: str, variables: dict, operation_name: str | None,
-             base_url: str = "") -> tuple[dict, bool, list[int]]:
+             context: RequestContext) -> tuple[dict, bool, list[int]]:
         """(answer body, whether a mutation ran, media ids to fetch) for one GraphQL document."""
         try:
             document = parse(query)
@@ -149,7 +171,6 @@ class ShopifySandbox(OperatorEndpoints):
                 error = {"message": "Throttled", "extensions": {"code": "THROTTLED", "documentation": RATE_LIMITS_DOC}}
                 return {"errors": [error], "extensions": {"cost": self._cost(requested, None)}}, False, []
         is_mutation = operation.operation == OperationType.MUTATION
-        context = RequestContext(self.store, self.knobs, base_url=base_url)
         result = execute(self.schema, document, context_value=context, variable_values=variables,
                          operation_name=operation_name)
         actual = pricing.actual(result.data) if result.data is not None else 0

@@ -20,7 +20,7 @@ class ShopifyKnobs:
     max_query_cost: int = 1000
     max_input_array: int = 250
     error_rate: float = 0.0  # fraction answered 5xx before anything is applied
-    latency_ms: float = 0.0
+    latency_ms: float = 0.0  # per call: half before the document runs, half after (keys stay in flight)
     throttle_storm: int = 0  # the next N GraphQL calls are answered THROTTLED whatever the bucket holds
     apply_then_fail_rate: float = 0.0  # fraction of mutations stored, then answered 502
     outage: bool = False
