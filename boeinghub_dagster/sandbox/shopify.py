@@ -26,7 +26,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..domain.shopify_api import SHOPIFY_API_VERSION
 from .shopify_context import RequestContext
 from .shopify_cost import CostError, LeakyBucket, QueryCost, oversized_arrays
 from .shopify_idempotency import hold_keys
@@ -35,6 +34,7 @@ from .shopify_media import pending_media, process_media
 from .shopify_operator import COUNTED, OperatorEndpoints, fresh_stats
 from .shopify_schema import shopify_schema
 from .shopify_store import DEFAULT_LOCATIONS, DEFAULT_PUBLICATIONS, ShopifyStore
+from .shopify_versions import served_version
 
 DEFAULT_ACCESS_TOKEN = "shpat_sandbox_token"
 UNAUTHORIZED = "[API] Invalid API key or access token (unrecognized login or wrong password)"
@@ -66,11 +66,13 @@ class ShopifySandbox(OperatorEndpoints):
 
     # -- the GraphQL endpoint ----------------------------------------------------------------
     async def graphql(self, request: Request) -> Response:
+        """Every answer names the version that served it (shopify_versions.py)."""
+        served = served_version(request.path_params["version"], self.knobs.api_versions)
         response = await self._graphql(request)
-        response.headers["X-Shopify-API-Version"] = SHOPIFY_API_VERSION
+        response.headers["X-Shopify-API-Version"] = served
         with self.lock:
-            counts = self.stats["status_counts"]
-            counts[str(response.status_code)] = counts.get(str(response.status_code), 0) + 1
+            for name, key in (("status_counts", str(response.status_code)), ("versions_served", served)):
+                self.stats[name][key] = self.stats[name].get(key, 0) + 1
         return response
 
     async def _graphql(self, request: Request) -> Response:
@@ -102,8 +104,6 @@ class ShopifySandbox(OperatorEndpoints):
         if k.outage:
             self._bump("outage_refusals")
             return JSONResponse({"errors": "Service Unavailable"}, status_code=503)
-        if request.path_params["version"] != SHOPIFY_API_VERSION:
-            return JSONResponse({"errors": "Not Found"}, status_code=404)
         if request.headers.get("x-shopify-access-token") != self.token:
             self._bump("unauthorized")
             return JSONResponse({"errors": UNAUTHORIZED}, status_code=401)

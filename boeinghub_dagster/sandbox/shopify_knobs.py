@@ -8,7 +8,13 @@ variants a day once the shop holds 50,000).
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, fields, replace
+
+# Shopify releases an API version each quarter (YYYY-01, -04, -07, -10) and supports each for at least
+# a year; these four, ending at the hub's pinned 2026-07, are what the sandbox serves by default.
+DEFAULT_API_VERSIONS = ("2025-10", "2026-01", "2026-04", "2026-07")
+QUARTERLY = re.compile(r"\d{4}-(01|04|07|10)")
 
 
 @dataclass
@@ -29,10 +35,11 @@ class ShopifyKnobs:
     day_offset: int = 0  # added to the real UTC day number: turns the simulated day
     media_fetch_timeout: float = 10.0
     seed: int = 0
+    api_versions: tuple[str, ...] = DEFAULT_API_VERSIONS  # supported; any other in the URL gets the oldest
 
 
 _COERCE = {f.name: f.type for f in fields(ShopifyKnobs)}
-_TYPES = {"float": float, "int": int, "bool": bool}
+_TYPES = {"float": float, "int": int, "bool": bool, "str": str, "tuple[str, ...]": tuple}
 ONE_SHOT = {"advance_day"}  # actions, not settings: advance_day=N adds N to day_offset
 
 
@@ -49,6 +56,14 @@ def apply_changes(knobs: ShopifyKnobs, changes: dict) -> ShopifyKnobs:
             new.day_offset += value
             continue
         kind = _TYPES[_COERCE[name]]
+        if kind is tuple:
+            setattr(new, name, _strings(name, value))
+            continue
+        if kind is str:
+            if not isinstance(value, str):
+                raise ValueError(f"{name}: bad value {value!r}")
+            setattr(new, name, value)
+            continue
         if value is None or isinstance(value, bool) != (kind is bool) or isinstance(value, str):
             raise ValueError(f"{name}: bad value {value!r}")
         if kind is int and isinstance(value, float) and not value.is_integer():
@@ -61,7 +76,19 @@ def apply_changes(knobs: ShopifyKnobs, changes: dict) -> ShopifyKnobs:
         raise ValueError("bucket_size > 0, restore_rate >= 0, max_query_cost and max_input_array >= 1")
     if new.latency_ms < 0 or new.throttle_storm < 0 or new.variants_per_day < 0 or new.variant_threshold < 0:
         raise ValueError("latency_ms, throttle_storm, variants_per_day and variant_threshold must be >= 0")
+    bad = [v for v in new.api_versions if not QUARTERLY.fullmatch(v)]
+    if not new.api_versions or bad:
+        raise ValueError(f"api_versions: at least one quarterly version (YYYY-01/04/07/10); bad: {bad}")
     return new
+
+
+def _strings(name: str, value) -> tuple[str, ...]:
+    """A list knob: a JSON list of strings, or (from the command line) one comma-separated string."""
+    if isinstance(value, str):
+        value = [v.strip() for v in value.split(",") if v.strip()]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{name}: bad value {value!r} (a list of strings)")
+    return tuple(value)
 
 
 def as_dict(knobs: ShopifyKnobs) -> dict:

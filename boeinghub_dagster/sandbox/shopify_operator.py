@@ -27,7 +27,7 @@ def fresh_stats() -> dict:
             "errors_injected": 0, "outage_refusals": 0, "apply_then_fail": 0, "user_errors": 0,
             "variant_throttled": 0, "idempotent_replays": 0, "idempotency_previous_failed": 0,
             "idempotency_mismatches": 0, "idempotency_concurrent": 0, "publishes": 0, "unpublishes": 0,
-            "status_counts": {}, "first_call_at": None, "last_call_at": None}
+            "status_counts": {}, "versions_served": {}, "first_call_at": None, "last_call_at": None}
 
 
 class OperatorEndpoints:

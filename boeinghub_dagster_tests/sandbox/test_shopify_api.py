@@ -39,12 +39,6 @@ def test_missing_or_wrong_token_is_401(shopify):
     assert shopify.stats()["unauthorized"] == 2
 
 
-def test_other_api_versions_are_not_served(shopify):
-    r = httpx.post(f"{shopify.url}/admin/api/2023-01/graphql.json", json={"query": LOCATIONS},
-                   headers={"X-Shopify-Access-Token": shopify.token})
-    assert r.status_code == 404
-
-
 def test_every_answer_carries_the_cost_extension(shopify):
     r = shopify.graphql(LOCATIONS)
     assert r.status_code == 200 and r.headers["x-shopify-api-version"] == SHOPIFY_API_VERSION
