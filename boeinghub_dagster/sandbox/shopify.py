@@ -32,6 +32,7 @@ from .shopify_idempotency import hold_keys
 from .shopify_knobs import ShopifyKnobs, apply_changes
 from .shopify_media import pending_media, process_media
 from .shopify_operator import COUNTED, OperatorEndpoints, fresh_stats
+from .shopify_partial import failing_field
 from .shopify_schema import shopify_schema
 from .shopify_store import DEFAULT_LOCATIONS, DEFAULT_PUBLICATIONS, ShopifyStore
 from .shopify_versions import served_version
@@ -171,8 +172,9 @@ class ShopifySandbox(OperatorEndpoints):
                 error = {"message": "Throttled", "extensions": {"code": "THROTTLED", "documentation": RATE_LIMITS_DOC}}
                 return {"errors": [error], "extensions": {"cost": self._cost(requested, None)}}, False, []
         is_mutation = operation.operation == OperationType.MUTATION
+        failing = failing_field(self.knobs.fail_field)
         result = execute(self.schema, document, context_value=context, variable_values=variables,
-                         operation_name=operation_name)
+                         operation_name=operation_name, middleware=[failing] if failing else None)
         actual = pricing.actual(result.data) if result.data is not None else 0
         with self.lock:
             self.bucket.refund(requested - actual)
@@ -186,10 +188,13 @@ class ShopifySandbox(OperatorEndpoints):
                     s["root_fields"][name] = s["root_fields"].get(name, 0) + 1
             for name in COUNTED:
                 s[name] += context.counters.get(name, 0)
+            s["partial_answers"] += int(bool(result.errors) and bool(result.data))
         answer: dict = {}
         if result.errors:
             answer["errors"] = [e.formatted for e in result.errors]
-        if result.data is not None:
+        # GraphQL spec, "Response": once execution started `data` is there, null when an error reached
+        # it; an error before execution (variables that do not coerce; no `path`) leaves it out
+        if result.data is not None or any(e.path for e in result.errors or ()):
             answer["data"] = result.data
         answer["extensions"] = {"cost": self._cost(requested, actual)}
         if context.search_warnings:

@@ -36,6 +36,7 @@ class ShopifyKnobs:
     media_fetch_timeout: float = 10.0
     seed: int = 0
     api_versions: tuple[str, ...] = DEFAULT_API_VERSIONS  # supported; any other in the URL gets the oldest
+    fail_field: str = ""  # "locations" or "Product.media": that field fails on every call (shopify_partial.py)
 
 
 _COERCE = {f.name: f.type for f in fields(ShopifyKnobs)}

@@ -18,7 +18,7 @@ from .shopify_knobs import apply_changes, as_dict
 from .shopify_publications import products_per_publication
 
 COUNTED = ("user_errors", "variant_throttled", "idempotent_replays", "idempotency_previous_failed",
-           "idempotency_mismatches", "idempotency_concurrent", "publishes", "unpublishes")
+           "idempotency_mismatches", "idempotency_concurrent", "publishes", "unpublishes", "field_errors_injected")
 
 
 def fresh_stats() -> dict:
@@ -27,6 +27,7 @@ def fresh_stats() -> dict:
             "errors_injected": 0, "outage_refusals": 0, "apply_then_fail": 0, "user_errors": 0,
             "variant_throttled": 0, "idempotent_replays": 0, "idempotency_previous_failed": 0,
             "idempotency_mismatches": 0, "idempotency_concurrent": 0, "publishes": 0, "unpublishes": 0,
+            "field_errors_injected": 0, "partial_answers": 0,
             "status_counts": {}, "versions_served": {}, "first_call_at": None, "last_call_at": None}
 
 
