@@ -1,12 +1,36 @@
-"""Local stand-in for Shopify's Admin GraphQL API (SPEC §6, §7), for tests, demos and benchmarks.
+"""Local stand-in for Shopify's Admin GraphQL API (SPEC §6, §7, §7a), for tests, demos and benchmarks.
 
-`POST /admin/api/<SHOPIFY_API_VERSION>/graphql.json` with `X-Shopify-Access-Token`, answered
-like Shopify: documents validated against an SDL that uses Shopify's names and nullability,
+`POST /admin/api/<version>/graphql.json` with `X-Shopify-Access-Token`, answered like Shopify:
+documents validated against an SDL that uses Shopify's names and nullability (every type, field and
+enum value is checked against Shopify's published schema by test_shopify_reference_schema.py),
 business errors as `userErrors` (HTTP 200), `extensions.cost` with the leaky bucket's
 `throttleStatus`, THROTTLED (HTTP 200, no `data`) when the bucket cannot pay, and
-MAX_COST_EXCEEDED over 1,000 requested points. The shop lives in a SQLite file, so a restart
-keeps it. Faults (5xx, latency, THROTTLED storms, "applied then 502", outage) and the
-large-store variant throttle are knobs; `/_stats` counts everything a test wants to assert.
+MAX_COST_EXCEEDED over 1,000 requested points. The shop lives in a SQLite file, so a restart keeps it.
+
+Shopify's documented rules it follows, each with the sentence it follows in its module:
+- productSet list fields (metafields, variants, collections, files) replace when sent, stay when
+  omitted; other fields change only when sent (shopify_product_set.py);
+- sales channels: `publications` (Online Store, Point of Sale), `publishablePublish/Unpublish`,
+  `publishedOnPublication`; an ACTIVE product is published nowhere by itself (shopify_publications.py);
+- an existing variant takes quantities only where it is stocked; `inventoryActivate` stocks it
+  (shopify_product_set.py, shopify_inventory.py);
+- the large-store variant throttle is a top-level VARIANT_THROTTLE_EXCEEDED with productSet's data
+  null; VARIANTS_OVER_LIMIT is the user error for more than 2,048 variants (shopify_writes.py);
+- `@idempotent(key:)`: replay after success, IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED after a failure,
+  IDEMPOTENCY_KEY_PARAMETER_MISMATCH, IDEMPOTENCY_CONCURRENT_REQUEST (shopify_idempotency.py);
+- `X-Shopify-API-Version` on every answer; an unsupported version is served by the oldest supported
+  one, HTTP 200 (shopify_versions.py);
+- productSet costs by its input: 0.2 per variant, 0.4 per metafield, 1.9 per file (shopify_cost.py);
+- answers may carry `data` and `errors` together (shopify_partial.py).
+The merchant's side (collectionCreate, metafieldsSet, productUpdate media and collections) is in
+shopify_merchant.py.
+
+Knobs (shopify_knobs.py; CLI flags, and live with `POST /_admin`, JSON): bucket, limits, faults
+(error_rate, latency_ms, throttle_storm, apply_then_fail_rate, outage), the variant throttle
+(variant_threshold, variants_per_day, day_offset, `{"advance_day": 1}`), api_versions, fail_field,
+and the action `{"add_location": "Denver"}`. `GET /_stats` counts calls, points, throttled answers,
+user errors, idempotency outcomes, publishes, versions served, partial answers, products per
+`custom.boeing_part_number` and per publication, and media statuses (shopify_operator.py).
 """
 
 from __future__ import annotations
