@@ -67,8 +67,8 @@ def hold_keys(in_flight: dict[str, int], raw: bytes, request_id: int) -> list[st
     except (ValueError, UnicodeDecodeError):
         return []
     if not isinstance(body, dict) or not isinstance(body.get("query"), str) or \
-            not isinstance(body.get("variables") or {}, dict):
-        return []
+            not isinstance(body.get("variables") or {}, dict) or "idempotent" not in body["query"]:
+        return []  # (most documents carry no key: no second parse for them)
     held = []
     for key in keys_in(body["query"], body.get("variables") or {}):
         if in_flight.setdefault(key, request_id) == request_id:
