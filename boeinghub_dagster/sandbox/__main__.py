@@ -86,6 +86,8 @@ def shopify_arguments(parser: argparse.ArgumentParser) -> None:
         flag = f"--{name.replace('_', '-')}"
         if isinstance(default, bool):
             parser.add_argument(flag, action="store_true")
+        elif isinstance(default, tuple):
+            parser.add_argument(flag, default=",".join(default), help="comma-separated")
         else:
             parser.add_argument(flag, type=type(default), default=default)
 

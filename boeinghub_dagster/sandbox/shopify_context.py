@@ -26,6 +26,8 @@ class RequestContext:
     search_warnings: list[dict] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=dict)
     base_url: str = "http://127.0.0.1"  # the sandbox's own address, for URLs it hands out (onlineStoreUrl)
+    in_flight: dict[str, int] = field(default_factory=dict)  # idempotency key -> request holding it
+    request_id: int = 0
 
     @property
     def day(self) -> int:

@@ -17,15 +17,18 @@ from .shopify_context import RequestContext
 from .shopify_knobs import apply_changes, as_dict
 from .shopify_publications import products_per_publication
 
-COUNTED = ("user_errors", "variant_throttled", "idempotent_replays", "publishes", "unpublishes")
+COUNTED = ("user_errors", "variant_throttled", "idempotent_replays", "idempotency_previous_failed",
+           "idempotency_mismatches", "idempotency_concurrent", "publishes", "unpublishes", "field_errors_injected")
 
 
 def fresh_stats() -> dict:
     return {"calls": 0, "unauthorized": 0, "queries": 0, "mutations": 0, "root_fields": {}, "points_requested": 0,
             "points_spent": 0, "throttled": 0, "max_cost_exceeded": 0, "input_too_large": 0, "invalid_documents": 0,
             "errors_injected": 0, "outage_refusals": 0, "apply_then_fail": 0, "user_errors": 0,
-            "variant_throttled": 0, "idempotent_replays": 0, "publishes": 0, "unpublishes": 0,
-            "status_counts": {}, "first_call_at": None, "last_call_at": None}
+            "variant_throttled": 0, "idempotent_replays": 0, "idempotency_previous_failed": 0,
+            "idempotency_mismatches": 0, "idempotency_concurrent": 0, "publishes": 0, "unpublishes": 0,
+            "field_errors_injected": 0, "partial_answers": 0,
+            "status_counts": {}, "versions_served": {}, "first_call_at": None, "last_call_at": None}
 
 
 class OperatorEndpoints:
