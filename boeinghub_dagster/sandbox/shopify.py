@@ -50,11 +50,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-<<<<<<< HEAD
-from ..domain.shopify_api import SHOPIFY_API_VERSION
 from .shopify_app import admin_route
-=======
->>>>>>> i13-sandbox
 from .shopify_context import RequestContext
 from .shopify_cost import CostError, LeakyBucket, QueryCost, oversized_arrays
 from .shopify_idempotency import hold_keys
