@@ -144,11 +144,12 @@ def _names(names) -> str:
     return ", ".join(f'"{n}"' for n in names)
 
 
-def run(env: Mapping[str, str] | None = None, out: TextIO = sys.stdout,
+def run(env: Mapping[str, str] | None = None, out: TextIO | None = None,
         make_client: Callable[[str, str, str], object] | None = None) -> int:
     from boeinghub_dagster.resources.shopify import ShopifyError, ShopifyVersionError
 
     env = os.environ if env is None else env
+    out = out or sys.stdout
     shop_url, token = env.get("SHOPIFY_SHOP_URL", "").strip(), env.get("SHOPIFY_ACCESS_TOKEN", "").strip()
     if not shop_url or not token:
         print("boeinghub shopify-check: set SHOPIFY_SHOP_URL and SHOPIFY_ACCESS_TOKEN", file=sys.stderr)
@@ -161,9 +162,9 @@ def run(env: Mapping[str, str] | None = None, out: TextIO = sys.stdout,
             check.token()
             check.version(SHOPIFY_API_VERSION)
         except ShopifyVersionError as exc:  # the rest is read as served, only to report it
-            check.line(None, "token", "not read: the answer came from another API version")
-            check.version(exc.served)
             check.client = make_client(shop_url, token, exc.served or SHOPIFY_API_VERSION)
+            check.token()
+            check.version(exc.served)
         for step in (check.locations, check.channels, check.definitions):
             step()
     except ShopifyError as exc:

@@ -13,6 +13,8 @@ for stock the state it changes from) and an attempt number kept in the store. So
   is part of the key, so another change collided with it) advances the attempt too;
 - `IDEMPOTENCY_CONCURRENT_REQUEST` (the same key still in flight, e.g. our own retry after a
   timeout) waits and sends the same key again: a new key there could apply the change twice.
+A mutation whose errors carry no code (`inventoryActivate` has plain `UserError`s) cannot say
+which of these it met: it is sent once more under the next key, then its failure stands.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ class IdempotentCalls:
                 return result
             attempt = self.store.advance(base, attempt, result.problem())  # this key failed for good
             self.new_keys += 1
-            if not ({PREVIOUS_ATTEMPT_FAILED, PARAMETER_MISMATCH} & codes) or fresh == 0:
+            about_the_key = bool({PREVIOUS_ATTEMPT_FAILED, PARAMETER_MISMATCH} & codes) or not (codes - {""})
+            if not about_the_key or fresh == 0:
                 return result  # the change itself failed: the next run tries it under the next key
             fresh -= 1

@@ -21,7 +21,7 @@ from boeinghub_dagster.domain import product_sections as sections
 from boeinghub_dagster.domain.metafields import METAFIELD_NAMESPACE
 from boeinghub_dagster.domain.payloads import product_identifier
 
-from .shopify import ShopifyClient, ShopifyError, ShopifyResult
+from .shopify import ShopifyClient, ShopifyError, ShopifyResult, ShopifyRetryable
 from .shopify_idempotency import IdempotentCalls
 
 GONE = "PRODUCT_DOES_NOT_EXIST"
@@ -71,6 +71,18 @@ def refusal(result: ShopifyResult) -> str:
     return f"Shopify: {result.problem()}"
 
 
+def applied(result: ShopifyResult, root: str) -> dict:
+    """The payload of a mutation that went through. A mutation is all or nothing: user errors, or its root
+    field failing, mean nothing applied (`PartRefused`); a field of its answer failing means it applied but
+    cannot be read whole, which reconciliation settles from the shop (`ShopifyRetryable`)."""
+    payload = result.data.get(root)
+    if result.user_errors or payload is None:
+        raise PartRefused(refusal(result))
+    if result.errors:
+        raise ShopifyRetryable(f"Shopify applied {root} but part of its answer failed ({result.problem()[:300]})")
+    return payload
+
+
 def level_locations(snapshot: dict | None) -> list[str] | None:
     """Location gids the product's variant is stocked at, from `PRODUCT_SNAPSHOT`; None without a product."""
     if snapshot is None or not snapshot["variants"]["nodes"]:
@@ -100,10 +112,7 @@ class ProductWriter:
         return done
 
     def _create(self, part: str, full: dict) -> Written:
-        answer = self.client.product_set(full, product_identifier(part))
-        if not answer.ok:
-            raise PartRefused(refusal(answer))
-        product = answer.root["product"]
+        product = applied(self.client.product_set(full, product_identifier(part)), "productSet")["product"]
         variant = product["variants"]["nodes"][0]
         media = product["media"]["nodes"]
         return Written(product["id"], variant["id"], variant["inventoryItem"]["id"],
@@ -134,9 +143,7 @@ class ProductWriter:
         done.calls.append("productSet")
         if GONE in answer.codes():
             return None
-        if not answer.ok:
-            raise PartRefused(refusal(answer))
-        product = answer.root["product"]
+        product = applied(answer, "productSet")["product"]
         variant = product["variants"]["nodes"][0]
         done.variant_id, done.inventory_item_id = variant["id"], variant["inventoryItem"]["id"]
         if files is not None:

@@ -103,6 +103,7 @@ def test_the_variant_throttle_defers_parts_to_the_next_day(store, resources, sho
     assert len(store.publishing().products(PARTS)) == 3
     deferred = store.publishing().deferred()
     assert len(deferred) == 2 and all("variant throttle" in d["reason"] for d in deferred.values())
+    assert all("VARIANT_THROTTLE_EXCEEDED" in d["reason"] for d in deferred.values())  # Shopify's own words
     assert not [f for f in store.staging().failures(run_id=result.run_id) if f["part_number"] in deferred]
     _, meta = check(result, "shopify_products_cover_parts_asked")
     assert meta["parts_deferred"] == 2 and meta["parts_failed"] == 0
@@ -115,6 +116,10 @@ def test_the_variant_throttle_defers_parts_to_the_next_day(store, resources, sho
     assert sorted(store.publishing().products(PARTS)) == sorted(PARTS)
     assert store.publishing().deferred() == {}
     _one_product_each(shopify_sandbox, PARTS)
+    client = resources["shopify"].client()
+    online = client.publications()["Online Store"]
+    for part in deferred:  # the merchant's view: the late parts are on sale like the others
+        assert client.published_on(store.publishing().products([part])[part]["shopify_product_id"], online) is True
 
 
 def test_a_price_jump_is_held_until_approved(store, resources, shopify_sandbox, instance):

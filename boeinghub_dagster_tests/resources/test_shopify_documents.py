@@ -11,6 +11,7 @@ from boeinghub_dagster.resources.shopify_limiter import default_estimate
 from boeinghub_dagster.sandbox.shopify_cost import QueryCost
 from boeinghub_dagster.sandbox.shopify_schema import sdl
 
+pytestmark = pytest.mark.shopify_contract  # the client against the sandbox (sandbox knobs: no live run)
 SCHEMA = build_schema(sdl())
 MUTATIONS = {
     "PRODUCT_SET": "productSet", "METAFIELD_DEFINITION_CREATE": "metafieldDefinitionCreate",
