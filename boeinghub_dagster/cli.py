@@ -197,9 +197,9 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "shopify-check",
         help="read-only checks of the shop ($SHOPIFY_SHOP_URL) before the first publish",
-        description="Check the shop at $SHOPIFY_SHOP_URL with $SHOPIFY_ACCESS_TOKEN (never printed): token scopes, the "
-        "served API version, SHOPIFY_LOCATION_MAP locations, SHOPIFY_PUBLICATIONS sales channels, metafield definitions. "
-        "One line each and a verdict; exit 1 when a check fails. Changes nothing on the shop.",
+        description="Check the shop at $SHOPIFY_SHOP_URL with $SHOPIFY_ACCESS_TOKEN (never printed): token scopes, "
+        "the served API version, SHOPIFY_LOCATION_MAP locations, SHOPIFY_PUBLICATIONS sales channels, metafield "
+        "definitions. One line each and a verdict; exit 1 when a check fails. Changes nothing on the shop.",
     )
     check.set_defaults(func=_shopify_check)
     return parser

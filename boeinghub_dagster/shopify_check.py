@@ -77,8 +77,9 @@ class Check:
         if served == SHOPIFY_API_VERSION:
             self.line(True, "API version", f"{served} served, as pinned")
         else:
-            self.line(False, "API version", f"{served or 'no version'} served, the hub is pinned to {SHOPIFY_API_VERSION}"
-                      f" (Shopify serves a retired version as its oldest supported one): upgrade the hub")
+            self.line(False, "API version", f"{served or 'no version'} served, the hub is pinned to "
+                      f"{SHOPIFY_API_VERSION} (Shopify serves a retired version as its oldest supported one): "
+                      f"upgrade the hub")
 
     def locations(self) -> None:
         from boeinghub_dagster.resources.settings import location_map_from_env

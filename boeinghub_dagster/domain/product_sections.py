@@ -90,7 +90,8 @@ def emptied_keys(full_input: Mapping, owned: Mapping | None) -> list[str]:
 
 
 def image_files(full_input: Mapping, media: Sequence[Mapping], hub_media_id: str | None) -> list[dict]:
-    """`files` for an image change: every medium but the hub's old one (by id, or by the hub's alt text), then the new."""
+    """`files` for an image change: every medium but the hub's old one (by id, else by the hub's alt text),
+    then the new one."""
     new = list(full_input.get("files") or [])
     alt = new[0].get("alt") if new else full_input.get("title")
     old = hub_media_id or next((m["id"] for m in media if alt and m.get("alt") == alt), None)

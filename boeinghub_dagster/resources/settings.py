@@ -60,7 +60,8 @@ class Limits:
             max_parts_per_publish=_num("MAX_PARTS_PER_PUBLISH", d.max_parts_per_publish, int),
             intake_chunk_parts=max(1, _num("INTAKE_CHUNK_PARTS", d.intake_chunk_parts, int)),
             price_jump_hold_pct=os.environ.get("PRICE_JUMP_HOLD_PCT", d.price_jump_hold_pct),
-            shopify_publish_concurrency=_concurrency(_num("SHOPIFY_PUBLISH_CONCURRENCY", d.shopify_publish_concurrency, int)),
+            shopify_publish_concurrency=_concurrency(
+                _num("SHOPIFY_PUBLISH_CONCURRENCY", d.shopify_publish_concurrency, int)),
         )
 
 

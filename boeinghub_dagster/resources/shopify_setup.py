@@ -95,8 +95,8 @@ def check(outcome: SetupOutcome) -> None:
     if outcome.failed:
         raise SetupError(f"Shopify refused metafield definitions: {outcome.failed}")
     if outcome.unmapped:
-        raise SetupError(f"SHOPIFY_LOCATION_MAP names Shopify locations the shop does not have: {', '.join(outcome.unmapped)}"
-                         f" (the shop has {', '.join(outcome.locations) or 'none'})")
+        raise SetupError(f"SHOPIFY_LOCATION_MAP names Shopify locations the shop does not have: "
+                         f"{', '.join(outcome.unmapped)} (the shop has {', '.join(outcome.locations) or 'none'})")
     if not outcome.locations:
         raise SetupError("the shop has no active location to hold stock")
     if outcome.missing_publications:

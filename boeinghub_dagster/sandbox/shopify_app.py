@@ -24,7 +24,8 @@ from .shopify_context import RequestContext, ctx, in_transaction
 from .shopify_store import gid, parse_gid
 
 GRANTED_SCOPES = {
-    "read_products": "Read products, variants and collections", "write_products": "Modify products and their metafields",
+    "read_products": "Read products, variants and collections",
+    "write_products": "Modify products and their metafields",
     "read_inventory": "Read inventory", "write_inventory": "Modify inventory", "read_locations": "Read locations",
     "read_publications": "Read sales channels", "write_publications": "Publish to sales channels",
     "read_files": "Read files", "write_files": "Modify files",
@@ -91,7 +92,8 @@ def admin_product_view(sandbox, request: Request) -> Response:
                         for lv in v["inventoryItem"]["inventoryLevels"]["nodes"]}
     return JSONResponse({
         "id": product["id"], "title": product["title"], "status": product["status"], "tags": product["tags"],
-        "sales_channels": [n["publication"]["name"] for n in product["resourcePublications"]["nodes"] if n["isPublished"]],
+        "sales_channels": [n["publication"]["name"] for n in product["resourcePublications"]["nodes"]
+                           if n["isPublished"]],
         "variants": [{"id": v["id"], "sku": v["sku"], "price": v["price"], "available": levels(v)}
                      for v in product["variants"]["nodes"]],
         "metafields": {f"{m['namespace']}.{m['key']}": m["value"] for m in product["metafields"]["nodes"]},

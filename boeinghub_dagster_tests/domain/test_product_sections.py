@@ -47,7 +47,8 @@ def test_only_changed_sections_go_out_and_emptied_hub_keys_are_deleted_never_a_m
 
 
 def test_a_new_image_replaces_only_the_hubs_old_one():
-    media = [{"id": "gid://shopify/MediaImage/1", "alt": "BACB30LE3-4"}, {"id": "gid://shopify/MediaImage/2", "alt": "x"}]
+    media = [{"id": "gid://shopify/MediaImage/1", "alt": "BACB30LE3-4"},
+             {"id": "gid://shopify/MediaImage/2", "alt": "x"}]
     payload = full()
     by_id = sections.image_files(payload, media, "gid://shopify/MediaImage/1")
     assert by_id == [{"id": "gid://shopify/MediaImage/2"}, payload["files"][0]]

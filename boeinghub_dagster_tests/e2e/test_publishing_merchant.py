@@ -71,8 +71,8 @@ def test_a_republish_keeps_the_merchants_metafields_images_and_collections(store
 
 
 @SQLITE_ONLY
-def test_a_location_added_after_publishing_is_stocked_by_the_next_publish_and_sync(store, resources, shopify,
-                                                                                  shopify_sandbox, instance, monkeypatch):
+def test_a_location_added_after_publishing_is_stocked_by_the_next_publish_and_sync(
+        store, resources, shopify, shopify_sandbox, instance, monkeypatch):
     stage(instance, PARTS, resources)
     assert publish(instance, PARTS[:2], resources).success
     shopify_sandbox.admin(add_location="Denver")  # the merchant opens a warehouse; the operator maps to it
@@ -101,9 +101,8 @@ def test_a_location_added_after_publishing_is_stocked_by_the_next_publish_and_sy
 
 
 @SQLITE_ONLY
-def test_reconciliation_puts_a_product_that_exists_but_sells_nowhere_on_the_online_store(store, resources, shopify,
-                                                                                          shopify_sandbox, instance,
-                                                                                          monkeypatch):
+def test_reconciliation_puts_a_product_that_exists_but_sells_nowhere_on_the_online_store(
+        store, resources, shopify, shopify_sandbox, instance, monkeypatch):
     stage(instance, PARTS, resources)
 
     def crash(self, product_id, publication_ids):
@@ -125,7 +124,8 @@ def test_reconciliation_puts_a_product_that_exists_but_sells_nowhere_on_the_onli
                              {"id": store.publishing().products([PARTS[1]])[PARTS[1]]["shopify_product_id"],
                               "input": [{"publicationId": shopify.client().publications()["Online Store"]}]})
 
-    result = publish_reconciliation.execute_in_process(instance=instance, resources={"shopify": shopify, "store": store})
+    result = publish_reconciliation.execute_in_process(instance=instance,
+                                                       resources={"shopify": shopify, "store": store})
     assert result.success
     online = shopify.client().publications()["Online Store"]
     for p in PARTS[:2]:

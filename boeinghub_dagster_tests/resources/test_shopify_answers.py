@@ -39,7 +39,8 @@ def test_a_permanent_user_error_is_the_parts_failure_in_shopifys_words():
              "code": "VARIANTS_OVER_LIMIT"}
     result = read_body({"data": {"productSet": {"product": None, "userErrors": [error]}}}, "2026-07")
     assert not result.ok and result.codes() == {"VARIANTS_OVER_LIMIT"}
-    assert result.problem() == "Product can't have more than 2048 variants. (VARIANTS_OVER_LIMIT, field ['input', 'variants'])"
+    text = "Product can't have more than 2048 variants. (VARIANTS_OVER_LIMIT, field ['input', 'variants'])"
+    assert result.problem() == text
 
 
 def test_data_and_errors_together_keep_what_answered_and_name_what_did_not():

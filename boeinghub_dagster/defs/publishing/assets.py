@@ -50,7 +50,8 @@ def publishing(context: dg.AssetExecutionContext, shopify: ShopifyResource, prod
                                location_codes_from_env(), tuple(shop.publications.values()))
     report = PublishReport(asked=len(parts))
     with product_images.images() as images:
-        publisher = Publisher(shopify.client, pub, store.staging(), images, settings, context.run_id, shopify.concurrency())
+        publisher = Publisher(shopify.client, pub, store.staging(), images, settings, context.run_id,
+                              shopify.concurrency())
         fetched, report.blocked, missing = publisher.split(parts)
         if context.run.tags.get(STREAM_TAG) == "1":  # its range may pass over parts not staged yet (sensors.py): not its own
             report.asked, missing = report.asked - len(missing), []

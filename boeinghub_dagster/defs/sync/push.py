@@ -198,8 +198,9 @@ class Pusher:
             c = by_item.get(q["inventoryItemId"]) if q else None
             if c is None:
                 return False
+            known = c.stocked or c.sched.get("stocked_locations") or []
             held = Held(c.sched["shopify_product_id"], inventory_item_id=q["inventoryItemId"],
-                        stocked=[x for x in (c.stocked or c.sched.get("stocked_locations") or []) if x != q["locationId"]])
+                        stocked=[x for x in known if x != q["locationId"]])
             try:
                 c.stocked = self.writer.stock(held, [q["locationId"]])
             except ShopifyFatal:
