@@ -5,15 +5,16 @@ few points a second of a bucket that refills at 100 (Standard) to 1,000 (Plus), 
 republish would be bound by latency, not by the shop. Here a small pool of threads, each with
 its own client (a client counts its own calls and holds its own connection), works through a
 chunk's parts, and every call still reserves its cost from the one limiter in the store, so
-the bucket, not the thread count, sets the pace. Threads only call Shopify: the chunk's store
-writes stay in the run's thread, in bulk, before and after (steps.py).
+the bucket, not the thread count, sets the pace. Threads only call Shopify: each chunk's store
+writes stay in the run's thread, in bulk, before and after its calls (steps.py), and the next
+chunk is prepared (images stored, `pending` rows written) while this one's calls are in flight.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -31,7 +32,7 @@ class Stop:
 
 
 class InFlight(Generic[Task, Outcome]):
-    """Runs `work(client, task)` on up to `concurrency` threads, one client per thread."""
+    """Runs `work(client, task)` on `concurrency` threads, one client per thread."""
 
     def __init__(self, make_client: Callable[[], ShopifyClient], concurrency: int):
         self.make_client, self.concurrency = make_client, max(1, concurrency)
@@ -66,39 +67,36 @@ class InFlight(Generic[Task, Outcome]):
         if self.stop is None:
             self.stop = Stop(error)
 
-    def run(self, tasks: Sequence[Task], work: Callable[[ShopifyClient, Task], Outcome],
-            not_started: Callable[[Task], Outcome],
-            broke: Callable[[Task, BaseException], Outcome]) -> Iterator[tuple[Task, Outcome]]:
-        """(task, outcome) as each finishes. An exception from `work` halts the run (`broke(task, error)` is
-        its outcome); a task that never started once halted gets `not_started(task)`. The caller raises
-        `self.stop.error` when it has written what finished."""
+    def submit(self, tasks: Sequence[Task], work: Callable[[ShopifyClient, Task], Outcome],
+               not_started: Callable[[Task], Outcome]) -> list[tuple[Task, Future]]:
+        """Queue `work(client, task)` for every task; once `halt` was called a task that had not started
+        yet gets `not_started(task)` instead. Queuing a whole chunk at once keeps the threads busy while
+        the run's thread prepares the next chunk or writes the last one."""
 
         def one(task: Task) -> Outcome:
             if self.stop is not None:
                 return not_started(task)
             return work(self.client(), task)
 
-        pending: dict[Future, Task] = {}
-        queue = list(tasks)
-        while queue or pending:
-            while queue and len(pending) < self.concurrency:  # never more submitted than threads: a halt
-                task = queue.pop(0)                            # leaves the rest unsent, not queued
-                pending[self._pool.submit(one, task)] = task
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                task = pending.pop(future)
-                error = future.exception()
-                if error is not None:
-                    self.halt(error)
-                    yield task, broke(task, error)
-                    continue
-                yield task, future.result()
-            if self.stop is not None and queue:
-                yield from ((t, not_started(t)) for t in queue)
-                queue = []
+        return [(task, self._pool.submit(one, task)) for task in tasks]
+
+    def collect(self, submitted: list[tuple[Task, Future]],
+                broke: Callable[[Task, BaseException], Outcome]) -> Iterator[tuple[Task, Outcome]]:
+        """(task, outcome) as each finishes. An exception from `work` halts the run (`broke(task, error)` is
+        its outcome); the caller raises `self.stop.error` once it has written what finished."""
+        tasks = {future: task for task, future in submitted}
+        for future in as_completed(tasks):
+            error = future.exception()
+            if error is not None:
+                self.halt(error)
+                yield tasks[future], broke(tasks[future], error)
+            else:
+                yield tasks[future], future.result()
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True)
+        """Start nothing more (a queued chunk's parts keep their `pending` rows), wait for the calls in flight."""
+        self.halt(RuntimeError("publishing stopped"))
+        self._pool.shutdown(wait=True, cancel_futures=True)
         with self._lock:
             for client in self.clients:
                 client.close()

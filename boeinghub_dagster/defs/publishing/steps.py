@@ -14,6 +14,7 @@ products by their unique metafield. A product is only ever created by
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -77,6 +78,14 @@ class ChunkResult:
 
 
 @dataclass
+class Started:
+    """A chunk whose `pending` rows are written and whose calls are queued."""
+
+    result: ChunkResult
+    submitted: list
+
+
+@dataclass
 class PublishStats:
     calls: int = 0
     points: float = 0.0
@@ -97,8 +106,9 @@ class Publisher:
         self.stats = PublishStats()
         self.inflight: InFlight[Plan, Outcome] = InFlight(make_client, max(1, concurrency))
         self.work = PartWork(store.engine, settings.publication_ids)
-        self.chunk = max(CHUNK, 25 * self.inflight.concurrency)  # a chunk's last calls leave threads idle: few chunks
+        self.chunk = max(CHUNK, 12 * self.inflight.concurrency)
         self._unreachable = 0
+        self._lock = threading.Lock()
 
     def split(self, parts: list[str]) -> tuple[list[dict], list[tuple[str, str]], list[tuple[str, str]]]:
         """(fetched rows, blocked (part, reason), not staged (part, reason)), in part order."""
@@ -126,9 +136,19 @@ class Publisher:
         return set(self.settings.publication_ids) <= set(old.get("publications") or [])
 
     def publish(self, rows: list[dict]) -> Iterator[ChunkResult]:
+        """One ChunkResult per chunk, in order; chunk k+1 is prepared and queued while chunk k's calls run."""
+        chunks = [rows[start : start + self.chunk] for start in range(0, len(rows), self.chunk)]
         try:
-            for start in range(0, len(rows), self.chunk):
-                yield self._chunk(rows[start : start + self.chunk])
+            ahead: Started | None = None
+            for index, rows_now in enumerate(chunks):
+                current = ahead or self._start(rows_now)
+                more = index + 1 < len(chunks) and self.inflight.stop is None
+                ahead = self._start(chunks[index + 1]) if more else None
+                yield self._finish(current)
+                if self.inflight.stop is not None:
+                    if ahead is not None:  # queued already: its parts never start, a few may have been in flight
+                        yield self._finish(ahead)
+                    raise self.inflight.stop.error
         finally:
             self.inflight.close()
             self._count()
@@ -144,7 +164,8 @@ class Publisher:
             relist.append(Plan(old["part_number"], old["sku"], old["price"], old["cost"], old["quantity"],
                                old["image_url"], {}, old["payload_hash"], Held.from_row(old), relist=old))
 
-    def _chunk(self, rows: list[dict]) -> ChunkResult:
+    def _start(self, rows: list[dict]) -> "Started":
+        """Plan a chunk, write its holds and `pending` rows, queue its calls."""
         result = ChunkResult()
         parts = [r["part_number"] for r in rows]
         existing, holds = self.store.products(parts), self.store.holds(parts)
@@ -179,24 +200,37 @@ class Publisher:
         self.store.hold(new_holds)
         self.store.mark_pending([{"part_number": p.part, "sku": p.sku, "price": p.price, "image_url": p.image_url}
                                  for p in plans], self.run_id)
-        settled: dict[str, tuple[str, str | None]] = {}
+        return Started(result, self.inflight.submit(plans + relist, self._work, self.work.not_started))
+
+    def _work(self, client: ShopifyClient, plan: Plan) -> Outcome:
+        """One part's calls (on a worker thread); MAX_UNREACHABLE unreachable parts in a row halt the run."""
+        outcome = self.work.run(client, plan)
+        with self._lock:
+            if outcome.unreachable:
+                self._unreachable += 1
+                if self._unreachable >= MAX_UNREACHABLE and outcome.exception is not None:
+                    self.inflight.halt(outcome.exception)
+            elif outcome.row is not None or outcome.settle is not None:
+                self._unreachable = 0
+        return outcome
+
+    def _finish(self, started: "Started") -> ChunkResult:
+        """Collect a chunk's outcomes, then write them in one go."""
+        result, settled = started.result, {}
         try:
-            for plan, outcome in self.inflight.run(plans + relist, self.work.run, self.work.not_started,
-                                                   self.work.broke):
+            for plan, outcome in self.inflight.collect(started.submitted, self.work.broke):
                 self._take(plan, outcome, result, settled)
         finally:
             self._write(result, settled)
             self._count()
-        if self.inflight.stop is not None:
-            raise self.inflight.stop.error
         return result
 
     def _take(self, plan: Plan, outcome: Outcome, result: ChunkResult, settled: dict) -> None:
-        """One part's outcome into the chunk's result; stops the run after MAX_UNREACHABLE unreachable in a row."""
+        """One part's outcome into the chunk's result."""
         if plan.relist is not None:
             if outcome.error:
                 result.failed.append((plan.part, outcome.error))
-            else:
+            elif outcome.publications is not None:
                 result.relisted.append({"part_number": plan.part, "publications": outcome.publications})
                 result.unchanged.append({**plan.relist, "publications": outcome.publications})
             return
@@ -210,12 +244,6 @@ class Publisher:
             result.stored.append(outcome.row)
         if outcome.error:
             result.failed.append((plan.part, outcome.error))
-        if outcome.unreachable:
-            self._unreachable += 1
-            if self._unreachable >= MAX_UNREACHABLE and outcome.exception is not None:
-                self.inflight.halt(outcome.exception)
-        elif outcome.row is not None or outcome.settle is not None:
-            self._unreachable = 0
 
     def _write(self, result: ChunkResult, settled: dict) -> None:
         self.store.record_published(result.published + result.stored)
