@@ -29,9 +29,8 @@ shopify_merchant.py.
 Knobs (shopify_knobs.py; CLI flags, and live with `POST /_admin`, JSON): bucket, limits, faults
 (error_rate, latency_ms, throttle_storm, apply_then_fail_rate, outage), the variant throttle
 (variant_threshold, variants_per_day, day_offset, `{"advance_day": 1}`), api_versions, access_scopes,
-fail_field,
-and the action `{"add_location": "Denver"}`. `GET /_stats` counts calls, points, throttled answers,
-user errors, idempotency outcomes, publishes, versions served, partial answers, products per
+fail_field, and the action `{"add_location": "Denver"}`. `GET /_stats` counts calls, points, throttled
+answers, user errors, idempotency outcomes, publishes, versions served, partial answers, products per
 `custom.boeing_part_number` and per publication, and media statuses (shopify_operator.py).
 """
 
