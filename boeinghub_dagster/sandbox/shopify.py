@@ -21,15 +21,16 @@ Shopify's documented rules it follows, each with the sentence it follows in its 
 - `X-Shopify-API-Version` on every answer; an unsupported version is served by the oldest supported
   one, HTTP 200 (shopify_versions.py);
 - productSet costs by its input: 0.2 per variant, 0.4 per metafield, 1.9 per file (shopify_cost.py);
-- answers may carry `data` and `errors` together (shopify_partial.py).
+- answers may carry `data` and `errors` together (shopify_partial.py);
+- the token's access scopes are readable and enforced, ACCESS_DENIED outside them (shopify_access.py).
 The merchant's side (collectionCreate, metafieldsSet, productUpdate media and collections) is in
 shopify_merchant.py.
 
 Knobs (shopify_knobs.py; CLI flags, and live with `POST /_admin`, JSON): bucket, limits, faults
 (error_rate, latency_ms, throttle_storm, apply_then_fail_rate, outage), the variant throttle
-(variant_threshold, variants_per_day, day_offset, `{"advance_day": 1}`), api_versions, fail_field,
-and the action `{"add_location": "Denver"}`. `GET /_stats` counts calls, points, throttled answers,
-user errors, idempotency outcomes, publishes, versions served, partial answers, products per
+(variant_threshold, variants_per_day, day_offset, `{"advance_day": 1}`), api_versions, access_scopes,
+fail_field, and the action `{"add_location": "Denver"}`. `GET /_stats` counts calls, points, throttled
+answers, user errors, idempotency outcomes, publishes, versions served, partial answers, products per
 `custom.boeing_part_number` and per publication, and media statuses (shopify_operator.py).
 """
 
@@ -50,6 +51,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from .shopify_access import access_check
 from .shopify_app import admin_route
 from .shopify_context import RequestContext
 from .shopify_cost import CostError, LeakyBucket, QueryCost, oversized_arrays
@@ -197,9 +199,9 @@ class ShopifySandbox(OperatorEndpoints):
                 error = {"message": "Throttled", "extensions": {"code": "THROTTLED", "documentation": RATE_LIMITS_DOC}}
                 return {"errors": [error], "extensions": {"cost": self._cost(requested, None)}}, False, []
         is_mutation = operation.operation == OperationType.MUTATION
-        failing = failing_field(self.knobs.fail_field)
+        middleware = [access_check(self.knobs.access_scopes), failing_field(self.knobs.fail_field)]
         result = execute(self.schema, document, context_value=context, variable_values=variables,
-                         operation_name=operation_name, middleware=[failing] if failing else None)
+                         operation_name=operation_name, middleware=[m for m in middleware if m])
         actual = pricing.actual(result.data) if result.data is not None else 0
         with self.lock:
             self.bucket.refund(requested - actual)

@@ -1,10 +1,7 @@
-"""The app's own side of the Shopify sandbox: its token's scopes, deleting metafields, and the admin page
-of a product (what a merchant sees), which the hub links from each part's metadata.
+"""The hub's side of the Shopify sandbox beside publishing: deleting metafields, and the admin page of a
+product (what a merchant sees), which the hub links from each part's metadata.
 
 From Shopify's Admin schema (2026-07):
-- `QueryRoot.currentAppInstallation`: the installation of the app making the request; its
-  `accessScopes` are the scopes the app was granted (`AccessScope.handle`, `{action}_{resource}`
-  such as `write_products`). The sandbox's token holds `GRANTED_SCOPES`.
 - `metafieldsDelete` deletes metafields "by specifying combinations of owner ID, namespace, and
   key"; "If a specified metafield doesn't exist, then the mutation still succeeds but returns
   `null` for that identifier in the response."
@@ -23,19 +20,7 @@ from starlette.routing import Route
 from .shopify_context import RequestContext, ctx, in_transaction
 from .shopify_store import gid, parse_gid
 
-GRANTED_SCOPES = {
-    "read_products": "Read products, variants and collections",
-    "write_products": "Modify products and their metafields",
-    "read_inventory": "Read inventory", "write_inventory": "Modify inventory", "read_locations": "Read locations",
-    "read_publications": "Read sales channels", "write_publications": "Publish to sales channels",
-    "read_files": "Read files", "write_files": "Modify files",
-}
 OWNERS = (("Product", "PRODUCT"), ("ProductVariant", "PRODUCTVARIANT"))
-
-
-def current_app_installation(_root, _info):
-    return {"id": gid("AppInstallation", 1),
-            "accessScopes": [{"handle": h, "description": d} for h, d in GRANTED_SCOPES.items()]}
 
 
 def metafields_delete(_root, info, metafields):
@@ -101,5 +86,4 @@ def admin_product_view(sandbox, request: Request) -> Response:
     })
 
 
-QUERIES = {"currentAppInstallation": current_app_installation}
 MUTATIONS = {"metafieldsDelete": metafields_delete}

@@ -16,6 +16,9 @@ from dataclasses import asdict, dataclass, fields, replace
 # a year; these four, ending at the hub's pinned 2026-07, are what the sandbox serves by default.
 DEFAULT_API_VERSIONS = ("2025-10", "2026-01", "2026-04", "2026-07")
 QUARTERLY = re.compile(r"\d{4}-(01|04|07|10)")
+# What the hub's token needs (read_* come with write_*); the access_scopes knob takes some away.
+ACCESS_SCOPES = ("read_products", "write_products", "read_inventory", "write_inventory", "read_locations",
+                 "read_publications", "write_publications")
 
 
 @dataclass
@@ -37,6 +40,7 @@ class ShopifyKnobs:
     media_fetch_timeout: float = 10.0
     seed: int = 0
     api_versions: tuple[str, ...] = DEFAULT_API_VERSIONS  # supported; any other in the URL gets the oldest
+    access_scopes: tuple[str, ...] = ACCESS_SCOPES  # granted to the token (shopify_access.py)
     fail_field: str = ""  # "locations" or "Product.media": that field fails on every call (shopify_partial.py)
 
 

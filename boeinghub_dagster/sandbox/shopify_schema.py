@@ -13,7 +13,6 @@ from graphql import GraphQLError, GraphQLSchema, build_schema
 from graphql.language import FloatValueNode, IntValueNode, StringValueNode
 
 from .shopify_app import MUTATIONS as APP_MUTATIONS
-from .shopify_app import QUERIES as APP_QUERIES
 from .shopify_context import parse_decimal_scalar
 from .shopify_inventory import inventory_activate, inventory_set_quantities
 from .shopify_mutations import (
@@ -28,6 +27,7 @@ from .shopify_publications import MUTATIONS as PUBLICATION_MUTATIONS
 from .shopify_publications import OBJECTS as PUBLICATION_OBJECTS
 from .shopify_publications import QUERIES as PUBLICATION_QUERIES
 from .shopify_queries import QUERY_RESOLVERS
+from .shopify_access import current_app_installation, shop
 from .shopify_versions import public_api_versions
 
 SDL_FILES = ("shopify_schema.graphql", "shopify_schema_inputs.graphql", "shopify_schema_channels.graphql",
@@ -43,8 +43,8 @@ MUTATION_RESOLVERS = {
 def _resolvers() -> dict[str, dict]:
     """Type -> field -> resolver, merged from the modules that each own a part of the API."""
     merged: dict[str, dict] = {}
-    queries = {**QUERY_RESOLVERS, **PUBLICATION_QUERIES, **MERCHANT_QUERIES, **APP_QUERIES,
-               "publicApiVersions": public_api_versions}
+    queries = {**QUERY_RESOLVERS, **PUBLICATION_QUERIES, **MERCHANT_QUERIES, "publicApiVersions": public_api_versions,
+               "currentAppInstallation": current_app_installation, "shop": shop}
     for part in (RESOLVERS, PUBLICATION_OBJECTS, MERCHANT_OBJECTS, {"QueryRoot": queries},
                  {"Mutation": MUTATION_RESOLVERS}):
         for type_name, fields in part.items():

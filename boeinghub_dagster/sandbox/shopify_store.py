@@ -1,7 +1,8 @@
 """The shop behind the Shopify sandbox, in one SQLite file so a restart keeps it.
 
-Products, variants, inventory items (with cost), locations, inventory levels, metafields,
-metafield definitions, media, idempotency keys and the per-day count of created variants.
+Products, variants, inventory items (with cost), locations, inventory levels (a row = the item is
+stocked there), metafields, metafield definitions, media, collections, publications and what is
+published where, idempotency keys (succeeded or failed) and the per-day count of created variants.
 Rows are turned into dicts shaped like Shopify's objects (`*_obj`), with the row id kept
 under `_pk` for the resolvers. One connection guarded by a lock: the sandbox serves one
 request at a time, like a single shop does for one app's writes.
