@@ -76,6 +76,14 @@ def test_a_part_number_definition_without_unique_values_fails(shop, capsys):
             "upserts by it): delete or fix them in the admin") in lines
 
 
+def test_a_token_without_a_scope_the_hub_needs_fails(shop, capsys):
+    shop.admin(access_scopes=["write_products", "write_inventory", "read_locations", "read_publications"])
+    code, lines = check(capsys)
+    assert code == 1
+    assert lines[1] == ("FAIL  token: accepted, but lacks write_publications (sales channels); grant them in the "
+                        "app's configuration")
+
+
 def test_without_the_shop_it_says_what_to_set(monkeypatch, capsys):
     monkeypatch.delenv("SHOPIFY_SHOP_URL", raising=False)
     assert main(["shopify-check"]) == 2
