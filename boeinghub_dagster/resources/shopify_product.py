@@ -21,7 +21,7 @@ from boeinghub_dagster.domain import product_sections as sections
 from boeinghub_dagster.domain.metafields import METAFIELD_NAMESPACE
 from boeinghub_dagster.domain.payloads import product_identifier
 
-from .shopify import ShopifyClient, ShopifyError, ShopifyResult, ShopifyRetryable
+from .shopify import ShopifyClient, ShopifyError, ShopifyFatal, ShopifyResult, ShopifyRetryable
 from .shopify_idempotency import IdempotentCalls
 
 GONE = "PRODUCT_DOES_NOT_EXIST"
@@ -154,7 +154,12 @@ class ProductWriter:
             done.image_url = image
         done.owned = {**(held.owned or {}), "tags": sections.owned_state(full)["tags"]}
         if "metafields" in todo:
-            done.error = self._metafields(done, full, held.owned)
+            try:
+                done.error = self._metafields(done, full, held.owned)
+            except ShopifyFatal:
+                raise
+            except ShopifyError as exc:  # the product is updated: its row is written, the part fails for now
+                done.error = f"metafields not updated: {exc}"
         return done
 
     def _metafields(self, done: Written, full: dict, owned: dict | None) -> str | None:
@@ -199,11 +204,17 @@ class ProductWriter:
         missing = [p for p in self.publication_ids if p not in (done.publications or [])]
         if not missing:
             return None
-        result = self.client.publish(done.product_id, missing)
+        try:
+            result = self.client.publish(done.product_id, missing)
+            problem = None if result.ok else refusal(result)
+        except ShopifyFatal:
+            raise
+        except ShopifyError as exc:  # the product exists either way: its row is written, the channels wait
+            problem = str(exc)
         if isinstance(done, Written):
             done.calls.append("publishablePublish")
-        if not result.ok:
-            error = f"on Shopify but not on its sales channels: {refusal(result)}"
+        if problem:
+            error = f"on Shopify but not on its sales channels: {problem}"
             if isinstance(done, Written):
                 done.error = error
             return error
