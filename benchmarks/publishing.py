@@ -1,6 +1,7 @@
-"""Publishing benchmark (issue 8): first product latency through the daemon, then 1,000 parts against the bucket.
+"""Publishing benchmark (issues 8, 13): first product latency through the daemon, 1,000 parts against the bucket,
+and the same against a sandbox that answers every call late (calls in flight).
 
-    .venv/bin/python benchmarks/publishing.py [--shapes latency,bucket] [--parts 1000] [--keep]
+    .venv/bin/python benchmarks/publishing.py [--shapes latency,bucket,inflight] [--parts 1000] [--keep]
 
 latency  Boeing sandbox at the real 2 calls/min, Shopify sandbox, files server and `dagster dev`
          (webserver + daemon) on a temporary DAGSTER_HOME, store and inbox, with the env `scripts/hub`
@@ -13,6 +14,10 @@ bucket   --parts parts staged in-process at a raised Boeing rate, then one in-pr
          efficiency = minimum / API phase (target >= 0.95), and orchestration ms per part
          ((wall - API phase) / parts) beside Dagster's floor: a trivial asset over the same range in
          the same instance (target <= 1.5x).
+inflight --inflight-parts parts, published as in `bucket` once per --latencies value (default 0 and
+         500 ms: the sandbox's `latency_ms` knob, what a real productSet costs), with the run's
+         default SHOPIFY_PUBLISH_CONCURRENCY calls in flight. Prints calls, points, THROTTLED
+         (target 0) and efficiency against the bucket (target >= 0.90 at both).
 """
 
 import argparse
@@ -23,6 +28,7 @@ import sys
 import tempfile
 import time
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 os.environ.setdefault("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", "1")  # as every hub process runs (scripts/hub)
@@ -35,9 +41,10 @@ import httpx  # noqa: E402
 from boeinghub_dagster.defs.extraction.assets import extraction  # noqa: E402
 from boeinghub_dagster.defs.partitions import part_numbers  # noqa: E402
 from boeinghub_dagster.defs.publishing.assets import publishing  # noqa: E402
-from boeinghub_dagster.defs.publishing.setup import run_setup  # noqa: E402
+from boeinghub_dagster.resources.shopify_setup import run_setup  # noqa: E402
 from boeinghub_dagster.resources.boeing import BoeingResource  # noqa: E402
 from boeinghub_dagster.resources.images import ProductImagesResource  # noqa: E402
+from boeinghub_dagster.resources.settings import Limits, publications_from_env  # noqa: E402
 from boeinghub_dagster.resources.shopify import ShopifyResource  # noqa: E402
 from boeinghub_dagster.resources.storage import LocalStorage  # noqa: E402
 from boeinghub_dagster.resources.store import StoreResource  # noqa: E402
@@ -45,7 +52,7 @@ from boeinghub_dagster_tests.support.publish_hub import (  # noqa: E402
     SANDBOX_LOCATION_MAP, calls_for, harness, snapshot_code, start_files, start_publishing_hub, start_shopify, wait_until,
 )
 
-SHAPES = ("latency", "bucket")
+SHAPES = ("latency", "bucket", "inflight")
 BUCKET, RESTORE = 2000.0, 100.0  # the sandbox's defaults: Shopify's Standard plan
 SHOPIFY_PRODUCTS = dg.AssetKey("shopify_products")
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}  # in-process runs: no event per part on stderr
@@ -113,7 +120,35 @@ def latency(args, tmp: Path, stack: ExitStack) -> None:
 # -- bucket: 1,000 parts in-process against the default bucket ---------------------------------
 
 
-def bucket(args, tmp: Path, stack: ExitStack) -> None:
+@dataclass
+class PublishRun:
+    parts: int
+    meta: dict
+    stats: dict
+    started: float
+    ended: float
+    floor: float
+
+    @property
+    def wall(self) -> float:
+        return self.ended - self.started
+
+    @property
+    def api(self) -> float:
+        return self.stats["last_call_at"] - self.stats["first_call_at"]
+
+    @property
+    def minimum(self) -> float:
+        return max(0.0, (self.stats["points_spent"] - BUCKET) / RESTORE)
+
+    def efficiency(self) -> str:
+        return f"{self.minimum / self.api:.3f}" if self.api > 0 else "-"
+
+
+def publish_run(args, tmp: Path, stack: ExitStack, parts_count: int, latency_ms: float = 0.0,
+                concurrency: int | None = None) -> PublishRun:
+    """Stage `parts_count` parts in-process, then time one `shopify_products` run over them against the sandbox
+    (a process at its default bucket) answering every call `latency_ms` late."""
     rate = args.staging_rate
     boeing_sandbox = harness.start_sandbox(stack, tmp, rate, burst=5, log="bucket-boeing.log")
     shop = start_shopify(stack, tmp)  # default bucket: 2,000 points refilled at 100/s
@@ -126,14 +161,14 @@ def bucket(args, tmp: Path, stack: ExitStack) -> None:
         oauth_token_url=f"{url}/oauth/token", pna_oauth_url=f"{url}/pna/oauth", pna_price_url=f"{url}/pna/price",
         store=store, rate_per_min=rate, batch_size=10,
     )
-    shopify = ShopifyResource(shop_url=shop.url, access_token=shop.token, store=store)
+    shopify = ShopifyResource(shop_url=shop.url, access_token=shop.token, store=store, publish_concurrency=concurrency)
     images = ProductImagesResource(storage=LocalStorage(root=str(tmp / "images"), public_base_url=files_url))
     resources = {"store": store, "boeing": boeing, "shopify": shopify, "product_images": images}
     store.engine()
     (tmp / "bucket-home").mkdir()
     (tmp / "bucket-home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     instance = dg.DagsterInstance.from_config(str(tmp / "bucket-home"))
-    parts = [f"BACB30BK{i}-{i % 9 + 2}" for i in range(args.parts)]
+    parts = [f"BACB30BK{i}-{i % 9 + 2}" for i in range(parts_count)]
     instance.add_dynamic_partitions(part_numbers.name, parts)
     tags = _range_tags(parts)
 
@@ -141,13 +176,14 @@ def bucket(args, tmp: Path, stack: ExitStack) -> None:
     assert dg.materialize([extraction], instance=instance, resources=resources, tags=tags, run_config=QUIET).success
     client = shopify.client()
     try:  # setup once, outside the measured run (a publish would run it itself when it never ran)
-        run_setup(client, store.publishing(), SANDBOX_LOCATION_MAP)
+        run_setup(client, store.publishing(), SANDBOX_LOCATION_MAP, publications_from_env())
     finally:
         client.close()
     time.sleep(BUCKET / RESTORE * 0.2)  # let the store's mirror of the bucket refill what setup spent
     shop.reset()  # zero the counters, refill the sandbox's bucket
+    shop.admin(latency_ms=latency_ms)
 
-    print("publishing …", file=sys.stderr, flush=True)
+    print(f"publishing at {latency_ms:g} ms a call …", file=sys.stderr, flush=True)
     started = time.time()
     result = dg.materialize([extraction, publishing], instance=instance, resources=resources, tags=tags,
                             selection=[SHOPIFY_PRODUCTS], run_config=QUIET)
@@ -158,31 +194,57 @@ def bucket(args, tmp: Path, stack: ExitStack) -> None:
     meta = {k: v.value for k, v in summary.metadata.items()}
     floor_started = time.time()
     assert dg.materialize([trivial_floor], instance=instance, tags=tags, run_config=QUIET).success
-    floor = time.time() - floor_started
+    return PublishRun(len(parts), meta, stats, started, ended, time.time() - floor_started)
 
+
+def bucket(args, tmp: Path, stack: ExitStack) -> None:
+    run = publish_run(args, tmp, stack, args.parts)
+    stats, meta, parts = run.stats, run.meta, run.parts
     points, calls, per_part = stats["points_spent"], stats["calls"], stats["products_per_part_number"]
     first, last = stats["first_call_at"], stats["last_call_at"]
-    api, wall = last - first, ended - started
-    minimum = max(0.0, (points - BUCKET) / RESTORE)
-    orchestration_ms, floor_ms = (wall - api) * 1000 / len(parts), floor * 1000 / len(parts)
-    _rows(f"bucket: {len(parts)} parts, one in-process shopify_products run, sandbox bucket {BUCKET:g} points at {RESTORE:g}/s", [
+    orchestration_ms, floor_ms = (run.wall - run.api) * 1000 / parts, run.floor * 1000 / parts
+    _rows(f"bucket: {parts} parts, one in-process shopify_products run, sandbox bucket {BUCKET:g} points at {RESTORE:g}/s", [
         ("parts asked / published / blocked / failed (unknown to Boeing: not staged)",
          f"{meta['parts_asked']} / {meta['parts_published']} / {meta['parts_blocked']} / {meta['parts_failed']}"),
         ("products in the shop (most for one part)", f"{stats['products']} ({max(per_part.values(), default=0)})"),
-        ("calls (sandbox)", calls),
+        ("calls (sandbox): productSet + publishablePublish", f"{calls} ({_root_calls(stats)})"),
         ("points spent (sandbox)", f"{points:g}"),
-        ("points per productSet", f"{points / max(calls, 1):.1f}"),
+        ("points per call", f"{points / max(calls, 1):.1f}"),
         ("throttled answers (target 0)", stats["throttled"]),
-        ("wall s (run)", f"{wall:.1f}"),
-        ("  before the first call s", f"{first - started:.1f}"),
-        ("  API phase s (first to last call)", f"{api:.1f}"),
-        ("  after the last call s", f"{ended - last:.1f}"),
-        ("minimum s the bucket allows (max(0, (points - 2000) / 100))", f"{minimum:.1f}"),
-        ("efficiency (minimum / API phase, target >= 0.95)", f"{minimum / api:.3f}" if api > 0 else "-"),
+        ("wall s (run)", f"{run.wall:.1f}"),
+        ("  before the first call s", f"{first - run.started:.1f}"),
+        ("  API phase s (first to last call)", f"{run.api:.1f}"),
+        ("  after the last call s", f"{run.ended - last:.1f}"),
+        ("minimum s the bucket allows (max(0, (points - 2000) / 100))", f"{run.minimum:.1f}"),
+        ("efficiency (minimum / API phase, target >= 0.95)", run.efficiency()),
         ("orchestration ms/part ((wall - API phase) / parts)", f"{orchestration_ms:.1f}"),
         ("Dagster floor ms/part (trivial asset, same range)", f"{floor_ms:.1f}"),
         ("ratio (target <= 1.5)", f"{orchestration_ms / floor_ms:.2f}"),
     ])
+
+
+def _root_calls(stats: dict) -> str:
+    roots = stats.get("root_fields") or {}
+    return ", ".join(f"{name} {n}" for name, n in sorted(roots.items()))
+
+
+def inflight(args, tmp: Path, stack: ExitStack) -> None:
+    """The same run when latency, not the bucket, could be the bound: the sandbox answers each call late."""
+    rows = []
+    for latency in (float(x) for x in args.latencies.split(",")):
+        where = tmp / f"latency-{latency:g}"
+        where.mkdir()
+        with ExitStack() as inner:
+            run = publish_run(args, where, inner, args.inflight_parts, latency_ms=latency)
+        rows.append((f"{latency:g} ms a call: calls / points / THROTTLED (target 0)",
+                     f"{run.stats['calls']} / {run.stats['points_spent']:g} / {run.stats['throttled']}"))
+        rows.append((f"{latency:g} ms a call: API phase s / minimum s / efficiency (target >= 0.90)",
+                     f"{run.api:.1f} / {run.minimum:.1f} / {run.efficiency()}"))
+        rows.append((f"{latency:g} ms a call: parts published / failed", f"{run.meta['parts_published']} / "
+                     f"{run.meta['parts_failed']}"))
+    concurrency = Limits.from_env().shopify_publish_concurrency
+    _rows(f"in flight: {args.inflight_parts} parts a run, {concurrency} calls in flight (SHOPIFY_PUBLISH_CONCURRENCY), "
+          f"sandbox bucket {BUCKET:g} points at {RESTORE:g}/s, every call answered late by the latency shown", rows)
 
 
 def main() -> None:
@@ -192,6 +254,8 @@ def main() -> None:
     ap.add_argument("--latency-timeout", type=float, default=600)
     ap.add_argument("--parts", type=int, default=1000, help="bucket: parts staged and published")
     ap.add_argument("--staging-rate", type=float, default=1200, help="bucket: Boeing calls/min while staging")
+    ap.add_argument("--inflight-parts", type=int, default=600, help="inflight: parts staged and published per latency")
+    ap.add_argument("--latencies", default="0,500", help="inflight: sandbox latency per call, ms, comma-separated")
     ap.add_argument("--live-code", action="store_true", help="latency: run the working tree, not a snapshot of it")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory (DAGSTER_HOME, logs, stores)")
     args = ap.parse_args()
@@ -205,7 +269,7 @@ def main() -> None:
         for shape in shapes:  # one after the other: each stops its processes before the next starts
             (tmp / shape).mkdir()
             with ExitStack() as stack:
-                {"latency": latency, "bucket": bucket}[shape](args, tmp / shape, stack)
+                {"latency": latency, "bucket": bucket, "inflight": inflight}[shape](args, tmp / shape, stack)
         ok = True
     except httpx.HTTPError as exc:
         sys.exit(f"benchmark failed talking to a server: {exc}")

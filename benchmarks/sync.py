@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 import dagster as dg  # noqa: E402
 import time_machine  # noqa: E402
 
-from boeinghub_dagster.defs.publishing.setup import ensure_setup  # noqa: E402
+from boeinghub_dagster.resources.shopify_setup import ensure_setup  # noqa: E402
 from boeinghub_dagster.defs.sync.assets import sync_hashes  # noqa: E402
 from boeinghub_dagster.domain.hashing import change_hash  # noqa: E402
 from boeinghub_dagster.domain.normalization import normalize_item  # noqa: E402
@@ -82,7 +82,7 @@ class Env:
     def seed(self, catalogue: list[str], changed: int = 0) -> None:
         """Publish `catalogue` in bulk; the first `changed` parts are real Shopify products whose hash differs."""
         client = self.shopify.client()
-        location_ids = ensure_setup(client, self.store.publishing(), {})
+        location_ids = ensure_setup(client, self.store.publishing(), {}, ()).locations
         rows, made = [], 0
         for i, pn in enumerate(catalogue):
             row = normalize_item(pn, item_for(pn, PIN), "USD", {})

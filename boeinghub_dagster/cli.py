@@ -12,6 +12,7 @@ No Dagster import: this runs on an operator's shell in a fraction of a second.
 `boeinghub dagster-pg-url` prints `$DAGSTER_PG_URL` in the form dagster-postgres
 needs (see `boeinghub_dagster.instance`); `scripts/hub` exports what it prints.
 `boeinghub migrate` brings the store at `$BOEINGHUB_DATABASE_URL` to the newest Alembic revision.
+`boeinghub shopify-check` checks a shop before the first publish (`shopify_check.py`).
 """
 
 from __future__ import annotations
@@ -240,6 +241,12 @@ def _migrate(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _shopify_check(_args: argparse.Namespace) -> int:
+    from boeinghub_dagster.shopify_check import run  # here: Dagster and httpx only for this command
+
+    return run()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="boeinghub", description="Boeing Data Hub command line.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -267,6 +274,14 @@ def _parser() -> argparse.ArgumentParser:
         "Safe to repeat; the hub also migrates on first use.",
     )
     migrate.set_defaults(func=_migrate)
+    check = commands.add_parser(
+        "shopify-check",
+        help="read-only checks of the shop ($SHOPIFY_SHOP_URL) before the first publish",
+        description="Check the shop at $SHOPIFY_SHOP_URL with $SHOPIFY_ACCESS_TOKEN (never printed): token scopes, "
+        "the served API version, SHOPIFY_LOCATION_MAP locations, SHOPIFY_PUBLICATIONS sales channels, metafield "
+        "definitions. One line each and a verdict; exit 1 when a check fails. Changes nothing on the shop.",
+    )
+    check.set_defaults(func=_shopify_check)
     return parser
 
 

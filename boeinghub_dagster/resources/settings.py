@@ -23,6 +23,10 @@ def _num(name: str, default: float, cast=float):
         raise ValueError(f"{name}={raw!r} is not a number") from exc
 
 
+DEFAULT_PUBLICATIONS = ("Online Store",)
+MAX_PUBLISH_CONCURRENCY = 16  # the shared limiter paces them; more threads only wait for the bucket
+
+
 @dataclass(frozen=True)
 class Limits:
     boeing_rate_per_min: float = 2.0
@@ -36,6 +40,7 @@ class Limits:
     max_parts_per_publish: int = 10_000
     intake_chunk_parts: int = INTAKE_CHUNK_PARTS
     price_jump_hold_pct: str = "50"  # sync holds a price that moves more than this % (domain/price_guard.py)
+    shopify_publish_concurrency: int = 4  # Shopify calls one publishing run keeps in flight (latency-bound shops)
 
     @classmethod
     def from_env(cls) -> "Limits":
@@ -55,7 +60,15 @@ class Limits:
             max_parts_per_publish=_num("MAX_PARTS_PER_PUBLISH", d.max_parts_per_publish, int),
             intake_chunk_parts=max(1, _num("INTAKE_CHUNK_PARTS", d.intake_chunk_parts, int)),
             price_jump_hold_pct=os.environ.get("PRICE_JUMP_HOLD_PCT", d.price_jump_hold_pct),
+            shopify_publish_concurrency=_concurrency(
+                _num("SHOPIFY_PUBLISH_CONCURRENCY", d.shopify_publish_concurrency, int)),
         )
+
+
+def _concurrency(value: int) -> int:
+    if not 1 <= value <= MAX_PUBLISH_CONCURRENCY:
+        raise ValueError(f"SHOPIFY_PUBLISH_CONCURRENCY must be 1..{MAX_PUBLISH_CONCURRENCY}, got {value}")
+    return value
 
 
 def location_map_from_env() -> dict[str, str]:
@@ -78,3 +91,17 @@ def location_codes_from_env() -> dict[str, str]:
     if not isinstance(value, dict):
         raise ValueError("SHOPIFY_INVENTORY_LOCATION_CODES must be a JSON object")
     return {str(k): str(v) for k, v in value.items()}
+
+
+def publications_from_env() -> tuple[str, ...]:
+    """`SHOPIFY_PUBLICATIONS`: the sales channels (publication names, comma-separated) every product is
+    published to; default the Online Store. Empty entries are dropped, order and first spelling kept."""
+    raw = os.environ.get("SHOPIFY_PUBLICATIONS")
+    if raw is None or not raw.strip():
+        return DEFAULT_PUBLICATIONS
+    names: list[str] = []
+    for name in raw.split(","):
+        name = " ".join(name.split())
+        if name and name.casefold() not in {n.casefold() for n in names}:
+            names.append(name)
+    return tuple(names) or DEFAULT_PUBLICATIONS

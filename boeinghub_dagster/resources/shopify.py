@@ -8,8 +8,10 @@ Every call, retries included, first reserves its estimated cost from the shared 
 limiter (`shopify_limiter.py`), and every answer's `extensions.cost.throttleStatus` corrects
 it. THROTTLED (HTTP 200, no data), 429, 5xx and timeouts are retried a bounded number of
 times (tenacity); `userErrors` come back to the caller as that part's failures, never
-retried; a document Shopify refuses raises `ShopifyQueryError`. Errors, reprs and logs never
-carry the access token. One client per thread (it counts its own calls).
+retried; what every other answer means (a refused document, the variant throttle, partial
+data, a served API version other than the pinned one) is `shopify_answers.py`'s to say.
+Errors, reprs and logs never carry the access token. One client per thread (it counts its
+own calls).
 """
 
 from __future__ import annotations
@@ -28,56 +30,17 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
 from boeinghub_dagster.domain.shopify_api import SHOPIFY_API_VERSION
 
-from .retries import ServerAskedToWait, backoff, retry_after
+from .retries import backoff
 from .settings import Limits
+from .shopify_answers import (  # noqa: F401 - re-exported: callers import the errors from here
+    ShopifyAuthError, ShopifyError, ShopifyFatal, ShopifyQueryError, ShopifyResult, ShopifyRetryable, ShopifyThrottled,
+    ShopifyVariantThrottled, ShopifyVersionError, answer_cost, check_status, check_version, read_body,
+)
 from .shopify_calls import ShopifyCalls
 from .shopify_limiter import ShopifyLimiter, estimate, learn
 from .store import StoreResource
 
 log = logging.getLogger(__name__)
-
-
-class ShopifyError(Exception):
-    """Base for Shopify failures; the message is safe to show an operator."""
-
-
-class ShopifyRetryable(ServerAskedToWait, ShopifyError):
-    """429, 5xx, timeouts, THROTTLED: worth another attempt."""
-
-
-class ShopifyThrottled(ShopifyRetryable):
-    """THROTTLED: the limiter, corrected by the answer, holds the next attempt until the bucket can pay."""
-
-
-class ShopifyAuthError(ShopifyError):
-    """401/403: the token is wrong or lacks a scope; retrying cannot help."""
-
-
-class ShopifyQueryError(ShopifyError):
-    """Shopify refused the document or its variables (validation, MAX_COST_EXCEEDED, 400)."""
-
-    def __init__(self, message: str, codes: tuple[str, ...] = ()):
-        super().__init__(message)
-        self.codes = codes
-
-
-@dataclass
-class ShopifyResult:
-    """One answer: `data`, the `userErrors` of its root fields (the part's failures), `extensions.cost`."""
-
-    data: dict
-    user_errors: list[dict]
-    cost: dict | None
-    attempts: int = 1
-
-    @property
-    def ok(self) -> bool:
-        return not self.user_errors
-
-    @property
-    def root(self) -> dict | None:
-        """The payload of the (single) root field, e.g. `productSet`'s."""
-        return next(iter(self.data.values()), None) if self.data else None
 
 
 def graphql_endpoint(shop_url: str, api_version: str = SHOPIFY_API_VERSION) -> str:
@@ -91,19 +54,12 @@ def graphql_endpoint(shop_url: str, api_version: str = SHOPIFY_API_VERSION) -> s
     return url if url.endswith(".json") else f"{url}/admin/api/{api_version}/graphql.json"
 
 
-def _user_errors(data: dict | None) -> list[dict]:
-    errors: list[dict] = []
-    for payload in (data or {}).values():
-        if isinstance(payload, dict):
-            errors += [e for e in payload.get("userErrors") or [] if isinstance(e, dict)]
-    return errors
-
-
 @dataclass
 class ShopifyClient(ShopifyCalls):
     endpoint: str
     access_token: str = field(repr=False)
     limiter: ShopifyLimiter
+    api_version: str = SHOPIFY_API_VERSION  # every answer must say it served this one (X-Shopify-API-Version)
     timeout_seconds: float = 30.0
     max_attempts: int = 8
     max_backoff_seconds: float = 30.0
@@ -111,6 +67,7 @@ class ShopifyClient(ShopifyCalls):
     http: httpx.Client = field(default_factory=httpx.Client, repr=False)
     calls: int = 0
     throttled: int = 0
+    points: float = 0.0  # actualQueryCost of every answer
 
     def close(self) -> None:
         self.http.close()
@@ -132,12 +89,8 @@ class ShopifyClient(ShopifyCalls):
         reservation = self.limiter.acquire(estimate(document))
         self.calls += 1
         r = self._post(document, variables)
-        if r.status_code in (401, 403):
-            raise ShopifyAuthError(f"Shopify: HTTP {r.status_code}; check SHOPIFY_ACCESS_TOKEN and its scopes")
-        if r.status_code == 429 or r.status_code >= 500:
-            raise ShopifyRetryable(f"Shopify: HTTP {r.status_code}", retry_after(r))
-        if r.status_code == 404:
-            raise ShopifyError(f"Shopify: HTTP 404 at {self.endpoint}; check SHOPIFY_SHOP_URL and the API version")
+        check_status(r, self.endpoint)
+        version = check_version(r, self.api_version) if r.status_code == 200 else ""
         try:
             body = r.json()
         except ValueError as exc:
@@ -145,31 +98,21 @@ class ShopifyClient(ShopifyCalls):
         if r.status_code != 200:
             detail = body.get("errors", body) if isinstance(body, dict) else body
             raise ShopifyQueryError(f"Shopify: HTTP {r.status_code}: {str(detail)[:300]}")
-        if not isinstance(body, dict):
-            raise ShopifyRetryable("Shopify: answer is not a JSON object")
-        cost = (body.get("extensions") or {}).get("cost")
+        cost = answer_cost(body)
         if isinstance(cost, dict):
+            try:
+                self.points += float(cost.get("actualQueryCost") or 0)
+            except (TypeError, ValueError):
+                pass
             learn(document, cost.get("requestedQueryCost"))
             if isinstance(cost.get("throttleStatus"), dict):
                 self.limiter.observe(reservation, cost["throttleStatus"], cost.get("actualQueryCost"),
                                      cost.get("requestedQueryCost"))
-        errors = body.get("errors")
-        if errors:
-            errors = errors if isinstance(errors, list) else [{"message": str(errors)}]
-            codes = tuple(str((e.get("extensions") or {}).get("code", "")) for e in errors if isinstance(e, dict))
-            if "THROTTLED" in codes:
-                self.throttled += 1
-                raise ShopifyThrottled("Shopify: THROTTLED")
-            if "ACCESS_DENIED" in codes:
-                raise ShopifyAuthError("Shopify: ACCESS_DENIED; the app's token lacks a scope this call needs")
-            if "INTERNAL_SERVER_ERROR" in codes:  # Shopify's own fault, answered with HTTP 200: transient
-                raise ShopifyRetryable("Shopify: INTERNAL_SERVER_ERROR")
-            messages = "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in errors)
-            raise ShopifyQueryError(f"Shopify refused the request: {messages[:500]}", codes)
-        data = body.get("data")
-        if not isinstance(data, dict):
-            raise ShopifyRetryable("Shopify: answer carried neither data nor errors")
-        return ShopifyResult(data=data, user_errors=_user_errors(data), cost=cost)
+        try:
+            return read_body(body, version)
+        except ShopifyThrottled:
+            self.throttled += 1
+            raise
 
     def _wait(self, state) -> float:
         exc = state.outcome.exception()
@@ -207,12 +150,17 @@ class ShopifyResource(ConfigurableResource):
     timeout_seconds: float = 30.0
     max_attempts: int = 8
     max_backoff_seconds: float = 30.0
+    publish_concurrency: int | None = Field(default=None, description="Calls one publishing run keeps in flight; "
+                                            "defaults to SHOPIFY_PUBLISH_CONCURRENCY (4)")
     _limits: Limits | None = PrivateAttr(default=None)
 
     def limits(self) -> Limits:
         if self._limits is None:
             self._limits = Limits.from_env()
         return self._limits
+
+    def concurrency(self) -> int:
+        return self.publish_concurrency or self.limits().shopify_publish_concurrency
 
     def endpoint(self) -> str:
         return graphql_endpoint(self.shop_url, self.api_version)
@@ -227,6 +175,7 @@ class ShopifyResource(ConfigurableResource):
             endpoint=self.endpoint(),
             access_token=self.access_token,
             limiter=self.limiter(),
+            api_version=self.api_version,
             timeout_seconds=self.timeout_seconds,
             max_attempts=self.max_attempts,
             max_backoff_seconds=self.max_backoff_seconds,

@@ -47,10 +47,76 @@ mutation ProductSet($input: ProductSetInput!, $identifier: ProductSetIdentifiers
       variants(first: 1) {
         nodes { id sku price inventoryItem { id unitCost { amount } } }
       }
-      media(first: 3) { nodes { id status } }
+      media(first: 3) { nodes { id alt status } }
     }
     userErrors { field message code }
   }
+}
+"""
+
+# The hub's share of a product, changed without touching the merchant's (resources/shopify_product.py).
+METAFIELDS_SET = """
+mutation MetafieldsSet($metafields: [MetafieldsSetInput!]!) {
+  metafieldsSet(metafields: $metafields) {
+    metafields { key }
+    userErrors { field message code }
+  }
+}
+"""
+
+METAFIELDS_DELETE = """
+mutation MetafieldsDelete($metafields: [MetafieldIdentifierInput!]!) {
+  metafieldsDelete(metafields: $metafields) {
+    deletedMetafields { key }
+    userErrors { field message }
+  }
+}
+"""
+
+PRODUCT_MEDIA = """
+query ProductMedia($id: ID!) {
+  product(id: $id) { media(first: 50) { nodes { id alt } } }
+}
+"""
+
+# Sales channels: ACTIVE products are on none until published to a publication.
+PUBLICATIONS = """
+query Publications($after: String) {
+  publications(first: 50, after: $after) {
+    nodes { id name }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+PUBLISHABLE_PUBLISH = """
+mutation PublishablePublish($id: ID!, $input: [PublicationInput!]!) {
+  publishablePublish(id: $id, input: $input) {
+    userErrors { field message }
+  }
+}
+"""
+
+PRODUCT_PUBLISHED = """
+query ProductPublished($id: ID!, $publicationId: ID!) {
+  product(id: $id) { id publishedOnPublication(publicationId: $publicationId) }
+}
+"""
+
+# An item is stocked at a location before its quantity there can be set; required @idempotent from 2026-04.
+INVENTORY_ACTIVATE = """
+mutation InventoryActivate($inventoryItemId: ID!, $locationId: ID!, $key: String!) {
+  inventoryActivate(inventoryItemId: $inventoryItemId, locationId: $locationId) @idempotent(key: $key) {
+    inventoryLevel { id location { id } }
+    userErrors { field message }
+  }
+}
+"""
+
+# shopify-check: the scopes the app's token was granted.
+ACCESS_SCOPES = """
+query AccessScopes {
+  currentAppInstallation { accessScopes { handle } }
 }
 """
 
@@ -161,4 +227,12 @@ ALL_DOCUMENTS: dict[str, str] = {
     "PRODUCT_DELETE": PRODUCT_DELETE,
     "VARIANTS_BULK_UPDATE": VARIANTS_BULK_UPDATE,
     "INVENTORY_SET_QUANTITIES": INVENTORY_SET_QUANTITIES,
+    "METAFIELDS_SET": METAFIELDS_SET,
+    "METAFIELDS_DELETE": METAFIELDS_DELETE,
+    "PRODUCT_MEDIA": PRODUCT_MEDIA,
+    "PUBLICATIONS": PUBLICATIONS,
+    "PUBLISHABLE_PUBLISH": PUBLISHABLE_PUBLISH,
+    "PRODUCT_PUBLISHED": PRODUCT_PUBLISHED,
+    "INVENTORY_ACTIVATE": INVENTORY_ACTIVATE,
+    "ACCESS_SCOPES": ACCESS_SCOPES,
 }

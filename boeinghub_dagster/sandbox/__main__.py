@@ -16,7 +16,7 @@ import uvicorn
 from .boeing import DEFAULT_CREDENTIALS, BoeingKnobs, create_boeing_app
 from .shopify import DEFAULT_ACCESS_TOKEN, create_shopify_app
 from .shopify_knobs import ShopifyKnobs
-from .shopify_store import DEFAULT_LOCATIONS
+from .shopify_store import DEFAULT_LOCATIONS, DEFAULT_PUBLICATIONS
 from .files import create_files_app
 
 _KNOB_DEFAULTS = BoeingKnobs()
@@ -80,10 +80,14 @@ def shopify_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--access-token", default=DEFAULT_ACCESS_TOKEN, help="the X-Shopify-Access-Token accepted")
     parser.add_argument("--locations", default=",".join(DEFAULT_LOCATIONS),
                         help="comma-separated location names seeded into an empty shop")
+    parser.add_argument("--publications", default=",".join(DEFAULT_PUBLICATIONS),
+                        help="comma-separated sales channels (publications) seeded into an empty shop")
     for name, default in vars(ShopifyKnobs()).items():
         flag = f"--{name.replace('_', '-')}"
         if isinstance(default, bool):
             parser.add_argument(flag, action="store_true")
+        elif isinstance(default, tuple):
+            parser.add_argument(flag, default=",".join(default), help="comma-separated")
         else:
             parser.add_argument(flag, type=type(default), default=default)
 
@@ -91,7 +95,9 @@ def shopify_arguments(parser: argparse.ArgumentParser) -> None:
 def shopify_run(args: argparse.Namespace) -> int:
     knobs = {name: getattr(args, name) for name in vars(ShopifyKnobs())}
     locations = tuple(n.strip() for n in args.locations.split(",") if n.strip())
-    app = create_shopify_app(args.db, access_token=args.access_token, locations=locations, **knobs)
+    publications = tuple(n.strip() for n in args.publications.split(",") if n.strip())
+    app = create_shopify_app(args.db, access_token=args.access_token, locations=locations,
+                             publications=publications, **knobs)
     print(f"Shopify sandbox on http://{args.host}:{args.port} (shop in {args.db})", file=sys.stderr, flush=True)
     return _run_app(app, args)
 

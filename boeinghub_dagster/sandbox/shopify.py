@@ -1,17 +1,43 @@
-"""Local stand-in for Shopify's Admin GraphQL API (SPEC §6, §7), for tests, demos and benchmarks.
+"""Local stand-in for Shopify's Admin GraphQL API (SPEC §6, §7, §7a), for tests, demos and benchmarks.
 
-`POST /admin/api/<SHOPIFY_API_VERSION>/graphql.json` with `X-Shopify-Access-Token`, answered
-like Shopify: documents validated against an SDL that uses Shopify's names and nullability,
+`POST /admin/api/<version>/graphql.json` with `X-Shopify-Access-Token`, answered like Shopify:
+documents validated against an SDL that uses Shopify's names and nullability (every type, field and
+enum value is checked against Shopify's published schema by test_shopify_reference_schema.py),
 business errors as `userErrors` (HTTP 200), `extensions.cost` with the leaky bucket's
 `throttleStatus`, THROTTLED (HTTP 200, no `data`) when the bucket cannot pay, and
-MAX_COST_EXCEEDED over 1,000 requested points. The shop lives in a SQLite file, so a restart
-keeps it. Faults (5xx, latency, THROTTLED storms, "applied then 502", outage) and the
-large-store variant throttle are knobs; `/_stats` counts everything a test wants to assert.
+MAX_COST_EXCEEDED over 1,000 requested points. The shop lives in a SQLite file, so a restart keeps it.
+
+Shopify's documented rules it follows, each with the sentence it follows in its module:
+- productSet list fields (metafields, variants, collections, files) replace when sent, stay when
+  omitted; other fields change only when sent (shopify_product_set.py);
+- sales channels: `publications` (Online Store, Point of Sale), `publishablePublish/Unpublish`,
+  `publishedOnPublication`; an ACTIVE product is published nowhere by itself (shopify_publications.py);
+- an existing variant takes quantities only where it is stocked; `inventoryActivate` stocks it
+  (shopify_product_set.py, shopify_inventory.py);
+- the large-store variant throttle is a top-level VARIANT_THROTTLE_EXCEEDED with productSet's data
+  null; VARIANTS_OVER_LIMIT is the user error for more than 2,048 variants (shopify_writes.py);
+- `@idempotent(key:)`: replay after success, IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED after a failure,
+  IDEMPOTENCY_KEY_PARAMETER_MISMATCH, IDEMPOTENCY_CONCURRENT_REQUEST (shopify_idempotency.py);
+- `X-Shopify-API-Version` on every answer; an unsupported version is served by the oldest supported
+  one, HTTP 200 (shopify_versions.py);
+- productSet costs by its input: 0.2 per variant, 0.4 per metafield, 1.9 per file (shopify_cost.py);
+- answers may carry `data` and `errors` together (shopify_partial.py);
+- the token's access scopes are readable and enforced, ACCESS_DENIED outside them (shopify_access.py).
+The merchant's side (collectionCreate, metafieldsSet, productUpdate media and collections) is in
+shopify_merchant.py.
+
+Knobs (shopify_knobs.py; CLI flags, and live with `POST /_admin`, JSON): bucket, limits, faults
+(error_rate, latency_ms, throttle_storm, apply_then_fail_rate, outage), the variant throttle
+(variant_threshold, variants_per_day, day_offset, `{"advance_day": 1}`), api_versions, access_scopes,
+fail_field, and the action `{"add_location": "Denver"}`. `GET /_stats` counts calls, points, throttled
+answers, user errors, idempotency outcomes, publishes, versions served, partial answers, products per
+`custom.boeing_part_number` and per publication, and media statuses (shopify_operator.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import random
 import threading
@@ -25,13 +51,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..domain.shopify_api import PART_NUMBER_METAFIELD_KEY, PART_NUMBER_METAFIELD_NAMESPACE, SHOPIFY_API_VERSION
+from .shopify_access import access_check
+from .shopify_app import admin_route
 from .shopify_context import RequestContext
 from .shopify_cost import CostError, LeakyBucket, QueryCost, oversized_arrays
-from .shopify_knobs import ShopifyKnobs, apply_changes, as_dict
+from .shopify_idempotency import hold_keys
+from .shopify_knobs import ShopifyKnobs, apply_changes
 from .shopify_media import pending_media, process_media
+from .shopify_operator import COUNTED, OperatorEndpoints, fresh_stats
+from .shopify_partial import failing_field
 from .shopify_schema import shopify_schema
-from .shopify_store import DEFAULT_LOCATIONS, ShopifyStore
+from .shopify_store import DEFAULT_LOCATIONS, DEFAULT_PUBLICATIONS, ShopifyStore
+from .shopify_versions import served_version
 
 DEFAULT_ACCESS_TOKEN = "shpat_sandbox_token"
 UNAUTHORIZED = "[API] Invalid API key or access token (unrecognized login or wrong password)"
@@ -41,82 +72,55 @@ MAX_COST_MESSAGE = (
     "https://shopify.dev/concepts/about-apis/rate-limits for more information on how the\ncost of a query is "
     "calculated.\n\nTo query larger amounts of data with fewer limits, bulk operations should be used instead.\n"
     "See https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usage details.\n")
-COUNTED = ("user_errors", "variant_throttled", "idempotent_replays")
 
 
-def _fresh_stats() -> dict:
-    return {"calls": 0, "unauthorized": 0, "queries": 0, "mutations": 0, "root_fields": {}, "points_requested": 0,
-            "points_spent": 0, "throttled": 0, "max_cost_exceeded": 0, "input_too_large": 0, "invalid_documents": 0,
-            "errors_injected": 0, "outage_refusals": 0, "apply_then_fail": 0, "user_errors": 0,
-            "variant_throttled": 0, "idempotent_replays": 0, "status_counts": {},
-            "first_call_at": None, "last_call_at": None}
-
-
-class ShopifySandbox:
+class ShopifySandbox(OperatorEndpoints):
     """State of one sandbox server: the shop (SQLite), knobs, cost bucket, RNG and stats."""
 
     def __init__(self, db_path: str = ":memory:", *, access_token: str = DEFAULT_ACCESS_TOKEN,
-                 locations: tuple[str, ...] = DEFAULT_LOCATIONS, **knobs):
+                 locations: tuple[str, ...] = DEFAULT_LOCATIONS,
+                 publications: tuple[str, ...] = DEFAULT_PUBLICATIONS, **knobs):
         self.token = access_token
-        self.store = ShopifyStore(db_path, tuple(locations))
+        self.store = ShopifyStore(db_path, tuple(locations), tuple(publications))
         self.lock = threading.Lock()
         self.knobs = apply_changes(ShopifyKnobs(), knobs)
         self.bucket = LeakyBucket(self.knobs.bucket_size, self.knobs.restore_rate)
         self.rng = random.Random(self.knobs.seed)
-        self.stats = _fresh_stats()
+        self.stats = fresh_stats()
         self.schema = shopify_schema()
         self._resumed = False
-
-    # -- knobs / stats ------------------------------------------------------------------
-    def configure(self, changes: dict) -> dict:
-        """Apply knobs (ValueError on unknown names or bad values; a bad request changes nothing)."""
-        with self.lock:
-            self.knobs = apply_changes(self.knobs, changes)
-            if {"bucket_size", "restore_rate"} & set(changes):
-                self.bucket.configure(self.knobs.bucket_size, self.knobs.restore_rate, refill="bucket_size" in changes)
-            if "seed" in changes:
-                self.rng = random.Random(self.knobs.seed)
-            return as_dict(self.knobs)
-
-    def reset(self, wipe: bool = False) -> None:
-        """Zero the counters and refill the bucket; `wipe` also empties the shop."""
-        with self.lock:
-            self.stats = _fresh_stats()
-            self.bucket.configure(self.knobs.bucket_size, self.knobs.restore_rate, refill=True)
-        if wipe:
-            self.store.wipe()
-
-    def snapshot(self) -> dict:
-        with self.lock:
-            out = json.loads(json.dumps(self.stats))
-            out["config"] = as_dict(self.knobs)
-            out["bucket"] = self.bucket.status()
-        day = RequestContext(self.store, self.knobs).day
-        out.update({
-            "products": self.store.count("products"), "variants": self.store.count("variants"),
-            "products_per_part_number": self.store.products_per_metafield_value(
-                PART_NUMBER_METAFIELD_NAMESPACE, PART_NUMBER_METAFIELD_KEY),
-            "media_statuses": self.store.media_statuses(), "day": day,
-            "variants_created_today": self.store.variants_created_on(day)})
-        return out
-
-    def _bump(self, name: str, n: int = 1) -> None:
-        with self.lock:
-            self.stats[name] += n
+        self.in_flight: dict[str, int] = {}  # idempotency key -> the request holding it (shopify_idempotency)
+        self._requests = itertools.count(1)
 
     # -- the GraphQL endpoint ----------------------------------------------------------------
     async def graphql(self, request: Request) -> Response:
+        """Every answer names the version that served it (shopify_versions.py)."""
+        served = served_version(request.path_params["version"], self.knobs.api_versions)
         response = await self._graphql(request)
-        response.headers["X-Shopify-API-Version"] = SHOPIFY_API_VERSION
+        response.headers["X-Shopify-API-Version"] = served
         with self.lock:
-            counts = self.stats["status_counts"]
-            counts[str(response.status_code)] = counts.get(str(response.status_code), 0) + 1
+            for name, key in (("status_counts", str(response.status_code)), ("versions_served", served)):
+                self.stats[name][key] = self.stats[name].get(key, 0) + 1
         return response
 
     async def _graphql(self, request: Request) -> Response:
+        """`latency_ms` is spent half before the document runs and half after, like a round trip; an
+        idempotency key the request carries is in flight from its arrival until it is answered."""
+        raw, request_id, half = await request.body(), next(self._requests), self.knobs.latency_ms / 2000.0
+        held = hold_keys(self.in_flight, raw, request_id)
+        try:
+            if half > 0:
+                await asyncio.sleep(half)
+            response = await self._answer(request, raw, request_id)
+            if half > 0:
+                await asyncio.sleep(half)
+            return response
+        finally:
+            for key in held:
+                self.in_flight.pop(key, None)
+
+    async def _answer(self, request: Request, raw: bytes, request_id: int) -> Response:
         k = self.knobs
-        if k.latency_ms > 0:
-            await asyncio.sleep(k.latency_ms / 1000.0)
         with self.lock:
             now = time.time()
             self.stats["calls"] += 1
@@ -128,8 +132,6 @@ class ShopifySandbox:
         if k.outage:
             self._bump("outage_refusals")
             return JSONResponse({"errors": "Service Unavailable"}, status_code=503)
-        if request.path_params["version"] != SHOPIFY_API_VERSION:
-            return JSONResponse({"errors": "Not Found"}, status_code=404)
         if request.headers.get("x-shopify-access-token") != self.token:
             self._bump("unauthorized")
             return JSONResponse({"errors": UNAUTHORIZED}, status_code=401)
@@ -137,13 +139,16 @@ class ShopifySandbox:
             self._bump("errors_injected")
             return _server_error(fault_status)
         try:
-            body = json.loads(await request.body())
+            body = json.loads(raw)
         except (ValueError, UnicodeDecodeError):
             body = None
         if not isinstance(body, dict) or not isinstance(body.get("query"), str) or \
                 not isinstance(body.get("variables") or {}, dict):
             return JSONResponse({"errors": {"query": "Required parameter missing or invalid"}}, status_code=400)
-        answer, is_mutation, media = self._run(body["query"], body.get("variables") or {}, body.get("operationName"))
+        context = RequestContext(self.store, self.knobs, base_url=str(request.base_url).rstrip("/"),
+                                 in_flight=self.in_flight, request_id=request_id)
+        answer, is_mutation, media = self._run(body["query"], body.get("variables") or {}, body.get("operationName"),
+                                               context)
         if not self._resumed:
             self._resumed = True
             media = sorted(set(media) | set(pending_media(self.store)))
@@ -154,7 +159,8 @@ class ShopifySandbox:
                             media_type="text/html", background=task)
         return JSONResponse(answer, background=task)
 
-    def _run(self, query: str, variables: dict, operation_name: str | None) -> tuple[dict, bool, list[int]]:
+    def _run(self, query: str, variables: dict, operation_name: str | None,
+             context: RequestContext) -> tuple[dict, bool, list[int]]:
         """(answer body, whether a mutation ran, media ids to fetch) for one GraphQL document."""
         try:
             document = parse(query)
@@ -193,9 +199,9 @@ class ShopifySandbox:
                 error = {"message": "Throttled", "extensions": {"code": "THROTTLED", "documentation": RATE_LIMITS_DOC}}
                 return {"errors": [error], "extensions": {"cost": self._cost(requested, None)}}, False, []
         is_mutation = operation.operation == OperationType.MUTATION
-        context = RequestContext(self.store, self.knobs)
+        middleware = [access_check(self.knobs.access_scopes), failing_field(self.knobs.fail_field)]
         result = execute(self.schema, document, context_value=context, variable_values=variables,
-                         operation_name=operation_name)
+                         operation_name=operation_name, middleware=[m for m in middleware if m])
         actual = pricing.actual(result.data) if result.data is not None else 0
         with self.lock:
             self.bucket.refund(requested - actual)
@@ -209,10 +215,13 @@ class ShopifySandbox:
                     s["root_fields"][name] = s["root_fields"].get(name, 0) + 1
             for name in COUNTED:
                 s[name] += context.counters.get(name, 0)
+            s["partial_answers"] += int(bool(result.errors) and bool(result.data))
         answer: dict = {}
         if result.errors:
             answer["errors"] = [e.formatted for e in result.errors]
-        if result.data is not None:
+        # GraphQL spec, "Response": once execution started `data` is there, null when an error reached
+        # it; an error before execution (variables that do not coerce; no `path`) leaves it out
+        if result.data is not None or any(e.path for e in result.errors or ()):
             answer["data"] = result.data
         answer["extensions"] = {"cost": self._cost(requested, actual)}
         if context.search_warnings:
@@ -228,33 +237,6 @@ class ShopifySandbox:
             cost = self._cost(requested, None)
         return {"errors": errors, "extensions": {"cost": cost}}
 
-    # -- operator endpoints -------------------------------------------------------------------
-    async def stats_endpoint(self, request: Request) -> Response:
-        return JSONResponse(self.snapshot())
-
-    async def issued_tokens(self, request: Request) -> Response:
-        """The tokens this shop accepts (its Admin API access token; it issues no others)."""
-        return JSONResponse({"tokens": [self.token]})
-
-    async def admin(self, request: Request) -> Response:
-        try:
-            changes = json.loads(await request.body() or b"{}")
-            if not isinstance(changes, dict):
-                raise ValueError("body must be a JSON object")
-            return JSONResponse(self.configure(changes))
-        except (ValueError, TypeError) as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400)
-
-    async def admin_reset(self, request: Request) -> Response:
-        try:
-            body = json.loads(await request.body() or b"{}")
-        except ValueError:
-            body = None
-        if not isinstance(body, dict) or set(body) - {"wipe"}:
-            return JSONResponse({"error": 'body must be {} or {"wipe": true}'}, status_code=400)
-        self.reset(wipe=bool(body.get("wipe")))
-        return JSONResponse(self.snapshot())
-
     def app(self) -> Starlette:
         app = Starlette(routes=[
             Route("/admin/api/{version}/graphql.json", self.graphql, methods=["POST"]),
@@ -262,6 +244,7 @@ class ShopifySandbox:
             Route("/_issued_tokens", self.issued_tokens, methods=["GET"]),
             Route("/_admin", self.admin, methods=["POST"]),
             Route("/_admin/reset", self.admin_reset, methods=["POST"]),
+            admin_route(self),
         ])
         app.state.sandbox = self
         return app
@@ -276,9 +259,11 @@ def _server_error(status: int) -> Response:
 
 
 def create_shopify_app(db_path: str = ":memory:", *, access_token: str = DEFAULT_ACCESS_TOKEN,
-                       locations: tuple[str, ...] = DEFAULT_LOCATIONS, **knobs) -> Starlette:
+                       locations: tuple[str, ...] = DEFAULT_LOCATIONS,
+                       publications: tuple[str, ...] = DEFAULT_PUBLICATIONS, **knobs) -> Starlette:
     """Starlette app for the sandbox; `knobs` are any ShopifyKnobs fields (bucket_size=..., error_rate=...).
 
     The state object is reachable as `app.state.sandbox` (e.g. `.store.close()` before reopening the file).
     """
-    return ShopifySandbox(db_path, access_token=access_token, locations=locations, **knobs).app()
+    return ShopifySandbox(db_path, access_token=access_token, locations=locations, publications=publications,
+                          **knobs).app()

@@ -25,6 +25,9 @@ class RequestContext:
     media_to_fetch: list[int] = field(default_factory=list)  # fetched after the answer is sent
     search_warnings: list[dict] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=dict)
+    base_url: str = "http://127.0.0.1"  # the sandbox's own address, for URLs it hands out (onlineStoreUrl)
+    in_flight: dict[str, int] = field(default_factory=dict)  # idempotency key -> request holding it
+    request_id: int = 0
 
     @property
     def day(self) -> int:
@@ -45,6 +48,17 @@ class UserErrors(Exception):
     def __init__(self, errors: list[dict]):
         super().__init__(errors[0]["message"] if errors else "user error")
         self.errors = errors
+
+
+def in_transaction(info: GraphQLResolveInfo, work, failed: dict) -> dict:
+    """Run `work()` in one store transaction; a UserErrors becomes the payload `failed` plus its errors."""
+    c = ctx(info)
+    try:
+        with c.store.transaction():
+            return work()
+    except UserErrors as exc:
+        c.count("user_errors", len(exc.errors))
+        return {**failed, "userErrors": exc.errors}
 
 
 def user_error(message: str, field: list | None = None, code: str | None = None) -> dict:

@@ -1,25 +1,54 @@
-"""Calculated query cost and the leaky bucket of the Shopify sandbox (SPEC §7).
+"""Calculated query cost and the leaky bucket of the Shopify sandbox (SPEC §7, §7a).
 
 Shopify prices a document before running it: scalars and enums 0, objects 1, a connection 2
 plus `first`/`last` times the cost of one node, a mutation field 10. The bucket must hold
 the requested cost or the call is THROTTLED; after execution the difference to the actual
 cost (connections priced by the nodes really returned) is refunded. Hand-written because
 graphql-core has no cost analysis and Shopify's rules are its own.
+
+Some inputs cost by their size, as the schema's descriptions say: `ProductSetInput.variants`
+"Complexity cost: 0.2 per variant", `.metafields` "0.4 per metafield", `.files` "1.9 per file",
+and on each variant `ProductVariantSetInput.file` "0.6 per variant file" and `.metafields`
+"0.4 per variant metafield". That sum, rounded up to a whole point (the sandbox's choice: the
+schema gives no rounding, and rounding up never lets a client under-budget), is added to the
+mutation's 10 in both the requested and the actual cost.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterable
+from decimal import Decimal
 
 from graphql import (
     FieldNode, FragmentDefinitionNode, GraphQLSchema, InlineFragmentNode, IntValueNode,
-    ListValueNode, ObjectValueNode, OperationDefinitionNode, OperationType, SelectionSetNode, VariableNode,
-    get_named_type, is_composite_type,
+    GraphQLError, ListValueNode, ObjectValueNode, OperationDefinitionNode, OperationType, SelectionSetNode,
+    VariableNode, get_named_type, is_composite_type,
 )
+from graphql.execution.values import get_argument_values
 
 MUTATION_COST = 10
 CONNECTION_COST = 2
+
+
+def _count(items) -> int:
+    return len(items) if isinstance(items, list) else 0
+
+
+def product_set_complexity(args: dict) -> Decimal:
+    """ProductSetInput's documented per-item complexity (see the module docstring)."""
+    given = args.get("input") or {}
+    variants = given.get("variants") if isinstance(given.get("variants"), list) else []
+    total = (Decimal("0.2") * len(variants) + Decimal("0.4") * _count(given.get("metafields"))
+             + Decimal("1.9") * _count(given.get("files")))
+    for v in variants:
+        if isinstance(v, dict):
+            total += Decimal("0.6") * (v.get("file") is not None) + Decimal("0.4") * _count(v.get("metafields"))
+    return total
+
+
+INPUT_COMPLEXITY = {"productSet": product_set_complexity}
 
 
 class CostError(Exception):
@@ -44,11 +73,21 @@ class QueryCost:
         if self.operation.operation == OperationType.MUTATION:
             total = 0
             for field, payload_type, sub in self._fields(self.operation.selection_set, self.schema.mutation_type, data):
-                total += MUTATION_COST
+                total += MUTATION_COST + self._input_cost(field)
                 if field.selection_set is not None and (data is None or sub is not None):
                     total += self._selections(field.selection_set, payload_type, sub)
             return total
         return self._selections(self.operation.selection_set, self.schema.query_type, data)
+
+    def _input_cost(self, field: FieldNode) -> int:
+        price = INPUT_COMPLEXITY.get(field.name.value)
+        if price is None:
+            return 0
+        try:
+            args = get_argument_values(self.schema.mutation_type.fields[field.name.value], field, self.variables)
+        except (GraphQLError, KeyError, TypeError):
+            return 0
+        return math.ceil(price(args))
 
     def _fields(self, selection_set: SelectionSetNode, parent, data) -> Iterable:
         """(field node, its named type, its data) for every field selected, fragments flattened."""

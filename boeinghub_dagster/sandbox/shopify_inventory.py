@@ -1,22 +1,22 @@
-"""`inventorySetQuantities` in the Shopify sandbox, with the 2026-04 rules (SPEC §7).
+"""Inventory mutations of the Shopify sandbox: `inventorySetQuantities` and `inventoryActivate` (SPEC §7, §7a).
 
-The mutation must carry `@idempotent(key: …)`, else the call fails (BAD_REQUEST); every
-`quantities[]` item must carry `changeFromQuantity` explicitly (null skips the
-compare-and-swap), else INVALID_FIELD_ARGUMENTS. A stale `changeFromQuantity` is the
-userError CHANGE_FROM_QUANTITY_STALE and nothing is set. The same key with the same input
-answers the stored result again without applying anything; with another input it is
-IDEMPOTENCY_KEY_PARAMETER_MISMATCH.
+Both need `@idempotent(key: …)` (shopify_idempotency.py). `inventorySetQuantities`: every
+`quantities[]` item must carry `changeFromQuantity` explicitly (null skips the compare-and-swap;
+InventoryQuantityInput: "This field is mandatory"), else INVALID_FIELD_ARGUMENTS; a stale one is
+CHANGE_FROM_QUANTITY_STALE and nothing is set; a location where the item is not stocked is
+ITEM_NOT_STOCKED_AT_LOCATION ("The specified inventory item is not stocked at the location").
+`inventoryActivate` stocks an item at a location, "creating an InventoryLevel that tracks stock
+quantities"; `available` and `onHand` default to zero. Activating where the item is already
+stocked changes nothing and answers the existing level.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 from graphql import GraphQLError
-from graphql.execution.values import get_directive_values
 
 from .shopify_context import UserErrors, ctx, user_error
+from .shopify_idempotency import run_idempotent
+from .shopify_objects import level_obj
 from .shopify_store import gid, now_iso, parse_gid
 from .shopify_writes import MAX_QUANTITY, QUANTITY_NAMES
 
@@ -24,41 +24,45 @@ REASONS = {"correction", "cycle_count_available", "damaged", "movement_canceled"
            "movement_received", "movement_updated", "other", "promotion", "quality_control", "received",
            "reservation_created", "reservation_deleted", "reservation_updated", "restock", "safety_stock",
            "shrinkage"}
-DIRECTIVE_REQUIRED = "The @idempotent directive is required for this mutation but was not provided."
 CHANGE_FROM_REQUIRED = "InventoryQuantityInput must include the following argument: changeFromQuantity."
 
 
-def idempotency_key(info) -> str:
-    directive = info.schema.get_directive("idempotent")
-    for node in info.field_nodes:
-        values = get_directive_values(directive, node, info.variable_values)
-        if values and values.get("key"):
-            return values["key"]
-    raise GraphQLError(DIRECTIVE_REQUIRED, extensions={"code": "BAD_REQUEST"})
-
-
 def inventory_set_quantities(_root, info, input):
-    c = ctx(info)
-    key = idempotency_key(info)
     if any("changeFromQuantity" not in q for q in input["quantities"]):
         raise GraphQLError(CHANGE_FROM_REQUIRED, extensions={"code": "INVALID_FIELD_ARGUMENTS"})
-    params = hashlib.sha256(json.dumps(input, sort_keys=True).encode()).hexdigest()
-    try:
-        with c.store.transaction():
-            row = c.store.one("SELECT params_hash, payload FROM idempotency WHERE key = ?", (key,))
-            if row is not None:
-                if row["params_hash"] != params:
-                    raise UserErrors([user_error("The same idempotency key cannot be used with different operation "
-                                                 "parameters.", ["input"], "IDEMPOTENCY_KEY_PARAMETER_MISMATCH")])
-                c.count("idempotent_replays")
-                return {"inventoryAdjustmentGroup": json.loads(row["payload"]), "userErrors": []}
-            group = _apply(c, input)
-            c.store.execute("INSERT INTO idempotency (key, params_hash, payload, created_at) VALUES (?, ?, ?, ?)",
-                            (key, params, json.dumps(group), now_iso()))
-            return {"inventoryAdjustmentGroup": group, "userErrors": []}
-    except UserErrors as exc:
-        c.count("user_errors", len(exc.errors))
-        return {"inventoryAdjustmentGroup": None, "userErrors": exc.errors}
+    c = ctx(info)
+
+    def work():
+        return {"inventoryAdjustmentGroup": _apply(c, input), "userErrors": []}
+
+    return run_idempotent(info, {"input": input}, work, {"inventoryAdjustmentGroup": None})
+
+
+def inventory_activate(_root, info, inventoryItemId, locationId, available=None, onHand=None,
+                       stockAtLegacyLocation=False):
+    store = ctx(info).store
+    params = {"inventoryItemId": inventoryItemId, "locationId": locationId, "available": available, "onHand": onHand}
+
+    def work():
+        item, location = parse_gid(inventoryItemId, "InventoryItem"), parse_gid(locationId, "Location")
+        errors = []
+        if store.get("inventory_items", item) is None:
+            errors.append(user_error("The specified inventory item could not be found.", ["inventoryItemId"]))
+        if store.get("locations", location) is None:
+            errors.append(user_error("The specified location could not be found.", ["locationId"]))
+        given = [q for q in (available, onHand) if q is not None]
+        if len(set(given)) > 1:  # nothing is committed here, so on_hand is always what is available
+            errors.append(user_error("available and onHand must be equal: the sandbox holds no committed stock.",
+                                     ["onHand"]))
+        if any(abs(q) > MAX_QUANTITY for q in given):
+            errors.append(user_error("The quantity can't be higher than 1,000,000,000.", ["available"]))
+        if errors:
+            raise UserErrors(errors)
+        if store.level(item, location) is None:
+            store.set_level(item, location, given[0] if given else 0)
+        return {"inventoryLevel": level_obj(store.level(item, location)), "userErrors": []}
+
+    return run_idempotent(info, params, work, {"inventoryLevel": None}, codes=False)
 
 
 def _apply(c, input: dict) -> dict | None:
@@ -111,6 +115,6 @@ def _apply(c, input: dict) -> dict | None:
                             "ledgerDocumentUri": None, "_item": item, "_location": location})
     if not changes:
         return None
-    number = store.one("SELECT COUNT(*) + 1 AS n FROM idempotency")["n"]
+    number = store.one("SELECT COUNT(*) + 1 AS n FROM idempotency_keys")["n"]
     return {"id": gid("InventoryAdjustmentGroup", number), "createdAt": now_iso(), "reason": input["reason"],
             "referenceDocumentUri": input.get("referenceDocumentUri"), "_changes": changes}

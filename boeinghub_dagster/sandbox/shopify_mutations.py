@@ -1,6 +1,8 @@
 """The Shopify sandbox's smaller mutations: productUpdate, productDelete, productVariantsBulkUpdate,
 metafieldDefinitionCreate.
 
+Each changes only the fields it is given; productUpdate's lists (tags aside) add rather than replace.
+
 The sync sets a product to DRAFT/ACTIVE with productUpdate and pushes price and cost with
 productVariantsBulkUpdate; the setup job creates the `custom.*` metafield definitions (the
 part-number one with the unique-values capability) with metafieldDefinitionCreate.
@@ -11,7 +13,8 @@ from __future__ import annotations
 import json
 import re
 
-from .shopify_context import UserErrors, ctx, user_error
+from .shopify_context import UserErrors, ctx, in_transaction, user_error
+from .shopify_merchant import add_media, check_collections, join_collections
 from .shopify_objects import definition_obj, product_obj, variant_obj
 from .shopify_queries import find_product
 from .shopify_store import gid, now_iso, parse_gid
@@ -23,19 +26,11 @@ KNOWN_TYPES = {"single_line_text_field", "multi_line_text_field", "number_intege
                "url", "id", "json", "date", "date_time", "list.single_line_text_field", "rich_text_field"}
 
 
-def _run(info, work, failed: dict):
-    """Run `work()` in one transaction; a UserErrors becomes the payload `failed` + its errors."""
+def product_update(_root, info, product=None, media=None, identifier=None):
+    """Changes only what it is given: `collectionsToJoin`/`collectionsToLeave` add and remove just
+    those collections, `metafields` sets just those metafields, `media` adds media."""
     c = ctx(info)
-    try:
-        with c.store.transaction():
-            return work()
-    except UserErrors as exc:
-        c.count("user_errors", len(exc.errors))
-        return {**failed, "userErrors": exc.errors}
-
-
-def product_update(_root, info, product=None, identifier=None):
-    store = ctx(info).store
+    store = c.store
     product = product or {}
 
     def work():
@@ -53,6 +48,8 @@ def product_update(_root, info, product=None, identifier=None):
             if row and row["id"] != pk:
                 raise UserErrors([user_error("Handle has already been taken", ["handle"])])
         check_metafields(store, "PRODUCT", pk, product.get("metafields"), ["metafields"])
+        join = check_collections(store, product.get("collectionsToJoin"), ["collectionsToJoin"])
+        leave = check_collections(store, product.get("collectionsToLeave"), ["collectionsToLeave"])
         cols = {"updated_at": now_iso()}
         for name, column in (("title", "title"), ("handle", "handle"), ("descriptionHtml", "description_html"),
                              ("vendor", "vendor"), ("productType", "product_type"), ("status", "status"),
@@ -63,9 +60,16 @@ def product_update(_root, info, product=None, identifier=None):
             cols["tags"] = json.dumps(product["tags"])
         store.update("products", pk, **cols)
         write_metafields(store, "PRODUCT", pk, product.get("metafields"))
+        join_collections(store, pk, join, leave)
+        if media:
+            add_media(c, pk, media, ["media"])
         return {"product": product_obj(store.get("products", pk)), "userErrors": []}
 
-    return _run(info, work, {"product": None})
+    queued = len(c.media_to_fetch)
+    out = in_transaction(info, work, {"product": None})
+    if out["product"] is None:
+        del c.media_to_fetch[queued:]  # refused: the media rows were rolled back
+    return out
 
 
 def product_delete(_root, info, input, synchronous=True):
@@ -78,7 +82,7 @@ def product_delete(_root, info, input, synchronous=True):
         store.delete_product(pk)
         return {"deletedProductId": gid("Product", pk), "userErrors": []}
 
-    return _run(info, work, {"deletedProductId": None})
+    return in_transaction(info, work, {"deletedProductId": None})
 
 
 def product_variants_bulk_update(_root, info, productId, variants, allowPartialUpdates=False):
@@ -120,7 +124,7 @@ def product_variants_bulk_update(_root, info, productId, variants, allowPartialU
             out.append(variant_obj(store.get("variants", vpk)))
         return {"product": product_obj(store.get("products", pk)), "productVariants": out, "userErrors": []}
 
-    return _run(info, work, {"product": None, "productVariants": None})
+    return in_transaction(info, work, {"product": None, "productVariants": None})
 
 
 def metafield_definition_create(_root, info, definition):
@@ -155,4 +159,4 @@ def metafield_definition_create(_root, info, definition):
                           created_at=now_iso())
         return {"createdDefinition": definition_obj(store.get("metafield_definitions", pk)), "userErrors": []}
 
-    return _run(info, work, {"createdDefinition": None})
+    return in_transaction(info, work, {"createdDefinition": None})

@@ -58,7 +58,7 @@ def location_obj(r) -> dict:
 
 
 def level_obj(r) -> dict:
-    return {"_item": r["item_id"], "_location": r["location_id"], "_quantity": r["quantity"],
+    return {"_item": r["item_id"], "_location": r["location_id"], "_quantity": r["quantity"], "isActive": True,
             "id": f"gid://shopify/InventoryLevel/{r['location_id']}?inventory_item_id={r['item_id']}",
             "createdAt": r["created_at"], "updatedAt": r["updated_at"]}
 
@@ -211,12 +211,12 @@ def item_variant(i, info):
     return variant_obj(_store(info).get("variants", i["_variant"]))
 
 
-def item_levels(i, info, query=None, **args):
+def item_levels(i, info, query=None, includeInactive=False, **args):
     return connection([level_obj(r) for r in _store(info).levels_of(i["_pk"])], key=lambda o: o["_location"],
                       **page_args(args))
 
 
-def item_level(i, info, locationId):
+def item_level(i, info, locationId, includeInactive=False):
     row = _store(info).level(i["_pk"], parse_gid(locationId, "Location") or -1)
     return level_obj(row) if row else None
 

@@ -1,24 +1,43 @@
-"""`productSet` in the Shopify sandbox: the upsert the hub publishes with (SPEC §6).
+"""`productSet` in the Shopify sandbox: the upsert the hub publishes with (SPEC §6, §7a).
 
 With `identifier: {customId: {namespace, key, value}}` the product holding that value in a
 unique-valued metafield is updated, else a new one is created, so a publish retried after a
-lost answer never duplicates. As on Shopify: `variants` and `productOptions` come together,
-listed variants are matched (id, then option values, then SKU) and unlisted ones deleted,
-`files` replaces the media, other fields change only when given. Everything is validated
-first and written in one transaction.
+lost answer never duplicates. `variants` and `productOptions` come together; listed variants
+are matched (id, then option values, then SKU). Everything is validated first and written in
+one transaction.
+
+Shopify's description of `productSet` is the rule for what an update keeps:
+- "For list fields: Creates new entries, updates existing entries, and deletes existing entries
+  that aren't included in the mutation's input" (collections, metafields, variants; also files,
+  and a variant's own metafields). A list that is sent replaces; a list that is not sent is untouched.
+- "For all other field types: Updates only the included fields. Any omitted fields will remain
+  unchanged."
+- `ProductSetUserErrorCode.METAFIELD_MISMATCH`: "The input argument `metafields` (if present) must
+  contain the `customId` value", so a sent list cannot drop the identifying metafield.
+- Mutation.productSet: "By default, stores have a limit of 2048 product variants for each product":
+  more is the user error VARIANTS_OVER_LIMIT. The large-store daily variant throttle is not a user
+  error but a top-level VARIANT_THROTTLE_EXCEEDED (see shopify_writes.check_variant_throttle).
+- `ProductVariantSetInput.inventoryQuantities`: "If you're updating an existing variant, then you can
+  only update the quantities at locations where the variant is already stocked." A quantity at any
+  other location is refused (INVALID_VARIANT, the enum's code for a variant that is not valid; the
+  schema names no narrower one) and nothing is written. A new variant is stocked at the locations
+  its quantities name (`inventoryActivate` stocks an existing one elsewhere).
 """
 
 from __future__ import annotations
 
 import json
 
+from graphql import GraphQLError
+
 from .shopify_context import RequestContext, UserErrors, ctx, user_error
+from .shopify_merchant import check_collections, replace_collections
 from .shopify_objects import product_obj
 from .shopify_queries import find_product
 from .shopify_store import gid, now_iso, parse_gid
 from .shopify_writes import (
     check_metafields, check_price, check_quantities, check_variant_throttle, create_variant, delete_variant,
-    item_columns, set_files, slug, unique_handle, variant_columns, write_metafields,
+    item_columns, replace_metafields, set_files, slug, unique_handle, variant_columns, write_metafields,
 )
 
 DEFAULT_OPTIONS = [{"name": "Title", "values": ["Default Title"]}]
@@ -36,6 +55,9 @@ def product_set(_root, info, input, synchronous=True, identifier=None):
         del c.media_to_fetch[queued:]
         c.count("user_errors", len(exc.errors))
         return {"product": None, "productSetOperation": None, "userErrors": exc.errors}
+    except GraphQLError:  # the variant throttle: a top-level error, productSet's data null, nothing stored
+        del c.media_to_fetch[queued:]
+        raise
     product = product_obj(c.store.get("products", pk))
     if synchronous:
         return {"product": product, "productSetOperation": None, "userErrors": []}
@@ -80,10 +102,12 @@ def _check(c: RequestContext, input: dict, identifier: dict | None, target: int 
             if m.get("value") != custom["value"]:
                 errors.append(user_error("The identifier value does not match the value of the corresponding field "
                                          "in the input.", [*P, "metafields", i, "value"], "INPUT_MISMATCH"))
-        if target is None and not given:
-            errors.append(user_error(f"The metafield {ns}.{custom['key']} named by the identifier must be in the "
-                                     "input's metafields to create a product.", [*P, "metafields"],
-                                     "MISSING_FIELD_REQUIRED"))
+        if input.get("metafields") is not None and not given:
+            errors.append(user_error("The input argument `metafields` (if present) must contain the `customId` "
+                                     "value.", [*P, "metafields"], "METAFIELD_MISMATCH"))
+        elif target is None and not given:
+            errors.append(user_error("The input field corresponding to the identifier is required.",
+                                     [*P, "metafields"], "MISSING_FIELD_REQUIRED"))
     if target is None and not (input.get("title") or "").strip():
         errors.append(user_error("Title can't be blank", [*P, "title"], "INVALID_PRODUCT"))
     if input.get("handle"):
@@ -157,7 +181,25 @@ def _plan(c: RequestContext, target: int | None, variants: list[dict]) -> list[t
             match = None
         taken.add(match)
         plan.append((v, match))
+    _check_stocked(c.store, plan)
     return plan
+
+
+def _check_stocked(store, plan: list[tuple[dict, int | None]]) -> None:
+    errors = []
+    for i, (v, match) in enumerate(plan):
+        if match is None:
+            continue
+        item = store.item_of_variant(match)["id"]
+        for j, q in enumerate(v.get("inventoryQuantities") or []):
+            location = parse_gid(q["locationId"], "Location")
+            if store.level(item, location) is None:
+                errors.append(user_error(
+                    f"The variant is not stocked at location {q['locationId']}: quantities of an existing variant "
+                    "can only be updated where it is already stocked (inventoryActivate stocks it there).",
+                    [*P, "variants", i, "inventoryQuantities", j, "locationId"], "INVALID_VARIANT"))
+    if errors:
+        raise UserErrors(errors)
 
 
 def _apply(c: RequestContext, input: dict, identifier: dict | None) -> int:
@@ -167,7 +209,7 @@ def _apply(c: RequestContext, input: dict, identifier: dict | None) -> int:
     variants = input.get("variants")
     plan = _plan(c, target, variants) if variants is not None else []
     new_variants = sum(1 for _, m in plan if m is None) if variants is not None else int(target is None)
-    check_variant_throttle(c, new_variants, [*P, "variants"])
+    check_variant_throttle(c, new_variants)
 
     stamp = now_iso()
     cols = {"updated_at": stamp}
@@ -190,7 +232,12 @@ def _apply(c: RequestContext, input: dict, identifier: dict | None) -> int:
     else:
         pk = target
         store.update("products", pk, **cols)
-    write_metafields(store, "PRODUCT", pk, input.get("metafields"))
+    if input.get("metafields") is not None:
+        write_metafields(store, "PRODUCT", pk, input["metafields"])
+        replace_metafields(store, "PRODUCT", pk, input["metafields"])
+    if input.get("collections") is not None:
+        replace_collections(store, pk, check_collections(store, input["collections"], [*P, "collections"],
+                                                         "INVALID_INPUT"))
 
     if variants is not None:
         kept = set()
@@ -207,7 +254,9 @@ def _apply(c: RequestContext, input: dict, identifier: dict | None) -> int:
             _stock(c, ipk, v.get("inventoryQuantities"), created=match is None)
             check_metafields(store, "PRODUCTVARIANT", vpk, v.get("metafields"), [*P, "variants", position - 1,
                                                                                   "metafields"])
-            write_metafields(store, "PRODUCTVARIANT", vpk, v.get("metafields"))
+            if v.get("metafields") is not None:
+                write_metafields(store, "PRODUCTVARIANT", vpk, v["metafields"])
+                replace_metafields(store, "PRODUCTVARIANT", vpk, v["metafields"])
         for row in store.variants_of(pk):
             if row["id"] not in kept:
                 delete_variant(store, row["id"])
@@ -222,7 +271,8 @@ def _apply(c: RequestContext, input: dict, identifier: dict | None) -> int:
 
 
 def _stock(c: RequestContext, item_pk: int, quantities, created: bool) -> None:
-    """Set the given quantities; a new item without any is stocked at the shop's first location."""
+    """Set the given quantities (an existing item's are all at stocked locations, see _check_stocked);
+    a new item is stocked where its quantities say, or without any at the shop's first location."""
     for q in quantities or []:
         c.store.set_level(item_pk, parse_gid(q["locationId"], "Location"), q["quantity"])
     if created and not quantities:

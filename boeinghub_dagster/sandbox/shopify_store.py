@@ -1,7 +1,8 @@
 """The shop behind the Shopify sandbox, in one SQLite file so a restart keeps it.
 
-Products, variants, inventory items (with cost), locations, inventory levels, metafields,
-metafield definitions, media, idempotency keys and the per-day count of created variants.
+Products, variants, inventory items (with cost), locations, inventory levels (a row = the item is
+stocked there), metafields, metafield definitions, media, collections, publications and what is
+published where, idempotency keys (succeeded or failed) and the per-day count of created variants.
 Rows are turned into dicts shaped like Shopify's objects (`*_obj`), with the row id kept
 under `_pk` for the resolvers. One connection guarded by a lock: the sandbox serves one
 request at a time, like a single shop does for one app's writes.
@@ -18,6 +19,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 DEFAULT_LOCATIONS = ("Dallas Central", "Chicago", "Miami")
+# A new shop has these sales channels; only the Online Store supports future publishing (PublicationInput:
+# "Only online store channels support future publishing").
+DEFAULT_PUBLICATIONS = ("Online Store", "Point of Sale")
+ONLINE_STORE = "Online Store"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS locations (
@@ -60,12 +65,26 @@ CREATE TABLE IF NOT EXISTS media (
   position INTEGER NOT NULL, alt TEXT, original_source TEXT, content_type TEXT NOT NULL DEFAULT 'IMAGE',
   status TEXT NOT NULL DEFAULT 'UPLOADED', error_code TEXT, error_message TEXT,
   created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS idempotency (
-  key TEXT PRIMARY KEY, params_hash TEXT NOT NULL, payload TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+  key TEXT PRIMARY KEY, params_hash TEXT NOT NULL, status TEXT NOT NULL, payload TEXT, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS variant_creations (day INTEGER PRIMARY KEY, count INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS collections (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL, handle TEXT NOT NULL UNIQUE,
+  description_html TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS collection_products (
+  collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+  product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE, PRIMARY KEY (collection_id, product_id));
+CREATE TABLE IF NOT EXISTS publications (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE, auto_publish INTEGER NOT NULL DEFAULT 0,
+  supports_future INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS resource_publications (
+  product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+  publication_id INTEGER NOT NULL REFERENCES publications(id) ON DELETE CASCADE,
+  publish_date TEXT NOT NULL, PRIMARY KEY (product_id, publication_id));
 """
-_TABLES = ("media", "inventory_levels", "inventory_items", "variants", "metafields", "products",
-           "metafield_definitions", "idempotency", "variant_creations")
+_TABLES = ("collection_products", "collections", "resource_publications", "media", "inventory_levels",
+           "inventory_items", "variants", "metafields", "products", "metafield_definitions", "idempotency_keys",
+           "variant_creations")
 
 GID = "gid://shopify/"
 
@@ -89,7 +108,8 @@ def parse_gid(value, kind: str) -> int | None:
 class ShopifyStore:
     """SQLite state of one shop. `path=":memory:"` for a throw-away shop."""
 
-    def __init__(self, path: str | Path = ":memory:", locations: tuple[str, ...] = DEFAULT_LOCATIONS):
+    def __init__(self, path: str | Path = ":memory:", locations: tuple[str, ...] = DEFAULT_LOCATIONS,
+                 publications: tuple[str, ...] = DEFAULT_PUBLICATIONS):
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.path = str(path)
@@ -99,13 +119,25 @@ class ShopifyStore:
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.executescript(SCHEMA)
         self.default_locations = tuple(locations)
-        self._seed_locations()
+        self.default_publications = tuple(publications)
+        self._seed()
 
-    def _seed_locations(self) -> None:
+    def _seed(self) -> None:
+        """Locations and sales channels of a new (or wiped) shop; a shop file that has them keeps its own."""
         with self.lock:
             if self.one("SELECT COUNT(*) AS n FROM locations")["n"] == 0:
                 for name in self.default_locations:
                     self.conn.execute("INSERT INTO locations (name) VALUES (?)", (name,))
+            if self.one("SELECT COUNT(*) AS n FROM publications")["n"] == 0:
+                for name in self.default_publications:
+                    self.conn.execute("INSERT INTO publications (name, supports_future) VALUES (?, ?)",
+                                      (name, int(name == ONLINE_STORE)))
+
+    def add_location(self, name: str) -> int:
+        """A merchant opens a location (no item is stocked there until activated)."""
+        with self.lock:
+            row = self.one("SELECT id FROM locations WHERE name = ?", (name,))
+            return row["id"] if row else self.insert("locations", name=name)
 
     def close(self) -> None:
         with self.lock:
@@ -124,12 +156,12 @@ class ShopifyStore:
             self.conn.execute("COMMIT")
 
     def wipe(self) -> None:
-        """Empty the shop (locations are re-seeded); counters restart at 1."""
+        """Empty the shop (locations and publications are re-seeded); counters restart at 1."""
         with self.transaction() as c:
-            for table in (*_TABLES, "locations"):
+            for table in (*_TABLES, "locations", "publications"):
                 c.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
             c.execute("DELETE FROM sqlite_sequence")
-        self._seed_locations()
+        self._seed()
 
     # -- generic access ---------------------------------------------------------------
     def rows(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:

@@ -2,7 +2,7 @@
 
 Each helper validates what Shopify validates for its part and raises `UserErrors`; callers
 run inside the store's transaction, so a refused input leaves the shop unchanged. The
-large-store variant throttle (SPEC §7) lives here too, because every creating call checks it.
+large-store variant throttle (SPEC §7, §7a) lives here too, because every creating call checks it.
 """
 
 from __future__ import annotations
@@ -10,11 +10,16 @@ from __future__ import annotations
 import json
 import re
 
+from graphql import GraphQLError
+
 from .shopify_context import RequestContext, UserErrors, decimal_text, money, to_decimal, user_error
 from .shopify_store import ShopifyStore, now_iso, parse_gid
 
-# Shopify's wording for the resource throttle (its REST answer and support pages); no
-# ProductSetUserErrorCode names it, so VARIANTS_OVER_LIMIT ("exceeds shop limit") is used.
+# Shopify's wording for the resource throttle (its REST answer and support pages). The GraphQL Admin
+# API reports it as a top-level error with `extensions.code = "VARIANT_THROTTLE_EXCEEDED"` and the
+# mutation's data null (community reports; SPEC §7a): a wait, unlike the user error VARIANTS_OVER_LIMIT
+# ("Number of product variants exceeds shop limit"), which is for more than 2,048 variants on one product.
+VARIANT_THROTTLE_CODE = "VARIANT_THROTTLE_EXCEEDED"
 DAILY_VARIANT_LIMIT_MESSAGE = ("Daily variant creation limit reached. Please try again later. See "
                                "https://help.shopify.com/en/api/getting-started/api-call-limit for more "
                                "information about rate limits and how to avoid them.")
@@ -22,15 +27,17 @@ QUANTITY_NAMES = ("available", "on_hand")
 MAX_QUANTITY = 1_000_000_000
 
 
-def check_variant_throttle(c: RequestContext, new_variants: int, field: list) -> None:
-    """Refuse creating variants once the shop holds `variant_threshold` and today's allowance is spent."""
+def check_variant_throttle(c: RequestContext, new_variants: int) -> None:
+    """Refuse creating variants once the shop holds `variant_threshold` and today's allowance is spent
+    (productUpdate's description: a throttle "that takes effect when a store has 50,000 product variants.
+    After this threshold is reached, no more than 1,000 new product variants can be updated per day")."""
     if new_variants <= 0:
         return
     k, store = c.knobs, c.store
     if store.variant_count() >= k.variant_threshold and \
             store.variants_created_on(c.day) + new_variants > k.variants_per_day:
         c.count("variant_throttled")
-        raise UserErrors([user_error(DAILY_VARIANT_LIMIT_MESSAGE, field, "VARIANTS_OVER_LIMIT")])
+        raise GraphQLError(DAILY_VARIANT_LIMIT_MESSAGE, extensions={"code": VARIANT_THROTTLE_CODE})
 
 
 def slug(text: str) -> str:
@@ -46,30 +53,42 @@ def unique_handle(store: ShopifyStore, wanted: str, product_pk: int | None = Non
     return handle
 
 
-def check_metafields(store: ShopifyStore, owner_type: str, owner_pk: int | None, inputs, prefix: list) -> None:
-    """Shopify's checks on `metafields` inputs (key, value, type, unique values) before any write."""
+# productSet's codes for a bad metafield (ProductSetUserErrorCode); other mutations pass their own enum's.
+PRODUCT_SET_METAFIELD_CODES = {"blank": "INVALID_METAFIELD", "type": "INVALID_METAFIELD", "value": "INVALID_METAFIELD",
+                               "unique": "CAPABILITY_VIOLATION"}
+
+
+def check_metafields(store: ShopifyStore, owner_type: str, owner_pk: int | None, inputs, prefix: list,
+                     codes: dict | None = None) -> None:
+    """Shopify's checks on `metafields` inputs (key, value, type, unique values) before any write.
+
+    `codes` maps the kind of fault (blank, type, value, unique) to the calling mutation's error code.
+    """
+    codes = codes or PRODUCT_SET_METAFIELD_CODES
     errors = []
+
+    def fail(i: int, message: str, name: str, kind: str) -> None:
+        errors.append(user_error(message, [*prefix, i, name], codes[kind]))
+
     for i, m in enumerate(inputs or []):
         ns, key, value = m.get("namespace") or "$app", m.get("key"), m.get("value")
         if not key:
-            errors.append(user_error("Key can't be blank", [*prefix, i, "key"], "INVALID_METAFIELD"))
+            fail(i, "Key can't be blank", "key", "blank")
             continue
         definition = store.definition(owner_type, ns, key)
         type_name = m.get("type") or (definition["type"] if definition else None)
         if value is None or value == "":
-            errors.append(user_error("Value can't be blank", [*prefix, i, "value"], "INVALID_METAFIELD"))
+            fail(i, "Value can't be blank", "value", "blank")
         elif not type_name:
-            errors.append(user_error("Type can't be blank", [*prefix, i, "type"], "INVALID_METAFIELD"))
+            fail(i, "Type can't be blank", "type", "blank")
         elif definition and type_name != definition["type"]:
-            errors.append(user_error(f"Type must be {definition['type']} to match the metafield definition",
-                                     [*prefix, i, "type"], "INVALID_METAFIELD"))
+            fail(i, f"Type must be {definition['type']} to match the metafield definition", "type", "type")
         elif type_name == "number_integer" and not re.fullmatch(r"-?\d+", value):
-            errors.append(user_error("Value must be an integer.", [*prefix, i, "value"], "INVALID_METAFIELD"))
+            fail(i, "Value must be an integer.", "value", "value")
         elif definition and definition["unique_values"]:
             other = store.owner_by_metafield(owner_type, ns, key, value)
             if other is not None and other != owner_pk:
-                errors.append(user_error("Value is already assigned to another resource.", [*prefix, i, "value"],
-                                         "CAPABILITY_VIOLATION"))
+                fail(i, "Value is already assigned to another resource.", "value", "unique")
     if errors:
         raise UserErrors(errors)
 
@@ -84,6 +103,17 @@ def write_metafields(store: ShopifyStore, owner_type: str, owner_pk: int, inputs
                       " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (owner_type, owner_id, namespace, key)"
                       " DO UPDATE SET value = excluded.value, type = excluded.type, updated_at = excluded.updated_at",
                       (owner_type, owner_pk, ns, m["key"], type_name, m["value"], stamp, stamp))
+
+
+def replace_metafields(store: ShopifyStore, owner_type: str, owner_pk: int, inputs) -> None:
+    """productSet's rule for list fields: "creates new entries, updates existing entries, and deletes
+    existing entries that aren't included in the mutation's input" (Mutation.productSet). So every
+    metafield of the owner that the given list does not name goes, whatever its namespace."""
+    kept = {(m.get("namespace") or "$app", m["key"]) for m in inputs}
+    for row in store.rows("SELECT id, namespace, key FROM metafields WHERE owner_type = ? AND owner_id = ?",
+                          (owner_type, owner_pk)):
+        if (row["namespace"], row["key"]) not in kept:
+            store.execute("DELETE FROM metafields WHERE id = ?", (row["id"],))
 
 
 def check_price(value, field: list, code: str) -> list[dict]:
@@ -157,8 +187,9 @@ def delete_variant(store: ShopifyStore, variant_pk: int) -> None:
 
 
 def set_files(c: RequestContext, product_pk: int, files: list[dict], prefix: list) -> None:
-    """Replace the product's media by `files`: an `id` keeps that media, an `originalSource` adds new media
-    (fetched in the background after the answer, as Shopify does)."""
+    """Replace the product's media by `files` (a productSet list field: entries not included are deleted):
+    an `id` keeps that media, an `originalSource` adds new media (fetched in the background after the
+    answer, as Shopify does)."""
     store = c.store
     existing = {r["id"]: r for r in store.rows("SELECT * FROM media WHERE product_id = ?", (product_pk,))}
     errors, keep, stamp = [], set(), now_iso()

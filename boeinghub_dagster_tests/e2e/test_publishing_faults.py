@@ -43,7 +43,8 @@ def _complete(store, sandbox, shopify, parts):
 def test_apply_then_fail_ends_with_one_complete_product_per_part(store, resources, shopify_sandbox, instance):
     stage(instance, PARTS, resources)
     flaky = ShopifyResource(shop_url=shopify_sandbox.url, access_token=shopify_sandbox.token, store=store,
-                            rate_per_min=6000, timeout_seconds=5, max_attempts=2, max_backoff_seconds=0.2)
+                            rate_per_min=6000, timeout_seconds=5, max_attempts=2, max_backoff_seconds=0.2,
+                            publish_concurrency=1)  # one call at a time: "three in a row" is exactly these three
     publish(instance, PARTS[:1], {**resources})  # setup and one product, so the failures below are publishes
     shopify_sandbox.admin(apply_then_fail_rate=1.0)
     result = publish(instance, PARTS, {**resources, "shopify": flaky}, raise_on_error=False)
@@ -102,6 +103,7 @@ def test_the_variant_throttle_defers_parts_to_the_next_day(store, resources, sho
     assert len(store.publishing().products(PARTS)) == 3
     deferred = store.publishing().deferred()
     assert len(deferred) == 2 and all("variant throttle" in d["reason"] for d in deferred.values())
+    assert all("VARIANT_THROTTLE_EXCEEDED" in d["reason"] for d in deferred.values())  # Shopify's own words
     assert not [f for f in store.staging().failures(run_id=result.run_id) if f["part_number"] in deferred]
     _, meta = check(result, "shopify_products_cover_parts_asked")
     assert meta["parts_deferred"] == 2 and meta["parts_failed"] == 0
@@ -114,6 +116,10 @@ def test_the_variant_throttle_defers_parts_to_the_next_day(store, resources, sho
     assert sorted(store.publishing().products(PARTS)) == sorted(PARTS)
     assert store.publishing().deferred() == {}
     _one_product_each(shopify_sandbox, PARTS)
+    client = resources["shopify"].client()
+    online = client.publications()["Online Store"]
+    for part in deferred:  # the merchant's view: the late parts are on sale like the others
+        assert client.published_on(store.publishing().products([part])[part]["shopify_product_id"], online) is True
 
 
 def test_a_price_jump_is_held_until_approved(store, resources, shopify_sandbox, instance):

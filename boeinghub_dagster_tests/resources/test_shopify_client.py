@@ -14,6 +14,7 @@ from boeinghub_dagster.resources.shopify import (
 )
 from boeinghub_dagster_tests.support.shopify_load import publish
 
+pytestmark = pytest.mark.shopify_contract  # the client against the sandbox (sandbox knobs: no live run)
 PART = "BACB30LE3-4"
 SECRET = "shpat_not_the_right_token_4242"
 

@@ -11,16 +11,20 @@ from boeinghub_dagster.resources.shopify_limiter import default_estimate
 from boeinghub_dagster.sandbox.shopify_cost import QueryCost
 from boeinghub_dagster.sandbox.shopify_schema import sdl
 
+pytestmark = pytest.mark.shopify_contract  # the client against the sandbox (sandbox knobs: no live run)
 SCHEMA = build_schema(sdl())
 MUTATIONS = {
     "PRODUCT_SET": "productSet", "METAFIELD_DEFINITION_CREATE": "metafieldDefinitionCreate",
     "PRODUCT_UPDATE_STATUS": "productUpdate", "PRODUCT_DELETE": "productDelete",
     "VARIANTS_BULK_UPDATE": "productVariantsBulkUpdate", "INVENTORY_SET_QUANTITIES": "inventorySetQuantities",
+    "METAFIELDS_SET": "metafieldsSet", "METAFIELDS_DELETE": "metafieldsDelete",
+    "PUBLISHABLE_PUBLISH": "publishablePublish", "INVENTORY_ACTIVATE": "inventoryActivate",
 }
 QUERIES = {
     "METAFIELD_DEFINITIONS": "metafieldDefinitions", "LOCATIONS": "locations",
     "PRODUCT_BY_PART_NUMBER": "productByIdentifier", "PRODUCT_SNAPSHOT": "product",
-    "VARIANTS_BY_SKU": "productVariants",
+    "VARIANTS_BY_SKU": "productVariants", "PRODUCT_MEDIA": "product", "PUBLICATIONS": "publications",
+    "PRODUCT_PUBLISHED": "product", "ACCESS_SCOPES": "currentAppInstallation",
 }
 
 

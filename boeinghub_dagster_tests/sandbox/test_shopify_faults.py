@@ -15,7 +15,9 @@ from starlette.routing import Route
 
 from boeinghub_dagster.sandbox.serve import serve
 from boeinghub_dagster_tests.support.sandboxes import start_shopify
-from boeinghub_dagster_tests.support.shopify_calls import define_part_number, part_identifier, product_input, publish
+from boeinghub_dagster_tests.support.shopify_calls import (
+    PRODUCT_SET, define_part_number, part_identifier, product_input, publish,
+)
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(4000)
 MEDIA = ('query($q: String) { products(first: 5, query: $q) { nodes { media(first: 5) { nodes { status '
@@ -77,23 +79,43 @@ def test_apply_then_fail_stores_the_effect_and_answers_502(shopify):
 
 
 def test_variant_throttle_refuses_creation_until_the_day_turns(tmp_path):
+    """Shopify's shape: a top-level error VARIANT_THROTTLE_EXCEEDED, productSet's data null, nothing stored."""
     server, shop = start_shopify(str(tmp_path / "shop.db"), variant_threshold=2, variants_per_day=3)
     try:
         define_part_number(shop)
-        codes = [publish(shop, f"VT-{i}")["data"]["productSet"]["userErrors"] for i in range(4)]
-        assert codes[:3] == [[], [], []]
-        [refused] = codes[3]
-        assert refused["message"].startswith("Daily variant creation limit reached")
-        assert refused["code"] == "VARIANTS_OVER_LIMIT" and refused["field"] == ["input", "variants"]
+        answers = [publish(shop, f"VT-{i}") for i in range(4)]
+        assert [a["data"]["productSet"]["userErrors"] for a in answers[:3]] == [[], [], []]
+        refused = answers[3]
+        assert refused["data"] == {"productSet": None}
+        [error] = refused["errors"]
+        assert error["extensions"]["code"] == "VARIANT_THROTTLE_EXCEEDED" and error["path"] == ["productSet"]
+        assert error["message"].startswith("Daily variant creation limit reached")
+        assert refused["extensions"]["cost"]["actualQueryCost"] is not None  # the call was run and paid for
         assert publish(shop, "VT-0", price="99.00")["data"]["productSet"]["userErrors"] == []  # updates still pass
         stats = shop.stats()
         assert stats["products"] == 3 and stats["variant_throttled"] == 1 and stats["variants_created_today"] == 3
+        assert stats["products_per_part_number"].get("VT-3") is None
         shop.admin(advance_day=1)
         assert publish(shop, "VT-3")["data"]["productSet"]["userErrors"] == []
         assert shop.stats()["variants_created_today"] == 1
     finally:
         server.stop()
         server.app.state.sandbox.store.close()
+
+
+def test_more_than_2048_variants_on_one_product_is_variants_over_limit(shopify):
+    """The permanent limit (productSet: "stores have a limit of 2048 product variants for each product")."""
+    define_part_number(shopify)
+    shopify.admin(max_input_array=5000, max_query_cost=100_000)
+    payload = product_input("VOL-1")
+    values = [{"name": f"V{i}"} for i in range(2049)]
+    payload["productOptions"] = [{"name": "Title", "values": values}]
+    payload["variants"] = [{"optionValues": [{"optionName": "Title", "name": v["name"]}], "price": "1.00"}
+                           for v in values]
+    body = shopify.graphql(PRODUCT_SET, {"input": payload, "identifier": part_identifier("VOL-1")}).json()
+    assert "errors" not in body
+    codes = [e["code"] for e in body["data"]["productSet"]["userErrors"]]
+    assert codes == ["VARIANTS_OVER_LIMIT"] and shopify.stats()["products"] == 0
 
 
 def test_restart_keeps_the_shop(tmp_path):

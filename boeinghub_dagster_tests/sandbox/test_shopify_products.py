@@ -73,9 +73,12 @@ def test_custom_id_needs_a_unique_definition(shopify):
 def test_creating_needs_the_identifier_metafield_in_the_input(shopify):
     define_part_number(shopify)
     payload = product_input("ABC-2")
-    payload["metafields"] = []
+    del payload["metafields"]
     body = shopify.graphql(PRODUCT_SET, {"input": payload, "identifier": part_identifier("ABC-2")}).json()
     assert [e["code"] for e in body["data"]["productSet"]["userErrors"]] == ["MISSING_FIELD_REQUIRED"]
+    payload["metafields"] = []  # a list that is sent must hold the identifier's metafield
+    body = shopify.graphql(PRODUCT_SET, {"input": payload, "identifier": part_identifier("ABC-2")}).json()
+    assert [e["code"] for e in body["data"]["productSet"]["userErrors"]] == ["METAFIELD_MISMATCH"]
     payload["metafields"] = product_input("OTHER")["metafields"]
     body = shopify.graphql(PRODUCT_SET, {"input": payload, "identifier": part_identifier("ABC-2")}).json()
     assert [e["code"] for e in body["data"]["productSet"]["userErrors"]] == ["INPUT_MISMATCH"]

@@ -80,3 +80,28 @@ def publish(shop: ShopifySandbox, part: str, **kw) -> dict:
     response = shop.graphql(PRODUCT_SET, {"input": product_input(part, **kw), "identifier": part_identifier(part)})
     assert response.status_code == 200, response.text
     return response.json()
+
+
+PUBLICATIONS = ("{ publications(first: 10) { nodes { id name autoPublish supportsFuturePublishing "
+                "catalog { title } } } }")
+PUBLISH = """
+mutation Publish($id: ID!, $input: [PublicationInput!]!) {
+  publishablePublish(id: $id, input: $input) {
+    publishable { ... on Product { id } }
+    userErrors { field message }
+  }
+}"""
+UNPUBLISH = PUBLISH.replace("Publish(", "Unpublish(").replace("publishablePublish", "publishableUnpublish")
+
+
+def publication_ids(shop: ShopifySandbox) -> dict[str, str]:
+    """Publication id by name ("Online Store", "Point of Sale", …)."""
+    nodes = shop.graphql(PUBLICATIONS).json()["data"]["publications"]["nodes"]
+    return {n["catalog"]["title"]: n["id"] for n in nodes}
+
+
+def publish_to(shop: ShopifySandbox, product_id: str, *publication: str, unpublish: bool = False) -> dict:
+    """publishablePublish (or Unpublish) of a product on the given publication ids; the payload."""
+    body = shop.graphql(UNPUBLISH if unpublish else PUBLISH,
+                        {"id": product_id, "input": [{"publicationId": p} for p in publication]}).json()
+    return body["data"]["publishableUnpublish" if unpublish else "publishablePublish"]

@@ -13,14 +13,15 @@ import dagster as dg
 from boeinghub_dagster.defs.failures import failed_part_observations
 from boeinghub_dagster.defs.partitions import part_numbers
 from boeinghub_dagster.resources.images import ProductImagesResource
-from boeinghub_dagster.resources.settings import location_codes_from_env, location_map_from_env
+from boeinghub_dagster.domain.shopify_api import admin_product_url
+from boeinghub_dagster.resources.settings import location_codes_from_env, location_map_from_env, publications_from_env
 from boeinghub_dagster.resources.shopify import ShopifyResource
+from boeinghub_dagster.resources.shopify_setup import ensure_setup
 from boeinghub_dagster.resources.store import StoreResource
 
 from .checks import CHECK_SPECS, check_results
 from .report import SHOPIFY_PRODUCTS, PublishReport
 from .sensors import STREAM_TAG
-from .setup import ensure_setup
 from .steps import STAGE, Publisher, PublishSettings
 
 
@@ -39,12 +40,18 @@ def publishing(context: dg.AssetExecutionContext, shopify: ShopifyResource, prod
     if len(parts) > limits.max_parts_per_publish:
         raise dg.Failure(f"{len(parts)} parts asked; one publishing run takes at most MAX_PARTS_PER_PUBLISH="
                          f"{limits.max_parts_per_publish}: select a smaller range")
-    client, pub, location_map = shopify.client(), store.publishing(), location_map_from_env()
-    settings = PublishSettings(limits.price_markup_factor, limits.price_jump_hold_pct,
-                               ensure_setup(client, pub, location_map), location_map, location_codes_from_env())
+    pub, location_map = store.publishing(), location_map_from_env()
+    client = shopify.client()
+    try:
+        shop = ensure_setup(client, pub, location_map, publications_from_env())
+    finally:
+        client.close()
+    settings = PublishSettings(limits.price_markup_factor, limits.price_jump_hold_pct, shop.locations, location_map,
+                               location_codes_from_env(), tuple(shop.publications.values()))
     report = PublishReport(asked=len(parts))
     with product_images.images() as images:
-        publisher = Publisher(client, pub, store.staging(), images, settings, context.run_id)
+        publisher = Publisher(shopify.client, pub, store.staging(), images, settings, context.run_id,
+                              shopify.concurrency())
         fetched, report.blocked, missing = publisher.split(parts)
         if context.run.tags.get(STREAM_TAG) == "1":  # its range may pass over parts not staged yet (sensors.py): not its own
             report.asked, missing = report.asked - len(missing), []
@@ -56,18 +63,27 @@ def publishing(context: dg.AssetExecutionContext, shopify: ShopifyResource, prod
             for chunk in publisher.publish(fetched):
                 report.add(chunk)
                 for row in chunk.published + chunk.unchanged:
-                    yield dg.AssetMaterialization(SHOPIFY_PRODUCTS, partition=row["part_number"], metadata={
-                        "shopify_product_id": row["shopify_product_id"], "price": str(row["price"]),
-                        "outcome": "unchanged" if row in chunk.unchanged else "published"})
+                    yield dg.AssetMaterialization(SHOPIFY_PRODUCTS, partition=row["part_number"],
+                                                  metadata=_metadata(shopify.shop_url, row, row in chunk.unchanged))
                 failed_part_observations(context, SHOPIFY_PRODUCTS, chunk.failed)
                 _observe(context, "held", chunk.held)
                 _observe(context, "deferred", chunk.deferred)
         finally:
-            client.close()
             context.log.info(f"publishing: {len(parts)} asked, {report.published} published, {report.unchanged} unchanged, "
                              f"{len(report.held)} held, {len(report.deferred)} deferred, {len(report.failed)} failed, "
                              f"{len(report.blocked)} blocked; {publisher.stats.calls} Shopify calls")
     yield from check_results(report, publisher.stats, set(context.selected_asset_check_keys))
+
+
+def _metadata(shop_url: str, row: dict, unchanged: bool) -> dict:
+    """A published part's partition metadata, with a link to its product in the Shopify admin."""
+    out = {"shopify_product_id": row["shopify_product_id"], "price": str(row["price"]),
+           "outcome": "unchanged" if unchanged else "published",
+           "sales_channels": len(row.get("publications") or [])}
+    url = admin_product_url(shop_url, row["shopify_product_id"])
+    if url:
+        out["shopify_admin_url"] = dg.MetadataValue.url(url)
+    return out
 
 
 def _observe(context: dg.AssetExecutionContext, status: str, pairs: list[tuple[str, str]]) -> None:

@@ -3,11 +3,10 @@
 import dagster as dg
 
 from boeinghub_dagster.defs.partitions import part_numbers
-from boeinghub_dagster.resources.settings import location_map_from_env
+from boeinghub_dagster.resources.settings import location_map_from_env, publications_from_env
 from boeinghub_dagster.resources.shopify import ShopifyResource
+from boeinghub_dagster.resources.shopify_setup import check, run_setup
 from boeinghub_dagster.resources.store import StoreResource
-
-from .setup import check, run_setup
 
 # Run-queue tag: dagster.yaml lets two runs with this tag be in flight at a time.
 SHOPIFY_RUN_TAGS = {"boeinghub/api": "shopify"}
@@ -23,10 +22,12 @@ publish_job = dg.define_asset_job(
 
 @dg.op(tags=SHOPIFY_RUN_TAGS)
 def setup_shopify(context: dg.OpExecutionContext, shopify: ShopifyResource, store: StoreResource) -> None:
-    """Create the metafield definitions the shop lacks and store its locations by name."""
+    """Create the metafield definitions the shop lacks; store its locations and sales channels by name.
+
+    Every answer must name the pinned API version: a shop that serves another stops setup here."""
     client = shopify.client()
     try:
-        outcome = run_setup(client, store.publishing(), location_map_from_env())
+        outcome = run_setup(client, store.publishing(), location_map_from_env(), publications_from_env())
     finally:
         client.close()
     context.add_output_metadata({
@@ -35,12 +36,16 @@ def setup_shopify(context: dg.OpExecutionContext, shopify: ShopifyResource, stor
         "definitions_failed": dg.MetadataValue.json(outcome.failed),
         "locations": dg.MetadataValue.json(outcome.locations),
         "unmapped_locations": dg.MetadataValue.json(outcome.unmapped),
+        "publications": dg.MetadataValue.json(outcome.publications),
+        "missing_publications": dg.MetadataValue.json(outcome.missing_publications),
+        "api_version": client.api_version,
         "shopify_calls": client.calls,
     })
     check(outcome)
 
 
-@dg.job(tags=SHOPIFY_RUN_TAGS, description="Once per shop (safe to repeat): metafield definitions and the location map.")
+@dg.job(tags=SHOPIFY_RUN_TAGS,
+        description="Once per shop (safe to repeat): metafield definitions, the location map and the sales channels.")
 def shopify_setup():
     setup_shopify()
 

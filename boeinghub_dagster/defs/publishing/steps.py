@@ -1,33 +1,40 @@
-"""The publishing step as plain functions: staged rows -> one `productSet` each -> the store.
+"""The publishing step as plain functions: staged rows -> Shopify -> the store.
 
 Per chunk of parts: build each payload (image stored first), skip the unchanged (payload
-hash equal to the stored one: no call, no download), hold price jumps that are not
-approved, write `pending` reconciliation rows, call Shopify, then write the products rows,
-their sync-schedule rows and the reconciliation's completion in one transaction. A run
-that dies between an answer and that write leaves `pending` rows: the
-`publish_reconciliation` job finds those products by their unique metafield. Shopify's
-`productSet(identifier: customId)` is an upsert, so a retried call never duplicates.
+hash equal to the stored one: no call, no download; only put on a configured sales channel
+it is not on yet), hold price jumps that are not approved, write `pending` reconciliation
+rows, then make the chunk's Shopify calls several at a time (`inflight.py`): create the
+product, or update only what the hub owns, stock new locations and publish it to the sales
+channels (`resources/shopify_product.py`). Then the products rows, their sync-schedule rows
+and the reconciliation's completion go in one transaction. A run that dies between an
+answer and that write leaves `pending` rows: the `publish_reconciliation` job finds those
+products by their unique metafield. A product is only ever created by
+`productSet(identifier: customId)`, an upsert, so a retried call never duplicates.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from boeinghub_dagster.domain.images import pick_image_url
-from boeinghub_dagster.domain.payloads import location_quantities, payload_hash, product_identifier, product_set_input
+from boeinghub_dagster.domain.payloads import location_quantities, payload_hash, product_set_input
 from boeinghub_dagster.domain.price_guard import price_jump
 from boeinghub_dagster.domain.pricing import row_base_cost, shop_price
 from boeinghub_dagster.resources.images import ProductImages
-from boeinghub_dagster.resources.shopify import ShopifyAuthError, ShopifyClient, ShopifyError, ShopifyRetryable
+from boeinghub_dagster.resources.shopify import ShopifyClient
+from boeinghub_dagster.resources.shopify_product import Held
 from boeinghub_dagster.resources.store.extraction import StagingStore
 from boeinghub_dagster.resources.store.publishing import PublishingStore
 
+from .inflight import InFlight
+from .work import Outcome, PartWork
+
 STAGE = "publishing"
-CHUNK = 25  # parts per store round trip (pending rows before, results after)
-VARIANT_THROTTLE = "VARIANTS_OVER_LIMIT"
+CHUNK = 25  # parts per store round trip (pending rows before, results after), at least
 NOT_STAGED = "not staged: materialize staged_products for this part first"
 MAX_UNREACHABLE = 3  # consecutive parts whose call could not be completed: then the run stops
 
@@ -39,6 +46,7 @@ class PublishSettings:
     location_ids: dict[str, str]
     location_map: dict[str, str]
     location_codes: dict[str, str]
+    publication_ids: tuple[str, ...] = ()
 
 
 @dataclass
@@ -51,6 +59,8 @@ class Plan:
     image_url: str
     input: dict
     hash: str
+    held: Held | None = None
+    relist: dict | None = None  # an unchanged products row only to be put on its sales channels
 
 
 @dataclass
@@ -63,6 +73,16 @@ class ChunkResult:
     deferred: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    stored: list[dict] = field(default_factory=list)  # rows written for a product not all of whose change went
+    relisted: list[dict] = field(default_factory=list)  # unchanged rows whose sales channels changed
+
+
+@dataclass
+class Started:
+    """A chunk whose `pending` rows are written and whose calls are queued."""
+
+    result: ChunkResult
+    submitted: list
 
 
 @dataclass
@@ -79,12 +99,16 @@ def next_day(now: datetime | None = None) -> datetime:
 
 
 class Publisher:
-    def __init__(self, client: ShopifyClient, store: PublishingStore, staging: StagingStore, images: ProductImages,
-                 settings: PublishSettings, run_id: str):
-        self.client, self.store, self.staging, self.images = client, store, staging, images
+    def __init__(self, make_client: Callable[[], ShopifyClient], store: PublishingStore, staging: StagingStore,
+                 images: ProductImages, settings: PublishSettings, run_id: str, concurrency: int = 1):
+        self.store, self.staging, self.images = store, staging, images
         self.settings, self.run_id = settings, run_id
         self.stats = PublishStats()
+        self.inflight: InFlight[Plan, Outcome] = InFlight(make_client, max(1, concurrency))
+        self.work = PartWork(store.engine, settings.publication_ids)
+        self.chunk = max(CHUNK, 12 * self.inflight.concurrency)
         self._unreachable = 0
+        self._lock = threading.Lock()
 
     def split(self, parts: list[str]) -> tuple[list[dict], list[tuple[str, str]], list[tuple[str, str]]]:
         """(fetched rows, blocked (part, reason), not staged (part, reason)), in part order."""
@@ -99,30 +123,60 @@ class Publisher:
         return product_set_input(row, price_markup_factor=s.markup, location_ids=s.location_ids, location_map=s.location_map,
                                  location_codes=s.location_codes, image_url=image_url, part_number=row["part_number"])
 
-    def _plan(self, row: dict, image_url: str, warning: str | None, result: ChunkResult) -> Plan:
+    def _plan(self, row: dict, image_url: str, warning: str | None, result: ChunkResult, old: dict | None) -> Plan:
         product = self._input(row, image_url)
         cost = row_base_cost(row)
         quantity = sum(location_quantities(row, self.settings.location_ids, self.settings.location_map).values())
         if warning:
             result.warnings.append((row["part_number"], warning))
         return Plan(row["part_number"], product["variants"][0]["inventoryItem"]["sku"], shop_price(cost, self.settings.markup),
-                    cost, quantity, image_url, product, payload_hash(product))
+                    cost, quantity, image_url, product, payload_hash(product), Held.from_row(old))
+
+    def _listed(self, old: dict) -> bool:
+        return set(self.settings.publication_ids) <= set(old.get("publications") or [])
 
     def publish(self, rows: list[dict]) -> Iterator[ChunkResult]:
-        for start in range(0, len(rows), CHUNK):
-            yield self._chunk(rows[start : start + CHUNK])
+        """One ChunkResult per chunk, in order; chunk k+1 is prepared and queued while chunk k's calls run."""
+        chunks = [rows[start : start + self.chunk] for start in range(0, len(rows), self.chunk)]
+        try:
+            ahead: Started | None = None
+            for index, rows_now in enumerate(chunks):
+                current = ahead or self._start(rows_now)
+                more = index + 1 < len(chunks) and self.inflight.stop is None
+                ahead = self._start(chunks[index + 1]) if more else None
+                yield self._finish(current)
+                if self.inflight.stop is not None:
+                    if ahead is not None:  # queued already: its parts never start, a few may have been in flight
+                        yield self._finish(ahead)
+                    raise self.inflight.stop.error
+        finally:
+            self.inflight.close()
+            self._count()
 
-    def _chunk(self, rows: list[dict]) -> ChunkResult:
+    def _count(self) -> None:
+        self.stats.calls, self.stats.throttled = self.inflight.calls(), self.inflight.throttled()
+        self.stats.points = self.inflight.points()
+
+    def _unchanged(self, old: dict, result: ChunkResult, relist: list[Plan]) -> None:
+        if self._listed(old):
+            result.unchanged.append(old)
+        else:
+            relist.append(Plan(old["part_number"], old["sku"], old["price"], old["cost"], old["quantity"],
+                               old["image_url"], {}, old["payload_hash"], Held.from_row(old), relist=old))
+
+    def _start(self, rows: list[dict]) -> "Started":
+        """Plan a chunk, write its holds and `pending` rows, queue its calls."""
         result = ChunkResult()
         parts = [r["part_number"] for r in rows]
         existing, holds = self.store.products(parts), self.store.holds(parts)
         plans: list[Plan] = []
+        relist: list[Plan] = []
         new_holds = []
         for row in rows:
             part, old = row["part_number"], existing.get(row["part_number"])
             if old and old["payload_hash"] and old["image_url"]:
                 if payload_hash(self._input(row, old["image_url"])) == old["payload_hash"]:
-                    result.unchanged.append(old)
+                    self._unchanged(old, result, relist)
                     continue
             price = shop_price(row_base_cost(row), self.settings.markup)
             jump = price_jump(old["price"] if old else None, price, self.settings.hold_pct)
@@ -135,68 +189,65 @@ class Publisher:
             sku = row["sku"]
             try:
                 image = self.images.store(sku, pick_image_url(row.get("boeing_image_url"), row.get("boeing_thumbnail_url")))
-                plan = self._plan(row, image.url, image.warning, result)
+                plan = self._plan(row, image.url, image.warning, result, old)
             except ValueError as exc:
                 result.failed.append((part, str(exc)))
                 continue
             if old and old["payload_hash"] == plan.hash:
-                result.unchanged.append(old)
+                self._unchanged(old, result, relist)
                 continue
             plans.append(plan)
         self.store.hold(new_holds)
         self.store.mark_pending([{"part_number": p.part, "sku": p.sku, "price": p.price, "image_url": p.image_url}
                                  for p in plans], self.run_id)
-        settled: dict[str, tuple[str, str | None]] = {}
-        sent = 0
+        return Started(result, self.inflight.submit(plans + relist, self._work, self.work.not_started))
+
+    def _work(self, client: ShopifyClient, plan: Plan) -> Outcome:
+        """One part's calls (on a worker thread); MAX_UNREACHABLE unreachable parts in a row halt the run."""
+        outcome = self.work.run(client, plan)
+        with self._lock:
+            if outcome.unreachable:
+                self._unreachable += 1
+                if self._unreachable >= MAX_UNREACHABLE and outcome.exception is not None:
+                    self.inflight.halt(outcome.exception)
+            elif outcome.row is not None or outcome.settle is not None:
+                self._unreachable = 0
+        return outcome
+
+    def _finish(self, started: "Started") -> ChunkResult:
+        """Collect a chunk's outcomes, then write them in one go."""
+        result, settled = started.result, {}
         try:
-            for plan in plans:
-                sent += 1
-                self._call(plan, result, settled)
+            for plan, outcome in self.inflight.collect(started.submitted, self.work.broke):
+                self._take(plan, outcome, result, settled)
         finally:
-            settled.update({p.part: ("not_sent", "the run stopped before this part's call") for p in plans[sent:]})
             self._write(result, settled)
+            self._count()
         return result
 
-    def _call(self, plan: Plan, result: ChunkResult, settled: dict) -> None:
-        try:
-            answer = self.client.product_set(plan.input, product_identifier(plan.part))
-        except ShopifyAuthError:
-            raise
-        except ShopifyRetryable as exc:  # applied or not, nobody knows: the row stays pending for reconciliation
-            result.failed.append((plan.part, f"{exc} (retries exhausted; left for publish_reconciliation)"))
-            self._unreachable += 1
-            if self._unreachable >= MAX_UNREACHABLE:
-                raise
+    def _take(self, plan: Plan, outcome: Outcome, result: ChunkResult, settled: dict) -> None:
+        """One part's outcome into the chunk's result."""
+        if plan.relist is not None:
+            if outcome.error:
+                result.failed.append((plan.part, outcome.error))
+            elif outcome.publications is not None:
+                result.relisted.append({"part_number": plan.part, "publications": outcome.publications})
+                result.unchanged.append({**plan.relist, "publications": outcome.publications})
             return
-        except ShopifyError as exc:  # refused as a whole: nothing applied
-            result.failed.append((plan.part, str(exc)))
-            settled[plan.part] = ("rejected", str(exc))
-            return
-        finally:
-            self.stats.calls, self.stats.throttled = self.client.calls, self.client.throttled
-        self._unreachable = 0
-        self.stats.points += float((answer.cost or {}).get("actualQueryCost") or 0)
-        if answer.user_errors:
-            text = "; ".join(f"{e.get('message')} ({e.get('code')}, field {e.get('field')})" for e in answer.user_errors)
-            if any(e.get("code") == VARIANT_THROTTLE for e in answer.user_errors):
-                result.deferred.append((plan.part, f"Shopify variant throttle: {text}"))
-                settled[plan.part] = ("deferred", text)
-            else:
-                result.failed.append((plan.part, f"Shopify: {text}"))
-                settled[plan.part] = ("rejected", text)
-            return
-        product = answer.root["product"]
-        variant = product["variants"]["nodes"][0]
-        result.published.append({
-            "part_number": plan.part, "sku": plan.sku, "shopify_product_id": product["id"],
-            "shopify_variant_id": variant["id"], "inventory_item_id": variant["inventoryItem"]["id"],
-            "price": plan.price, "cost": plan.cost, "quantity": plan.quantity, "image_url": plan.image_url,
-            "payload_hash": plan.hash, "status": "published",
-        })
+        if outcome.settle is not None:
+            settled[plan.part] = outcome.settle
+        if outcome.deferred:
+            result.deferred.append((plan.part, outcome.deferred))
+        elif outcome.row is not None and not outcome.error:
+            result.published.append(outcome.row)
+        elif outcome.row is not None:
+            result.stored.append(outcome.row)
+        if outcome.error:
+            result.failed.append((plan.part, outcome.error))
 
     def _write(self, result: ChunkResult, settled: dict) -> None:
-        self.store.record_published(result.published)
+        self.store.record_published(result.published + result.stored)
+        self.store.update_products(result.relisted)
         self.store.settle(settled)
         self.store.defer(dict(result.deferred), next_day())
         self.staging.record_failures(self.run_id, STAGE, result.failed)
-

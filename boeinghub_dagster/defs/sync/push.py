@@ -1,10 +1,15 @@
 """Shopify side of the sync: push one answer's changed parts, and set product status.
 
 Per changed part one `productVariantsBulkUpdate` (price and cost; none without a price, or
-when the price guard holds it), then the stock of all of them in `inventorySetQuantities`
-calls of at most 250 quantities, each under `@idempotent(key:)` derived from the parts, the
-sync hour and their change hashes (a retry in the same hour replays instead of applying
-twice), every quantity with an explicit `changeFromQuantity`. A part's failure is its own.
+when the price guard holds it); its item is stocked (`inventoryActivate`) at every location
+the map now sends stock to and it was not stocked at (a location added after publishing:
+Shopify sets quantities only where an item is stocked). Then the stock of all of them in
+`inventorySetQuantities` calls of at most 250 quantities, every quantity with an explicit
+`changeFromQuantity`, each under `@idempotent(key:)` derived from its input, the sync hour
+and the state each part changes from (`resources/shopify_idempotency.py`: a lost answer or
+a crashed run replays, a failed key is replaced). A group Shopify answers
+ITEM_NOT_STOCKED_AT_LOCATION for (a location deactivated on the shop) is stocked there and
+sent once more. A part's failure is its own.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from boeinghub_dagster.domain.hashing import sha256_hex
+from boeinghub_dagster.domain.hashing import canonical_json, sha256_hex
 from boeinghub_dagster.domain.payloads import (
     MAX_INPUT_ARRAY,
     idempotency_key,
@@ -23,10 +28,15 @@ from boeinghub_dagster.domain.payloads import (
 )
 from boeinghub_dagster.domain.price_guard import price_jump
 from boeinghub_dagster.domain.pricing import row_base_cost, shop_price
-from boeinghub_dagster.resources.shopify import ShopifyAuthError, ShopifyClient, ShopifyError
+from boeinghub_dagster.resources.shopify import ShopifyClient, ShopifyError, ShopifyFatal
+from boeinghub_dagster.resources.shopify_idempotency import IdempotentCalls
+from boeinghub_dagster.resources.shopify_product import Held, ProductWriter
+from boeinghub_dagster.resources.store.idempotency import IdempotencyStore
 from boeinghub_dagster.resources.store.publishing import PublishingStore
 
 NOT_PUBLISHED = "no Shopify ids in products: publish the part again"
+NOT_STOCKED = "ITEM_NOT_STOCKED_AT_LOCATION"
+GONE = "the product is no longer on Shopify: publish the part again"
 
 
 @dataclass(frozen=True)
@@ -47,15 +57,12 @@ class Change:
     price: Decimal | None = None
     held: str | None = None
     error: str | None = None
+    stocked: list[str] | None = None  # locations the item is stocked at now, when this push stocked new ones
 
 
 @dataclass
 class ShopifyTally:
     points: float = 0.0
-
-
-def _errors(result) -> str:
-    return "; ".join(f"{e.get('message')} (field {e.get('field')})" for e in result.user_errors)
 
 
 @dataclass
@@ -65,6 +72,11 @@ class Pusher:
     settings: SyncSettings
     hour_start: datetime
     tally: ShopifyTally = field(default_factory=ShopifyTally)
+    keys: IdempotentCalls | None = None
+
+    def __post_init__(self):
+        self.keys = self.keys or IdempotentCalls(IdempotencyStore(self.publishing.engine))
+        self.writer = ProductWriter(self.client, self.keys, (), now=self.hour_start)
 
     def _spent(self, result) -> None:
         self.tally.points += float((result.cost or {}).get("actualQueryCost") or 0)
@@ -73,12 +85,12 @@ class Pusher:
         """Run one Shopify call; its error text, or None when it went through."""
         try:
             result = send()
-        except ShopifyAuthError:
+        except ShopifyFatal:
             raise
         except ShopifyError as exc:
             return str(exc)
         self._spent(result)
-        return f"Shopify: {_errors(result)}" if result.user_errors else None
+        return f"Shopify: {result.problem()}" if not result.ok else None
 
     def _guard(self, changes: list[Change]) -> None:
         """Hold prices that jump more than the guard allows, unless an operator approved exactly that price."""
@@ -113,28 +125,89 @@ class Pusher:
                 c.error = self._call(lambda: self.client.variants_bulk_update(c.sched["shopify_product_id"], [variant]))
         self._push_stock([c for c in live if not c.error])
 
+    def _stock(self, c: Change, quantities: list[dict]) -> None:
+        """Stock the part's item at every location its quantities go to and it is not stocked at yet."""
+        s = c.sched
+        held = Held(s["shopify_product_id"], s.get("shopify_variant_id"), s["inventory_item_id"],
+                    stocked=s.get("stocked_locations"))
+        before = list(held.stocked) if held.stocked is not None else None
+        try:
+            stocked = self.writer.stock(held, [q["locationId"] for q in quantities])
+        except ShopifyFatal:
+            raise
+        except ShopifyError as exc:
+            c.error = str(exc)
+            return
+        if stocked is None:
+            c.error = GONE
+        elif stocked != before:
+            c.stocked = stocked
+
     def _push_stock(self, changes: list[Change]) -> None:
         groups: list[list[tuple[Change, list[dict]]]] = [[]]
         size = 0
         for c in changes:
             quantities = stock_quantities(c.sched["inventory_item_id"], c.row, location_ids=self.settings.location_ids,
                                           location_map=self.settings.location_map)
+            self._stock(c, quantities)
+            if c.error:
+                continue
             if size + len(quantities) > MAX_INPUT_ARRAY and groups[-1]:
                 groups.append([])
                 size = 0
             groups[-1].append((c, quantities))
             size += len(quantities)
         for index, group in enumerate(g for g in groups if g):
-            parts = ",".join(c.row["part_number"] for c, _ in group)
-            material = sha256_hex("".join(c.hash for c, _ in group))
-            key = idempotency_key(parts, self.hour_start, material, index)
             quantities = [q for _, qs in group for q in qs]
             if not quantities:
                 continue
             (payload,) = inventory_quantities_input(quantities)
-            error = self._call(lambda: self.client.set_inventory_quantities(payload, key))
+            error = self._set_stock(group, payload, index)
             for c, _ in group:
                 c.error = error
+
+    def _set_stock(self, group: list[tuple[Change, list[dict]]], payload: dict, index: int) -> str | None:
+        """One `inventorySetQuantities` call for a group; stocks and resends once on ITEM_NOT_STOCKED_AT_LOCATION."""
+        parts = ",".join(c.row["part_number"] for c, _ in group)
+        changes_from = "".join(f"{c.sched.get('last_hash') or '-'}>{c.hash}" for c, _ in group)
+        material = sha256_hex("|".join((parts, changes_from, canonical_json(payload), str(index))))
+        key = idempotency_key(parts, self.hour_start, material, index)
+        for resend in (False, True):
+            outcome: list = []
+
+            def send():
+                result = self.keys.call("stock", key, lambda k: self.client.set_inventory_quantities(payload, k))
+                outcome.append(result)
+                return result
+
+            error = self._call(send)
+            if error is None or resend or not outcome or NOT_STOCKED not in outcome[0].codes():
+                return error
+            if not self._restock(group, payload, outcome[0].user_errors):
+                return error
+        return error
+
+    def _restock(self, group: list[tuple[Change, list[dict]]], payload: dict, errors: list[dict]) -> bool:
+        """Stock the (item, location) pairs Shopify named not stocked; whether every one now is."""
+        by_item = {c.sched["inventory_item_id"]: c for c, _ in group}
+        for e in errors:
+            field_path = e.get("field") or []
+            if e.get("code") != NOT_STOCKED or len(field_path) < 3 or not str(field_path[2]).isdigit():
+                return False
+            q = payload["quantities"][int(field_path[2])] if int(field_path[2]) < len(payload["quantities"]) else None
+            c = by_item.get(q["inventoryItemId"]) if q else None
+            if c is None:
+                return False
+            known = c.stocked or c.sched.get("stocked_locations") or []
+            held = Held(c.sched["shopify_product_id"], inventory_item_id=q["inventoryItemId"],
+                        stocked=[x for x in known if x != q["locationId"]])
+            try:
+                c.stocked = self.writer.stock(held, [q["locationId"]])
+            except ShopifyFatal:
+                raise
+            except ShopifyError:
+                return False
+        return True
 
     def set_status(self, product_id: str | None, status: str) -> str | None:
         """ACTIVE or DRAFT on one product; the error text, or None."""

@@ -35,7 +35,7 @@ def sync_metadata(tally: SyncTally, client: ShopifyClient, pusher: Pusher, extra
         "deactivated": dg.MetadataValue.json(sorted(tally.deactivated)),
         "reactivated_on_shopify": dg.MetadataValue.json(sorted(tally.activated)),
         "shopify_calls": client.calls,
-        "shopify_points": round(pusher.tally.points, 1),
+        "shopify_points": round(client.points, 1),
         "shopify_throttled": client.throttled,
         "shopify_limiter_wait_seconds": round(client.limiter.waited_seconds, 2),
         "boeing_calls": tally.boeing.calls,

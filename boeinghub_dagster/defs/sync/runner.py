@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from boeinghub_dagster.defs.publishing.setup import ensure_setup
 from boeinghub_dagster.resources.boeing import BoeingResource
 from boeinghub_dagster.resources.settings import location_map_from_env
 from boeinghub_dagster.resources.shopify import ShopifyClient, ShopifyResource
+from boeinghub_dagster.resources.shopify_setup import ensure_setup
 from boeinghub_dagster.resources.store import StoreResource
 
 from .push import Pusher, SyncSettings
@@ -21,7 +21,7 @@ from .steps import SyncTally, sync_rows
 def shopify_pusher(shopify: ShopifyResource, store: StoreResource, hour_start: datetime) -> Iterator[tuple[ShopifyClient, Pusher]]:
     client, limits, location_map = shopify.client(), shopify.limits(), location_map_from_env()
     try:
-        location_ids = ensure_setup(client, store.publishing(), location_map)
+        location_ids = ensure_setup(client, store.publishing(), location_map, ()).locations  # sync sells nothing new
         settings = SyncSettings(limits.price_markup_factor, limits.price_jump_hold_pct, limits.max_consecutive_sync_failures,
                                 location_ids, location_map)
         yield client, Pusher(client, store.publishing(), settings, hour_start)

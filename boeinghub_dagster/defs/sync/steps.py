@@ -106,6 +106,8 @@ class Syncer:
         row = {"part_number": c.row["part_number"], "quantity": int(c.row.get("inventory_quantity") or 0), "updated_at": self.now}
         if not c.held and c.base is not None:
             row.update(price=c.price, cost=c.base)
+        if c.stocked is not None:
+            row["stocked_locations"] = c.stocked
         return row
 
     def _success(self, s: dict, c: Change | None, outcome: str, reason: str | None, updates: list, history: list) -> None:

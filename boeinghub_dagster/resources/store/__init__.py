@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from .engine import get_engine
 from .chunks import ChunkStore
 from .extraction import ExtractionStore, StagingStore
+from .idempotency import IdempotencyStore
 from .intake import IntakeStore
 from .publishing import PublishingStore
 from .requests import RequestStore
@@ -43,3 +44,6 @@ class StoreResource(ConfigurableResource):
 
     def sync(self) -> SyncStore:
         return SyncStore(self.engine())
+
+    def idempotency(self) -> IdempotencyStore:
+        return IdempotencyStore(self.engine())

@@ -58,6 +58,26 @@ class PublishingStore:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(select(products).order_by(products.c.part_number))]
 
+    def update_products(self, rows: Sequence[dict]) -> None:
+        """Set some columns of existing products rows (by part number, the columns of the first row)."""
+        if rows:
+            now = utcnow()
+            with self.engine.begin() as conn:
+                update_many(conn, products, [{**r, "updated_at": now} for r in rows])
+
+    def unlisted(self, publication_ids: Sequence[str], limit: int) -> list[dict]:
+        """Products rows not recorded on every one of `publication_ids` (reconciliation repairs them)."""
+        wanted = set(publication_ids)
+        out = []
+        with self.engine.connect() as conn:
+            q = select(products).where(products.c.shopify_product_id.is_not(None)).order_by(products.c.part_number)
+            for r in conn.execute(q):
+                if not wanted <= set(r.publications or []):
+                    out.append(dict(r._mapping))
+                    if len(out) >= limit:
+                        break
+        return out
+
     def mark_pending(self, rows: Sequence[dict], run_id: str) -> None:
         """Before the calls: one `pending` row per part (part_number, sku, price, image_url)."""
         now = utcnow()

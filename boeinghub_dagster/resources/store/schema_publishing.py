@@ -34,6 +34,11 @@ products = Table(
     Column("status", String(20), nullable=False),  # published | reconciled
     Column("published_at", TS, nullable=False),
     Column("updated_at", TS, nullable=False),
+    # What the hub holds on Shopify beyond ids (0007); NULL: not known (published before 0007).
+    Column("publications", JSONType),  # publication gids the product is published to
+    Column("stocked_locations", JSONType),  # location gids its inventory item is stocked at
+    Column("media_id", String(100)),  # the hub's image among the product's media
+    Column("owned", JSONType),  # hashes of the hub's payload sections, its metafield keys (domain/product_sections.py)
 )
 
 # One row per part: `pending` from just before its productSet until its products row is written.

@@ -6,7 +6,7 @@ imports it at its end, so Alembic and the schema-vs-migration test see one metad
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Float, String, Table
+from sqlalchemy import Boolean, Column, DateTime, Float, Integer, String, Table, Text
 
 from .schema import metadata
 
@@ -23,4 +23,16 @@ shopify_buckets = Table(
     Column("known", Boolean, nullable=False),  # a throttleStatus has been seen: spend by the bucket, not the floor
     Column("reserved_total", Float, nullable=False),
     Column("updated_at", Float, nullable=False),  # epoch seconds (the database clock on PostgreSQL)
+)
+
+# An idempotent call's key is derived from what it changes plus an attempt number; a row exists
+# only once an attempt failed (Shopify refuses a failed key for good), so a retry gets a new key
+# and a run resumed after a crash reuses the key of the attempt it may have sent.
+shopify_idempotency = Table(
+    "shopify_idempotency",
+    metadata,
+    Column("base", String(64), primary_key=True),  # sha256 of what the call changes
+    Column("attempt", Integer, nullable=False),
+    Column("last_error", Text),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )

@@ -22,7 +22,7 @@ from .schema_publishing import product_sync_schedule as sched
 from .schema_publishing import products, sync_history
 from .upsert import chunks
 
-JOINED = [*sched.c, products.c.shopify_variant_id, products.c.inventory_item_id,
+JOINED = [*sched.c, products.c.shopify_variant_id, products.c.inventory_item_id, products.c.stocked_locations,
           products.c.price.label("shop_price")]
 
 
