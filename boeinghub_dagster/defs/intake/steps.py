@@ -120,7 +120,8 @@ def handle_file(file: InboxFile, inbox: InboxResource, intake: IntakeStore, know
         return
     if existing:
         dup = intake.record_duplicate(file.relative, sha, file.target, existing)
-        note = f"same content (sha256 {sha}) as batch {existing['id']} ({existing['file_name']}); nothing new started\n"
+        canceled = "; it was canceled: resume it with resume_intake_batch" if existing["status"] == "canceled" else ""
+        note = f"same content (sha256 {sha}) as batch {existing['id']} ({existing['file_name']}); nothing new started{canceled}\n"
         inbox.move(file, "processed", {".duplicate.txt": note.encode()})
         plan.messages.append(f"{file.relative}: same content as batch {existing['id']} ({existing['file_name']}), recorded as {dup}; nothing new started")
         return
