@@ -91,6 +91,9 @@ def test_each_alert_kind_arrives_once_with_its_content(tmp_path, store, resource
     overran, = receiver.of("sync_overran")
     assert "took 72 min, past its hour" in overran["text"] and overran["fields"]["partition"] == "2026-12-01-00:00"
     assert all(receiver.token not in str(m) for m in receiver.messages)  # the URL is never in a message
+    for run in instance.get_runs():  # nor in any run's config, tags, logs or metadata
+        assert receiver.token not in str(run.run_config) + str(run.tags)
+        assert all(receiver.token not in str(entry) for entry in instance.all_logs(run.run_id))
 
 
 def test_a_burst_of_50_failures_of_one_run_is_one_message_and_one_digest(store, instance, receiver, monkeypatch):
