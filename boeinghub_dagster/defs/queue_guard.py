@@ -24,9 +24,10 @@ def refuse_untagged(context: dg.AssetExecutionContext) -> None:
         return
     raise dg.Failure(
         description=(
-            f"{', '.join(names)} launched from the asset graph runs outside the run queue's `{API_TAG}={wanted}` limit "
-            f"(this instance's run coordinator does not tag asset-graph runs). Launch {JOB_FOR[wanted]} instead: same assets, "
-            "same partitions, inside the limit. Nothing was asked of Boeing or Shopify."
+            f"{', '.join(names)} launched from the asset graph runs outside the run queue's `{API_TAG}={wanted}` "
+            "limit (this instance's run coordinator does not tag asset-graph runs). "
+            f"Launch {JOB_FOR[wanted]} instead: same assets, same partitions, inside the limit. "
+            "Nothing was asked of Boeing or Shopify."
         ),
         metadata={"wanted_tag": f"{API_TAG}={wanted}", "assets": dg.MetadataValue.json(names)},
     )

@@ -102,7 +102,8 @@ class Alerts:
                 return True
             store.release(key)
         except Exception as exc:  # an alert must never fail the run or tick that sends it
-            self.log.warning(f"alert {kind!r} ({key}) not sent: {type(exc).__name__}: {str(exc).replace(url, '<webhook>')[:300]}")
+            said = str(exc).replace(url, "<webhook>")[:300]
+            self.log.warning(f"alert {kind!r} ({key}) not sent: {type(exc).__name__}: {said}")
         return False
 
     def _post(self, url: str, body: dict, kind: str, key: str) -> bool:
@@ -116,7 +117,8 @@ class Alerts:
         else:
             if response.is_success:
                 return True
-            self.log.warning(f"alert {kind!r} ({key}) not sent: the alert receiver answered HTTP {response.status_code}")
+            self.log.warning(f"alert {kind!r} ({key}) not sent: the alert receiver answered HTTP "
+                             f"{response.status_code}")
             return False
         _down_until = time.monotonic() + DOWN_SECONDS
         self.log.warning(f"alert {kind!r} ({key}) not sent: {problem}")
@@ -133,26 +135,29 @@ class Alerts:
                 n, title = group["carried"], KINDS.get(group["kind"], group["kind"])
                 text = (f"{n} more {title.lower()} message{'s' if n != 1 else ''} in the last {window:g} min; "
                         f"the latest: {group['pending_text'] or ''}")
-                body = payload(detect_format(url, os.environ.get(FORMAT_ENV, "")), group["kind"], text, None, "", group["key"])
+                fmt = detect_format(url, os.environ.get(FORMAT_ENV, ""))
+                body = payload(fmt, group["kind"], text, None, "", group["key"])
                 sent += self._post(url, body, group["kind"], group["key"])
         except Exception as exc:
-            self.log.warning(f"alert digests not sent: {type(exc).__name__}: {str(exc).replace(url, '<webhook>')[:300]}")
+            said = str(exc).replace(url, "<webhook>")[:300]
+            self.log.warning(f"alert digests not sent: {type(exc).__name__}: {said}")
         return sent
 
-    def sync_outcome(self, deactivated: Sequence[str], failed: Sequence[tuple[str, str]], held: Sequence[tuple[str, str]],
-                     source: str, run_id: str) -> None:
+    def sync_outcome(self, deactivated: Sequence[str], failed: Sequence[tuple[str, str]],
+                     held: Sequence[tuple[str, str]], source: str, run_id: str) -> None:
         """A sync pass's parts deactivated (with their last failure) and prices it held: one message each."""
         if self.enabled():
             reasons = dict(failed)
-            self.parts("part_deactivated", [(p, reasons.get(p, "")) for p in deactivated], f"the sync ({source})", run_id)
+            why = [(p, reasons.get(p, "")) for p in deactivated]
+            self.parts("part_deactivated", why, f"the sync ({source})", run_id)
             self.parts("prices_held", held, f"the sync ({source})", run_id)
 
     def sync_overran(self, partition: str, took: timedelta, taken: int, deferred: int, run_id: str) -> bool:
         """The hourly sync of `partition` took longer than its hour (the next hour's sync waited behind it)."""
         if took <= timedelta(hours=1) or not self.enabled():
             return False
-        text = (f"the sync of hour {partition} took {took.total_seconds() / 60:.0f} min, past its hour: {taken} parts taken, "
-                f"{deferred} deferred to their next slot; the next hour's sync waited behind it")
+        text = (f"the sync of hour {partition} took {took.total_seconds() / 60:.0f} min, past its hour: "
+                f"{taken} parts taken, {deferred} deferred to their next slot; the next hour's sync waited behind it")
         return self.send("sync_overran", subject_key("sync_overran", partition), text,
                          {"partition": partition, "minutes": round(took.total_seconds() / 60), "run": run_link(run_id)})
 

@@ -55,8 +55,9 @@ def test_a_pasted_200_part_scattered_list_is_one_full_run(page, hub, published_b
     hub.instance.add_dynamic_partitions("part_numbers", registered)
     picked = registered[::3]  # 200 parts, no two next to each other in partition order
     before = hub.boeing.stats()
-    run_id = launch_from_the_launchpad(page, "intake_part_list",
-                                       {"ops": {"record_part_list_op": {"config": {"part_numbers": "\n".join(picked)}}}})
+    run_id = launch_from_the_launchpad(
+        page, "intake_part_list", {"ops": {"record_part_list_op": {"config": {"part_numbers": "\n".join(picked)}}}}
+    )
     expect(page.get_by_text("Success", exact=True).first).to_be_visible(timeout=90_000)
     assert finished(hub, run_id).status == dg.DagsterRunStatus.SUCCESS
     batch = next(b for b in hub.store.intake().report() if b["file_name"] == f"pasted list (run {run_id[:8]})")
@@ -70,7 +71,10 @@ def test_a_pasted_200_part_scattered_list_is_one_full_run(page, hub, published_b
     assert [r.status for r in runs] == [dg.DagsterRunStatus.SUCCESS]  # one run for 200 scattered parts, not 200
     assert "dagster/asset_partition_range_start" not in runs[0].tags  # never a range over the 400 parts between
     stats = hub.boeing.stats()
-    assert stats["price_calls"] - before["price_calls"] == 20 and stats["codes_requested"] - before["codes_requested"] == 200
+    assert (
+        stats["price_calls"] - before["price_calls"] == 20
+        and stats["codes_requested"] - before["codes_requested"] == 200
+    )
     page.goto(f"/runs/{runs[0].run_id}")
     expect(page.get_by_text("extraction: 200 asked").first).to_be_visible(timeout=30_000)
     shoot(page, tmp_path, "pasted-list-run")
@@ -81,13 +85,23 @@ def test_cancelling_a_running_batch_shows_it_canceled(page, hub, published_batch
     hub.boeing.admin(latency_ms=1500)  # each Boeing call takes 1.5 s: the batch runs for minutes
     try:
         hub.drop("cancel-me.txt", parts)
-        batch = wait_for(lambda: next((b for b in hub.store.intake().report() if b["file_name"] == "cancel-me.txt"
-                                       and b["answered"] >= 10), None), 180, "the batch running, with answers")
-        running = [r for r in hub.instance.get_runs(filters=dg.RunsFilter(tags={"boeinghub/intake-batch": str(batch["id"])}))
-                   if r.status in ACTIVE]
+        batch = wait_for(
+            lambda: next(
+                (b for b in hub.store.intake().report() if b["file_name"] == "cancel-me.txt" and b["answered"] >= 10),
+                None,
+            ),
+            180,
+            "the batch running, with answers",
+        )
+        running = [
+            r
+            for r in hub.instance.get_runs(filters=dg.RunsFilter(tags={"boeinghub/intake-batch": str(batch["id"])}))
+            if r.status in ACTIVE
+        ]
         assert running, "no chunk run in flight"
-        run_id = launch_from_the_launchpad(page, "cancel_intake_batch",
-                                           {"ops": {"cancel_intake_batch_op": {"config": {"batch_id": batch["id"]}}}})
+        run_id = launch_from_the_launchpad(
+            page, "cancel_intake_batch", {"ops": {"cancel_intake_batch_op": {"config": {"batch_id": batch["id"]}}}}
+        )
         assert finished(hub, run_id).status == dg.DagsterRunStatus.SUCCESS
         for run in running:
             assert finished(hub, run.run_id, 90).status == dg.DagsterRunStatus.CANCELED
@@ -110,21 +124,33 @@ def test_cancelling_a_running_batch_shows_it_canceled(page, hub, published_batch
 
 
 def _asset_job(assets: list[str], tags: list[dict]) -> dict:
-    return {"selector": {"repositoryLocationName": "boeinghub", "repositoryName": "__repository__", "jobName": "__ASSET_JOB",
-                         "assetSelection": [{"path": [a]} for a in assets]},
-            "executionMetadata": {"tags": tags}, "runConfigData": {}}
+    return {
+        "selector": {
+            "repositoryLocationName": "boeinghub",
+            "repositoryName": "__repository__",
+            "jobName": "__ASSET_JOB",
+            "assetSelection": [{"path": [a]} for a in assets],
+        },
+        "executionMetadata": {"tags": tags},
+        "runConfigData": {},
+    }
 
 
 def test_asset_graph_runs_and_backfills_carry_their_run_queue_tag(hub, published_batch):
     _, fetched, _ = published_batch
     hour = datetime.now(timezone.utc).strftime("%Y-%m-%d-%H:00")
-    launched = hub.graphql(LAUNCH_RUN, {"params": _asset_job(["sync_hashes"], [{"key": "dagster/partition", "value": hour}])})
+    launched = hub.graphql(
+        LAUNCH_RUN, {"params": _asset_job(["sync_hashes"], [{"key": "dagster/partition", "value": hour}])}
+    )
     assert launched["launchRun"]["__typename"] == "LaunchRunSuccess", launched
     sync_run = hub.instance.get_run_by_id(launched["launchRun"]["run"]["runId"])
     assert (sync_run.job_name, sync_run.tags["boeinghub/api"]) == ("__ASSET_JOB", "boeing-sync")
 
     backfills = {}
-    for assets, parts in ((["boeing_raw_responses", "staged_products"], fetched[:2]), (["shopify_products"], fetched[:1])):
+    for assets, parts in (
+        (["boeing_raw_responses", "staged_products"], fetched[:2]),
+        (["shopify_products"], fetched[:1]),
+    ):
         params = {"partitionNames": parts, "assetSelection": [{"path": [a]} for a in assets], "title": "asset graph"}
         result = hub.graphql(LAUNCH_BACKFILL, {"params": params})["launchPartitionBackfill"]
         assert result["__typename"] == "LaunchBackfillSuccess", result

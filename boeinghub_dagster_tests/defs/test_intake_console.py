@@ -23,8 +23,12 @@ def ticker(tmp_path, instance, store) -> Ticker:
 
 def paste(instance, store, part_numbers, publish=False):
     config = {"part_numbers": part_numbers, "publish": publish}
-    return intake_part_list.execute_in_process(instance=instance, resources={"store": store}, raise_on_error=False,
-                                               run_config={"ops": {"record_part_list_op": {"config": config}}})
+    return intake_part_list.execute_in_process(
+        instance=instance,
+        resources={"store": store},
+        raise_on_error=False,
+        run_config={"ops": {"record_part_list_op": {"config": config}}},
+    )
 
 
 def metadata(result) -> dict:
@@ -34,8 +38,12 @@ def metadata(result) -> dict:
 
 def batch_job(job, instance, store, batch_id):
     op = next(iter(job.graph.node_dict))
-    return job.execute_in_process(instance=instance, resources={"store": store}, raise_on_error=False,
-                                  run_config={"ops": {op: {"config": {"batch_id": batch_id}}}})
+    return job.execute_in_process(
+        instance=instance,
+        resources={"store": store},
+        raise_on_error=False,
+        run_config={"ops": {op: {"config": {"batch_id": batch_id}}}},
+    )
 
 
 def test_a_pasted_list_is_a_batch_with_the_rules_reasons_and_runs_of_a_file(ticker, store, instance):
@@ -44,16 +52,31 @@ def test_a_pasted_list_is_a_batch_with_the_rules_reasons_and_runs_of_a_file(tick
     assert result.success
     meta = metadata(result)
     batch = store.intake().get(meta["batch_id"])
-    assert (batch["lines"], batch["accepted"], batch["rejected"], batch["duplicates"], batch["status"]) == (5, 3, 1, 1, "requested")
-    assert "BAD\\|PART" in meta["rejected_lines"] and "line 2 'BAD|PART'" in batch["reason"]  # run metadata and batch view
+    assert (batch["lines"], batch["accepted"], batch["rejected"], batch["duplicates"], batch["status"]) == (
+        5,
+        3,
+        1,
+        1,
+        "requested",
+    )
+    assert (
+        "BAD\\|PART" in meta["rejected_lines"] and "line 2 'BAD|PART'" in batch["reason"]
+    )  # run metadata and batch view
     (request,) = ticker.tick().run_requests  # the inbox sensor takes it up as it would a file
-    assert (request.tags["boeinghub/intake-batch"], request.tags["boeinghub/intake-file"]) == (str(batch["id"]), batch["file_name"])
+    assert (request.tags["boeinghub/intake-batch"], request.tags["boeinghub/intake-file"]) == (
+        str(batch["id"]),
+        batch["file_name"],
+    )
     assert request.tags["boeinghub/intake-target"] == "extraction" and request.tags["boeinghub/api"] == "boeing"
     assert store.intake().parts(batch["id"]) == ["BACB30LH3-4", "MS20470AD4-6", "WF338109=K3"]
     assert next(r for r in store.intake().report() if r["id"] == batch["id"])["reason"] == batch["reason"]
 
-    again = paste(instance, store, ["BACB30LH3-4", "BAD|PART", "MS20470AD4-6; WF338109=K3", "# a comment", "BACB30LH3-4"])
-    assert again.success and metadata(again)["outcome"] == "duplicate" and metadata(again)["same_as_batch"] == batch["id"]
+    again = paste(
+        instance, store, ["BACB30LH3-4", "BAD|PART", "MS20470AD4-6; WF338109=K3", "# a comment", "BACB30LH3-4"]
+    )
+    assert (
+        again.success and metadata(again)["outcome"] == "duplicate" and metadata(again)["same_as_batch"] == batch["id"]
+    )
     assert ticker.tick().run_requests == []  # nothing new started
 
 
@@ -61,14 +84,18 @@ def test_a_list_refused_whole_fails_its_run_with_the_reason_and_is_in_the_batch_
     refused = paste(instance, store, "???\n!!!\n")
     assert not refused.success
     failure = next(e for e in refused.all_events if e.event_type == DagsterEventType.STEP_FAILURE)
-    assert "no valid part numbers: all 2 entries were rejected" in failure.step_failure_data.user_failure_data.description
+    assert (
+        "no valid part numbers: all 2 entries were rejected" in failure.step_failure_data.user_failure_data.description
+    )
     assert store.intake().report()[0]["status"] == "rejected"
     wrong = paste(instance, store, {"part": 1})
     failure = next(e for e in wrong.all_events if e.event_type == DagsterEventType.STEP_FAILURE)
     assert "must be pasted text" in failure.step_failure_data.user_failure_data.description
 
 
-def test_a_scattered_list_is_at_most_n_over_chunk_runs_none_a_range_over_other_parts(ticker, store, instance, monkeypatch):
+def test_a_scattered_list_is_at_most_n_over_chunk_runs_none_a_range_over_other_parts(
+    ticker, store, instance, monkeypatch
+):
     monkeypatch.setenv("INTAKE_CHUNK_PARTS", "64")
     registered = [f"MS21042L{i}" for i in range(600)]
     instance.add_dynamic_partitions("part_numbers", registered)
@@ -76,7 +103,11 @@ def test_a_scattered_list_is_at_most_n_over_chunk_runs_none_a_range_over_other_p
     assert paste(instance, store, "\n".join(picked), publish=True).success
     requests = ticker.tick().run_requests
     chunks = store.chunks().for_batch(1)
-    assert len(chunks) == math.ceil(200 / 64) and sum(c["parts"] for c in chunks) == 200 and not any(c["ranged"] for c in chunks)
+    assert (
+        len(chunks) == math.ceil(200 / 64)
+        and sum(c["parts"] for c in chunks) == 200
+        and not any(c["ranged"] for c in chunks)
+    )
     assert len(requests) == 2 and all(RANGE not in r.tags for r in requests)  # two in flight at a time, as for a file
     assert {r.tags["boeinghub/intake-target"] for r in requests} == {"publish"}
 
@@ -96,7 +127,11 @@ def test_cancelling_a_batch_stops_its_chunks_runs_and_queue_rows_and_resuming_as
     result = batch_job(cancel_intake_batch, instance, store, 1)
     assert result.success
     meta = metadata(result)
-    assert (meta["chunks_canceled"], sorted(meta["runs_canceled"]), meta["runs_not_canceled"]) == (3, sorted(r.run_id for r in runs_a), {})
+    assert (meta["chunks_canceled"], sorted(meta["runs_canceled"]), meta["runs_not_canceled"]) == (
+        3,
+        sorted(r.run_id for r in runs_a),
+        {},
+    )
     assert all(instance.get_run_by_id(r.run_id).status == dg.DagsterRunStatus.CANCELED for r in runs_a)
     assert store.requests().open_parts(a + ["NAS1149F0363P"]) == {"BACB30LH3-0", "NAS1149F0363P"}  # b.txt's stay
     assert [c["status"] for c in store.chunks().for_batch(1)] == ["canceled"] * 3
@@ -108,8 +143,11 @@ def test_cancelling_a_batch_stops_its_chunks_runs_and_queue_rows_and_resuming_as
 
     canceled = instance.get_records_for_run(runs_a[0].run_id, of_type=DagsterEventType.RUN_CANCELED).records[0]
     context = dg.build_run_status_sensor_context(
-        sensor_name="extraction_canceled_sensor", dagster_instance=instance, dagster_run=instance.get_run_by_id(runs_a[0].run_id),
-        dagster_event=canceled.event_log_entry.dagster_event, resources={"store": store},
+        sensor_name="extraction_canceled_sensor",
+        dagster_instance=instance,
+        dagster_run=instance.get_run_by_id(runs_a[0].run_id),
+        dagster_event=canceled.event_log_entry.dagster_event,
+        resources={"store": store},
     )
     assert "canceled with its intake batch" in extraction_canceled_sensor(context).skip_message
     assert store.staging().failures() == []  # withdrawn on purpose: not failures

@@ -25,14 +25,24 @@ def _run(*assets: str, tags: dict | None = None, job: str = "__ASSET_JOB") -> dg
     return dg.DagsterRun(job_name=job, asset_selection={dg.AssetKey(a) for a in assets} or None, tags=tags or {})
 
 
-@pytest.mark.parametrize("assets,wanted", [
-    ((RAW, STAGED), "boeing"), ((STAGED,), "boeing"), ((PRODUCTS,), "shopify"), ((HASHES,), "boeing-sync"),
-    ((RAW, STAGED, PRODUCTS), "boeing"), ((PRODUCTS, HASHES), "boeing-sync"), (("intake_batch_report",), None),
-])
+@pytest.mark.parametrize(
+    "assets,wanted",
+    [
+        ((RAW, STAGED), "boeing"),
+        ((STAGED,), "boeing"),
+        ((PRODUCTS,), "shopify"),
+        ((HASHES,), "boeing-sync"),
+        ((RAW, STAGED, PRODUCTS), "boeing"),
+        ((PRODUCTS, HASHES), "boeing-sync"),
+        (("intake_batch_report",), None),
+    ],
+)
 def test_a_run_is_tagged_from_its_assets_the_scarcer_limit_first(assets, wanted):
     assert api_for(assets) == wanted
     assert queue_tags(_run(*assets)) == ({API_TAG: wanted} if wanted else {})
-    assert queue_tags(_run(*assets, tags={API_TAG: "anything"})) == ({API_TAG: wanted} if wanted else {})  # the queue's rule
+    assert queue_tags(_run(*assets, tags={API_TAG: "anything"})) == (
+        {API_TAG: wanted} if wanted else {}
+    )  # the queue's rule
     assert queue_tags(_run(job="extraction_job", tags={API_TAG: "boeing"})) == {}  # a whole job's run: its own tags
 
 
@@ -54,7 +64,9 @@ def test_the_instance_files_queue_runs_through_the_tagging_coordinator(tmp_path,
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_an_untagged_asset_graph_run_stops_before_any_boeing_call_naming_the_job(store, boeing, boeing_sandbox, instance):
+def test_an_untagged_asset_graph_run_stops_before_any_boeing_call_naming_the_job(
+    store, boeing, boeing_sandbox, instance
+):
     defs = dg.Definitions(assets=[extraction], resources={"store": store, "boeing": boeing})
     job = defs.resolve_implicit_global_asset_job_def()
     assert job.name == "__ASSET_JOB"

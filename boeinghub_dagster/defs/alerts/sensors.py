@@ -23,13 +23,14 @@ OFF = "BOEINGHUB_ALERT_WEBHOOK_URL is not set: alerts are off"
 
 
 def affected_parts(run: dg.DagsterRun, instance: dg.DagsterInstance, store: StoreResource) -> str:
-    """What the failed run was about, in a few words: its intake chunk's parts, its partitions, or its config's parts."""
+    """What the failed run was about, in a few words: its intake chunk's parts, its partitions, its config's parts."""
     ops = (run.run_config or {}).get("ops", {}) or {}
     config = (ops.get("extraction", {}) or {}).get("config", {}) or {}
     if config.get("intake_batch_id") and config.get("intake_chunk"):
         parts, _ = store.chunks().parts(config["intake_batch_id"], config["intake_chunk"])
         chunk = run.tags.get("boeinghub/intake-chunk", str(config["intake_chunk"]))
-        return f"{len(parts)} parts (batch {config['intake_batch_id']}, chunk {chunk}, {run.tags.get('boeinghub/intake-file', '')})"
+        file_name = run.tags.get("boeinghub/intake-file", "")
+        return f"{len(parts)} parts (batch {config['intake_batch_id']}, chunk {chunk}, {file_name})"
     start, end = run.tags.get("dagster/asset_partition_range_start"), run.tags.get("dagster/asset_partition_range_end")
     if start and end:
         try:

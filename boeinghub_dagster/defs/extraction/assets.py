@@ -109,8 +109,8 @@ def _extract(context: dg.AssetExecutionContext, config: ExtractionConfig, boeing
         if want_staged and answer.payload is not None and answer.returned:
             staged = stage_answer(answer.returned, answer.payload, answer.raw_response_id, staging, context.run_id, location_map)
             yield from _report_staged(context, report, staged)
-    context.log.info(f"extraction: {len(parts)} asked, {report.returned} returned, {report.reused} reused, {report.staged} staged, "
-                     f"{len(report.failures)} failed; {stats.calls} calls made")
+    context.log.info(f"extraction: {len(parts)} asked, {report.returned} returned, {report.reused} reused, "
+                     f"{report.staged} staged, {len(report.failures)} failed; {stats.calls} calls made")
     yield from report.check_results(stats, _checks(context))
 
 

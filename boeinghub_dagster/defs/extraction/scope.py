@@ -26,7 +26,8 @@ def run_parts(context: dg.AssetExecutionContext, batch_id: int, chunk: int, stor
     """(parts, asked since) for this run."""
     if batch_id and chunk:
         if store.chunks().status(batch_id, chunk) == "canceled":  # canceled with its batch before this run started
-            context.log.warning(f"batch {batch_id} chunk {chunk} was canceled by the operator: this run asks Boeing nothing")
+            context.log.warning(f"batch {batch_id} chunk {chunk} was canceled by the operator: "
+                                "this run asks Boeing nothing")
             return [], utcnow()
         parts, asked_since = store.chunks().parts(batch_id, chunk)
         return parts, asked_since or utcnow()

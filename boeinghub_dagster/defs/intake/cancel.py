@@ -47,7 +47,9 @@ def cancel_batch(store: StoreResource, instance: dg.DagsterInstance, batch_id: i
     states = {c["status"] for c in store.chunks().for_batch(batch_id)}
     if batch["status"] == "launched" and not states & {"planned", "requested"}:
         raise CannotCancel(f"batch {batch_id} ({batch['file_name']}) has finished: nothing to cancel")
-    if batch["status"] not in CANCELABLE or not intake.set_status(batch_id, "canceled", reason, only_from=tuple(CANCELABLE)):
+    cancelable = tuple(CANCELABLE)
+    moved = batch["status"] in CANCELABLE and intake.set_status(batch_id, "canceled", reason, only_from=cancelable)
+    if not moved:
         raise CannotCancel(f"batch {batch_id} ({batch['file_name']}) is {batch['status']}: nothing to cancel")
     result = Canceled(batch)
     chunk_rows = store.chunks().cancel(batch_id, reason)

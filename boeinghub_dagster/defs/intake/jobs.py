@@ -18,8 +18,10 @@ REJECTED_SHOWN = 200
 
 
 class PartListConfig(dg.Config):
-    part_numbers: Any = Field(description="Pasted text (part numbers on lines, or separated by , or ;) or a list of strings.")
-    publish: bool = Field(default=False, description="Publish the parts to Shopify as they are staged (like inbox/publish/).")
+    part_numbers: Any = Field(
+        description="Pasted text (part numbers on lines, or separated by , or ;) or a list of strings.")
+    publish: bool = Field(
+        default=False, description="Publish the parts to Shopify as they are staged (like inbox/publish/).")
 
 
 @dg.op
@@ -28,26 +30,29 @@ def record_part_list_op(context: dg.OpExecutionContext, config: PartListConfig, 
     limits = Limits.from_env()
     name = f"pasted list (run {context.run_id[:8]})"
     try:
-        result = record_part_list(store.intake(), config.part_numbers, "publish" if config.publish else "extraction", name,
-                                  limits.max_parts_per_file, context.run_id)
+        target = "publish" if config.publish else "extraction"
+        result = record_part_list(store.intake(), config.part_numbers, target, name, limits.max_parts_per_file,
+                                  context.run_id)
     except NotAPartList as exc:
         raise dg.Failure(description=str(exc)) from exc
     metadata: dict = {"batch_id": result.batch_id, "outcome": result.outcome}
     if result.outcome == "rejected":
-        raise dg.Failure(description=f"{result.message}. The batch view (intake_batch_report) lists it.", metadata=metadata)
+        raise dg.Failure(description=f"{result.message}. The batch view (intake_batch_report) lists it.",
+                         metadata=metadata)
     if result.outcome == "duplicate":
         metadata["same_as_batch"] = result.duplicate_of["id"]
     else:
         chunk = limits.intake_chunk_parts
         minutes = eta_minutes(len(result.parts), limits.boeing_rate_per_min, limits.boeing_batch_size)
         rows = [{"line": r.line, "value": r.value, "reason": r.reason} for r in result.rejected]
+        table = markdown_table(rows, ["line", "value", "reason"], REJECTED_SHOWN)
         metadata.update(result.counts, runs_at_most=-(-len(result.parts) // chunk), boeing_needs=duration_text(minutes),
-                        rejected_lines=dg.MetadataValue.md(markdown_table(rows, ["line", "value", "reason"], REJECTED_SHOWN)))
+                        rejected_lines=dg.MetadataValue.md(table))
     context.log.info(result.message)
     context.add_output_metadata(metadata)
 
 
-@dg.job(description="Backfill a part list: paste it (or give a list); it becomes an intake batch, fetched in a few chunk runs.")
+@dg.job(description="Backfill a part list: paste it (or a list); it becomes an intake batch, fetched in few runs.")
 def intake_part_list():
     record_part_list_op()
 
@@ -89,7 +94,8 @@ def resume_intake_batch_op(context: dg.OpExecutionContext, config: BatchConfig, 
     if intake.find(config.batch_id) is None:
         raise dg.Failure(description=f"no intake batch {config.batch_id}")
     chunks = store.chunks().for_batch(config.batch_id)
-    resumed_batch = intake.set_status(config.batch_id, "launched" if chunks else "requested", None, only_from=("canceled",))
+    status = "launched" if chunks else "requested"  # no chunks yet: the sensor plans it as a new batch
+    resumed_batch = intake.set_status(config.batch_id, status, None, only_from=("canceled",))
     resumed = store.chunks().resume(config.batch_id, MAX_ATTEMPTS)
     text = f"{resumed} chunk(s) to run again" if resumed or resumed_batch else "nothing failed or canceled to resume"
     context.log.info(f"batch {config.batch_id}: {text}")

@@ -52,7 +52,8 @@ class PastedBatch:
 def rejected_summary(rejected: list[RejectedLine], run_id: str) -> str:
     named = "; ".join(f"line {r.line} {r.value!r}: {r.reason}" for r in rejected[:REASON_LINES])
     more = f"; {len(rejected) - REASON_LINES} more" if len(rejected) > REASON_LINES else ""
-    return f"{len(rejected)} line{'s' if len(rejected) != 1 else ''} rejected: {named}{more} (all in run {run_id[:8]}'s metadata)"
+    lines = f"{len(rejected)} line{'s' if len(rejected) != 1 else ''}"
+    return f"{lines} rejected: {named}{more} (all in run {run_id[:8]}'s metadata)"
 
 
 def record_part_list(intake: IntakeStore, part_numbers: object, target: str, name: str, max_parts: int,
@@ -64,8 +65,9 @@ def record_part_list(intake: IntakeStore, part_numbers: object, target: str, nam
     if existing:
         dup = intake.record_duplicate(name, sha, target, existing)
         hint = "; it was canceled: resume it with resume_intake_batch" if existing["status"] == "canceled" else ""
-        return PastedBatch("duplicate", dup, f"same list (sha256 {sha[:12]}…) as batch {existing['id']} "
-                                             f"({existing['file_name']}); nothing new started{hint}", duplicate_of=existing)
+        message = (f"same list (sha256 {sha[:12]}…) as batch {existing['id']} ({existing['file_name']}); "
+                   "nothing new started")
+        return PastedBatch("duplicate", dup, message + hint, duplicate_of=existing)
     try:
         parsed = parse_intake_file(PASTED_AS, content, max_parts=max_parts)
     except FileRejected as exc:

@@ -75,7 +75,8 @@ def _request(chunk: dict, total: int) -> dg.RunRequest:
         "boeinghub/intake-target": chunk["target"],
     }
     if chunk.get("ranged", True):
-        tags.update({"dagster/asset_partition_range_start": chunk["range_start"], "dagster/asset_partition_range_end": chunk["range_end"]})
+        tags["dagster/asset_partition_range_start"] = chunk["range_start"]
+        tags["dagster/asset_partition_range_end"] = chunk["range_end"]
     return dg.RunRequest(
         run_key=chunk["run_key"],
         run_config={"ops": {"extraction": {"config": {"intake_batch_id": chunk["batch_id"], "intake_chunk": chunk["chunk"]}}}},
@@ -115,9 +116,11 @@ def chunk_runs(
                 if chunk["attempts"] >= chunk["budget"]:
                     if chunks.update(batch_id, chunk["chunk"], status=outcome, run_id=seen.run_id, error=error):
                         requests_store.drop(chunk_requester(batch_id, chunk["chunk"]))
-                        text = f"batch {batch_id} chunk {chunk['chunk']}/{total}: {error} {chunk['attempts']} times; resume it with resume_intake_batch"
+                        text = (f"batch {batch_id} chunk {chunk['chunk']}/{total}: {error} {chunk['attempts']} times; "
+                                "resume it with resume_intake_batch")
                         messages.append(text)
-                        alerts.send("chunk_given_up", subject_key("chunk_given_up", batch_id, chunk["chunk"]), f"{text} (batch_id {batch_id})",
+                        alerts.send("chunk_given_up", subject_key("chunk_given_up", batch_id, chunk["chunk"]),
+                                    f"{text} (batch_id {batch_id})",
                                     {"file": chunk["file_name"], "parts": chunk["parts"], "run": run_link(seen.run_id)})
                     continue
                 if not chunks.update(batch_id, chunk["chunk"], status="planned", run_id=seen.run_id, error=error):
@@ -158,7 +161,9 @@ def _launch(store: StoreResource, chunk: dict, batch_size: int) -> dict | None:
     store.requests().enqueue([p for p in parts if p not in answered], chunk_requester(chunk["batch_id"], chunk["chunk"]),
                              PRIORITY_EXTRACTION, batch_size)
     run_key = f"intake-{chunk['sha256'][:24]}-c{chunk['chunk']}-a{attempt}"
-    if not store.chunks().update(chunk["batch_id"], chunk["chunk"], status="requested", attempts=attempt, run_key=run_key, asked_since=since):
+    moved = store.chunks().update(chunk["batch_id"], chunk["chunk"], status="requested", attempts=attempt,
+                                  run_key=run_key, asked_since=since)
+    if not moved:
         store.requests().drop(chunk_requester(chunk["batch_id"], chunk["chunk"]))  # canceled meanwhile: no run
         return None
     return {**chunk, "run_key": run_key, "attempts": attempt}

@@ -121,7 +121,8 @@ def handle_file(file: InboxFile, inbox: InboxResource, intake: IntakeStore, know
     if existing:
         dup = intake.record_duplicate(file.relative, sha, file.target, existing)
         canceled = "; it was canceled: resume it with resume_intake_batch" if existing["status"] == "canceled" else ""
-        note = f"same content (sha256 {sha}) as batch {existing['id']} ({existing['file_name']}); nothing new started{canceled}\n"
+        note = (f"same content (sha256 {sha}) as batch {existing['id']} ({existing['file_name']}); "
+                f"nothing new started{canceled}\n")
         inbox.move(file, "processed", {".duplicate.txt": note.encode()})
         plan.messages.append(f"{file.relative}: same content as batch {existing['id']} ({existing['file_name']}), recorded as {dup}; nothing new started")
         return

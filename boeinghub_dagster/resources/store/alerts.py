@@ -41,7 +41,8 @@ class AlertStore:
             ).first()
             if taken is not None:
                 return taken.carried
-            conn.execute(update(table).where(table.c.key == key).values(pending=table.c.pending + 1, pending_text=text[:4000]))
+            conn.execute(update(table).where(table.c.key == key)
+                         .values(pending=table.c.pending + 1, pending_text=text[:4000]))
         return None
 
     def release(self, key: str) -> None:
@@ -66,7 +67,8 @@ class AlertStore:
                     update(alert_groups)
                     .where(alert_groups.c.key == key, alert_groups.c.pending > 0, alert_groups.c.sent_at < now - window)
                     .values(sent_at=now, carried=alert_groups.c.pending, pending=0)
-                    .returning(alert_groups.c.key, alert_groups.c.kind, alert_groups.c.carried, alert_groups.c.pending_text)
+                    .returning(alert_groups.c.key, alert_groups.c.kind, alert_groups.c.carried,
+                               alert_groups.c.pending_text)
                 ).first()
             if row is not None:
                 out.append(dict(row._mapping))

@@ -18,7 +18,8 @@ class ChunkStore:
     def __init__(self, engine: Engine):
         self.engine = engine
 
-    def record_chunks(self, batch_id: int, planned: Sequence[Sequence[str]], budget: int, ranged: Sequence[bool] | None = None) -> int:
+    def record_chunks(self, batch_id: int, planned: Sequence[Sequence[str]], budget: int,
+                      ranged: Sequence[bool] | None = None) -> int:
         """Write the batch's chunks and tag each part with its chunk; idempotent per batch. `ranged[i]`: chunk i
         is exactly a partition range (default: all are)."""
         now, ranged = utcnow(), list(ranged) if ranged is not None else [True] * len(planned)
@@ -72,11 +73,13 @@ class ChunkStore:
         where = (intake_batch_chunks.c.batch_id == batch_id, intake_batch_chunks.c.status.in_(OPEN))
         with self.engine.begin() as conn:
             rows = [dict(r._mapping) for r in conn.execute(select(intake_batch_chunks).where(*where))]
-            conn.execute(update(intake_batch_chunks).where(*where).values(status="canceled", error=reason, updated_at=utcnow()))
+            conn.execute(update(intake_batch_chunks).where(*where)
+                         .values(status="canceled", error=reason, updated_at=utcnow()))
         return rows
 
     def status(self, batch_id: int, chunk: int) -> str | None:
-        q = select(intake_batch_chunks.c.status).where(intake_batch_chunks.c.batch_id == batch_id, intake_batch_chunks.c.chunk == chunk)
+        q = select(intake_batch_chunks.c.status).where(intake_batch_chunks.c.batch_id == batch_id,
+                                                       intake_batch_chunks.c.chunk == chunk)
         with self.engine.connect() as conn:
             return conn.execute(q).scalar_one_or_none()
 

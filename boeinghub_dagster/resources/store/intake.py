@@ -47,8 +47,8 @@ class IntakeStore:
         return conn.execute(insert(intake_batches).values(**{**base, **values}).returning(intake_batches.c.id)).scalar_one()
 
     def record_batch(
-        self, file_name: str, sha256: str, target: str, counts: dict, parts: Sequence[str], *, encoding: str | None = None,
-        reason: str | None = None,
+        self, file_name: str, sha256: str, target: str, counts: dict, parts: Sequence[str], *,
+        encoding: str | None = None, reason: str | None = None,
     ) -> dict:
         """Record an accepted file and its parts in one transaction; status `requested`.
         `encoding` is the text encoding the file was read in (None for .xlsx); `reason` a note for the batch view."""
