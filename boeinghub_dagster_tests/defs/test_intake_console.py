@@ -2,15 +2,23 @@
 
 import math
 import random
+from concurrent.futures import ThreadPoolExecutor
 
 import dagster as dg
 import pytest
 from dagster._core.events import DagsterEventType
 
-from boeinghub_dagster.defs.extraction.sensors import extraction_canceled_sensor
+import boeinghub_dagster.defs.extraction.steps as extraction_steps
+from boeinghub_dagster.defs.extraction.assets import extraction
+from boeinghub_dagster.defs.extraction.jobs import extraction_job
+from boeinghub_dagster.defs.extraction.sensors import extraction_canceled_sensor, extraction_failure_sensor
+from boeinghub_dagster.defs.extraction.steps import DISPATCH_LEASE
 from boeinghub_dagster.defs.intake.jobs import cancel_intake_batch, intake_part_list, resume_intake_batch
 from boeinghub_dagster.resources.inbox import InboxResource
+from boeinghub_dagster.resources.store.leases import Lease
+from boeinghub_dagster_tests.support.hub_harness import wait_until
 from boeinghub_dagster_tests.support.inbox import Ticker
+from boeinghub_dagster_tests.support.intake_runs import execute_requests
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 RANGE = "dagster/asset_partition_range_start"
@@ -166,3 +174,40 @@ def test_cancelling_an_unknown_or_finished_batch_is_refused_plainly(store, insta
     result = batch_job(cancel_intake_batch, instance, store, 99)
     failure = next(e for e in result.all_events if e.event_type == DagsterEventType.STEP_FAILURE)
     assert "no intake batch 99" in failure.step_failure_data.user_failure_data.description
+
+
+def test_a_chunk_run_its_termination_missed_stops_at_its_next_request_and_records_no_failures(
+    tmp_path, store, boeing, boeing_sandbox, instance, monkeypatch
+):
+    monkeypatch.setattr(extraction_steps, "HEAL_SECONDS", 0.5)  # how often a waiting run asks again (30 s)
+    ticker = Ticker(instance, InboxResource(path=str(tmp_path / "inbox")), store, record_runs=False)
+    ticker.drop("late.txt", b"BACB30LH3-4\nMS20470AD4-6\n")
+    (request,) = ticker.settle().run_requests
+    other = Lease(store.engine(), DISPATCH_LEASE, "another-run")  # another run dispatches: this one only waits
+    assert other.try_take()
+    defs = dg.Definitions(assets=[extraction], jobs=[extraction_job], resources={"store": store, "boeing": boeing})
+    with ThreadPoolExecutor(1) as pool:
+        running = pool.submit(execute_requests, defs, instance, [request], False)
+        wait_until(lambda: instance.get_runs(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED])), 60, "run")
+        result = batch_job(cancel_intake_batch, instance, store, 1)  # in-process: no process to terminate
+        assert result.success and list(metadata(result)["runs_not_canceled"].values())[0].startswith("CANCELING")
+        (run,) = running.result(timeout=60)
+    other.release()
+    failure = next(e for e in run.all_events if e.event_type == DagsterEventType.STEP_FAILURE)
+    assert "batch 1 was canceled by the operator" in failure.step_failure_data.user_failure_data.description
+    assert boeing_sandbox.stats()["price_calls"] == 0 and store.requests().open_parts(["BACB30LH3-4"]) == set()
+    ended = instance.get_run_by_id(run.run_id)  # failed, or canceled (the launcher marked it canceling)
+    sensor, event = {
+        dg.DagsterRunStatus.FAILURE: (extraction_failure_sensor, DagsterEventType.RUN_FAILURE),
+        dg.DagsterRunStatus.CANCELED: (extraction_canceled_sensor, DagsterEventType.RUN_CANCELED),
+    }[ended.status]
+    record = instance.get_records_for_run(run.run_id, of_type=event).records[0]
+    context = dg.build_run_status_sensor_context(
+        sensor_name=sensor.name,
+        dagster_instance=instance,
+        dagster_run=ended,
+        dagster_event=record.event_log_entry.dagster_event,
+        resources={"store": store},
+    )
+    assert "with its intake batch canceled" in sensor(context).skip_message
+    assert store.staging().failures() == []

@@ -90,6 +90,10 @@ def _extract(context: dg.AssetExecutionContext, config: ExtractionConfig, boeing
     since = min(started - timedelta(minutes=config.reuse_minutes), asked_since) if config.reuse_minutes else asked_since
 
     def enqueue(todo: list[str]) -> int:
+        if config.intake_chunk and store.chunks().status(config.intake_batch_id, config.intake_chunk) == "canceled":
+            # cancel_intake_batch withdrew these parts; a run its termination did not reach stops here (≤ 30 s)
+            raise dg.Failure(f"batch {config.intake_batch_id} was canceled by the operator: "
+                             "this run stops asking Boeing")
         return requests.enqueue(todo, context.run_id, PRIORITY_EXTRACTION, batch_size)
 
     prefetch = backfill_parts(context)

@@ -48,10 +48,10 @@ def record_unanswered(context: dg.RunStatusSensorContext, store: StoreResource, 
     run = context.dagster_run
     if run.job_name != "extraction_job" and RAW not in (run.asset_selection or ()):
         return dg.SkipReason(f"run {run.run_id} asks Boeing nothing")
-    if outcome == "canceled" and _canceled_with_batch(run, store):
+    if _canceled_with_batch(run, store):
         store.requests().drop(run.run_id)
-        return dg.SkipReason(f"run {run.run_id} was canceled with its intake batch: its unasked parts are no failures "
-                             "(the batch view counts them as left; resume_intake_batch asks for them)")
+        return dg.SkipReason(f"run {run.run_id} {outcome} with its intake batch canceled: its unasked parts are no "
+                             "failures (the batch view counts them as left; resume_intake_batch asks for them)")
     record = context.instance.get_run_record_by_id(run.run_id)
     parts, since = _run_parts(run, context.instance, store, aware(record.create_timestamp) - timedelta(hours=1))
     answered = store.extraction().latest_index(parts, since)

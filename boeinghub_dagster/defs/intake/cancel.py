@@ -6,7 +6,8 @@ longer open change nothing), neither requests them again nor counts their cancel
 failures to retry. Then the queue: the batch's waiting rows are dropped, except parts another
 batch's requested chunk waits for. Last the runs, through the instance's run coordinator, which
 cancels a queued run in the queue and asks the run launcher to terminate a started one. A run
-the sensor created after all this finds its chunk canceled when it starts and asks nothing.
+the sensor created after all this finds its chunk canceled when it starts and asks nothing; a
+started run the launcher could not reach fails at its next request to the queue (within 30 s).
 """
 
 from __future__ import annotations
@@ -80,4 +81,5 @@ def _cancel_run(instance: dg.DagsterInstance, run: dg.DagsterRun) -> str | None:
     current = instance.get_run_by_id(run.run_id)
     if current is None or current.is_finished:
         return None
-    return f"{current.status.value}: its process could not be reached; cancel it from its page"
+    return (f"{current.status.value}: its process could not be reached; it stops by itself within 30 s "
+            "(its chunk is canceled), or cancel it from its page")
