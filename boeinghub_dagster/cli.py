@@ -1,9 +1,12 @@
 """`boeinghub intake FILE ... [--inbox DIR] [--publish]`: drop files into the inbox safely.
 
 Each file is written to `<inbox>/.<name>.<random>.part` (a dotfile ending in
-`.part`: the inbox sensor ignores both), fsynced, then given its final name in
+`.part`: the inbox sensor waits for both), fsynced, then given its final name in
 one atomic step, so the sensor never sees a half-written file. An existing name
-is never overwritten: `parts.txt` becomes `parts-1.txt`, `parts-2.txt`, ...
+is never overwritten: `parts.txt` becomes `parts-1.txt`, … `parts-9.txt`, then
+`parts-<timestamp>.txt`. A name the sensor would refuse or wait on is refused here.
+An `s3://bucket/prefix` inbox gets each file in one PUT (atomic in S3: the sensor lists all of it
+or nothing), through the hub's S3 connection (`SUPABASE_S3_*`), under the same free names.
 No Dagster import: this runs on an operator's shell in a fraction of a second.
 
 `boeinghub dagster-pg-url` prints `$DAGSTER_PG_URL` in the form dagster-postgres
@@ -18,14 +21,25 @@ import os
 import secrets
 import shutil
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
-from boeinghub_dagster.domain.intake import numbered_names
+from boeinghub_dagster.domain.intake_names import MAX_NAME_BYTES, cut_name, free_names, in_progress, judge_name
 from boeinghub_dagster.instance import dagster_pg_url
+from boeinghub_dagster.resources.s3_client import (
+    NOT_FOUND,
+    PRECONDITION_FAILED,
+    describe_failure,
+    error_code,
+    is_s3_url,
+    parse_s3_url,
+    s3_client,
+)
 
 DEFAULT_INBOX = Path("data") / "inbox"  # where scripts/hub puts it, relative to the project root
 PUBLISH = "publish"  # resources.inbox.PUBLISH; not imported, to keep Dagster out of this command
 EXIT_ERROR = 2
+S3_SETTINGS = ("SUPABASE_S3_ENDPOINT", "SUPABASE_S3_ACCESS_KEY_ID", "SUPABASE_S3_SECRET_ACCESS_KEY")
 
 
 class IntakeError(Exception):
@@ -40,8 +54,11 @@ def _problem(source: Path) -> str | None:
         return "is a directory, not a file"
     if not source.is_file():
         return "is not a regular file"
-    if source.name.startswith(".") or source.name.endswith(".part"):
-        return "the inbox ignores names starting with '.' or ending in '.part' (files being written); rename it"
+    verdict = judge_name(source.name, 0)
+    if verdict.action == "refuse":
+        return verdict.reason
+    if in_progress(source.name):
+        return "the inbox takes names starting with '.' or ending in '.part' for files still being written; rename it"
     try:
         with source.open("rb"):
             pass
@@ -52,7 +69,8 @@ def _problem(source: Path) -> str | None:
 
 def _publish_name(tmp: Path, folder: Path, name: str) -> Path:
     """Give `tmp` the first free name among `name`, `<stem>-1<ext>`, ... without ever overwriting."""
-    for candidate in numbered_names(name):
+    unique = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    for candidate in free_names(name, unique, MAX_NAME_BYTES):
         dest = folder / candidate
         try:
             os.link(tmp, dest)  # atomic and fails if `dest` exists: no check-then-rename race
@@ -65,7 +83,7 @@ def _publish_name(tmp: Path, folder: Path, name: str) -> Path:
             return dest
         tmp.unlink()
         return dest
-    raise IntakeError(f"{name}: no free name left in {folder}")
+    raise AssertionError("free_names never ends")  # pragma: no cover
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -87,7 +105,7 @@ def copy_into_inbox(source: Path, folder: Path) -> Path:
     if problem:
         raise IntakeError(f"{source}: {problem}")
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{source.name}.{secrets.token_hex(6)}.part"
+    tmp = folder / f".{cut_name(source.name, MAX_NAME_BYTES - 20)}.{secrets.token_hex(6)}.part"  # within 255 bytes
     try:
         with source.open("rb") as src, tmp.open("xb") as out:
             shutil.copyfileobj(src, out, 1024 * 1024)
@@ -102,9 +120,70 @@ def copy_into_inbox(source: Path, folder: Path) -> Path:
     return dest
 
 
+def upload_into_inbox(source: Path, url: str, client=None) -> str:
+    """Upload `source` under the prefix of `url` in one PUT, under the first free name; returns its URL."""
+    problem = _problem(source)
+    if problem:
+        raise IntakeError(f"{source}: {problem}")
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    bucket, prefix = parse_s3_url(url)
+    client = client or _s3_from_env(url)
+    unique = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    for candidate in free_names(source.name, unique, MAX_NAME_BYTES):
+        key = prefix + candidate
+        try:
+            if _exists(client, bucket, key):
+                continue  # never overwritten
+            with source.open("rb") as body:  # If-None-Match: a name taken since the HEAD is not overwritten either
+                client.put_object(Bucket=bucket, Key=key, Body=body, IfNoneMatch="*")
+            return f"s3://{bucket}/{key}"
+        except ClientError as exc:
+            if error_code(exc) in PRECONDITION_FAILED:
+                continue
+            raise IntakeError(f"{source}: {describe_failure('upload', f's3://{bucket}/{key}', exc)}") from None
+        except (BotoCoreError, OSError) as exc:
+            raise IntakeError(f"{source}: {describe_failure('upload', f's3://{bucket}/{key}', exc)}") from None
+    raise AssertionError("free_names never ends")  # pragma: no cover
+
+
+def _exists(client, bucket: str, key: str) -> bool:
+    from botocore.exceptions import ClientError
+
+    try:
+        client.head_object(Bucket=bucket, Key=key)
+        return True
+    except ClientError as exc:
+        if error_code(exc) in NOT_FOUND:
+            return False
+        raise
+
+
+def _s3_from_env(url: str):
+    missing = [name for name in S3_SETTINGS if not os.environ.get(name, "").strip()]
+    if missing:
+        raise IntakeError(f"{url}: set {', '.join(missing)} (the hub's S3 connection) to upload into it")
+    env = os.environ
+    return s3_client(env["SUPABASE_S3_ENDPOINT"], env.get("SUPABASE_S3_REGION") or "us-east-1",
+                     env["SUPABASE_S3_ACCESS_KEY_ID"], env["SUPABASE_S3_SECRET_ACCESS_KEY"], timeout_seconds=30)
+
+
+def _drop(source: Path, inbox: str, publish: bool) -> str:
+    """Into the folder (printed as an absolute path) or the bucket prefix (printed as its s3:// URL)."""
+    if is_s3_url(inbox):
+        return upload_into_inbox(source, inbox.rstrip("/") + (f"/{PUBLISH}" if publish else ""))
+    folder = Path(inbox) / PUBLISH if publish else Path(inbox)
+    return os.path.abspath(copy_into_inbox(source, folder))
+
+
 def _intake(args: argparse.Namespace) -> int:
-    inbox = Path(args.inbox or os.environ.get("BOEINGHUB_INBOX") or DEFAULT_INBOX)
-    folder = inbox / PUBLISH if args.publish else inbox
+    inbox = str(args.inbox or os.environ.get("BOEINGHUB_INBOX") or DEFAULT_INBOX)
+    if is_s3_url(inbox):
+        try:
+            parse_s3_url(inbox)
+        except ValueError as exc:
+            print(f"boeinghub intake: {exc}", file=sys.stderr)
+            return EXIT_ERROR
     problems = [f"{source}: {p}" for source in args.files if (p := _problem(source))]
     if problems:  # refuse the whole command before copying anything
         for line in problems:
@@ -113,12 +192,12 @@ def _intake(args: argparse.Namespace) -> int:
     status = 0
     for source in args.files:
         try:
-            dest = copy_into_inbox(source, folder)
+            dest = _drop(source, inbox, args.publish)
         except IntakeError as exc:
             print(f"boeinghub intake: {exc}", file=sys.stderr)
             status = EXIT_ERROR
             continue
-        print(os.path.abspath(dest), flush=True)
+        print(dest, flush=True)
     return status
 
 
@@ -170,7 +249,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Copy part-number files (.txt, .csv, .xlsx) into the inbox atomically; prints each destination.",
     )
     intake.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a .txt, .csv or .xlsx file of part numbers")
-    intake.add_argument("--inbox", metavar="DIR", help=f"inbox folder (default: $BOEINGHUB_INBOX, else ./{DEFAULT_INBOX.as_posix()})")
+    intake.add_argument("--inbox", metavar="DIR", help="inbox folder or s3://bucket/prefix "
+                        f"(default: $BOEINGHUB_INBOX, else ./{DEFAULT_INBOX.as_posix()})")
     intake.add_argument("--publish", action="store_true", help="drop into <inbox>/publish/: extract, then publish")
     intake.set_defaults(func=_intake)
     pg_url = commands.add_parser(

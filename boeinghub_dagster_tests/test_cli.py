@@ -98,7 +98,10 @@ def test_publish_drops_into_the_publish_folder(tmp_path, sources):
     [
         (lambda tmp: tmp / "does-not-exist.txt", "no such file"),
         (lambda tmp: (tmp / "a-folder.txt").mkdir() or tmp / "a-folder.txt", "is a directory"),
-        (lambda tmp: (tmp / ".hidden.txt").write_bytes(b"BACB30LH3-4\n") and tmp / ".hidden.txt", "the inbox ignores names starting with '.'"),
+        (
+            lambda tmp: (tmp / ".hidden.txt").write_bytes(b"BACB30LH3-4\n") and tmp / ".hidden.txt",
+            "the inbox takes names starting with '.' or ending in '.part' for files still being written",
+        ),
     ],
     ids=["missing", "directory", "dotfile"],
 )
@@ -137,11 +140,14 @@ def test_a_file_copied_by_the_cli_is_accepted_by_the_real_sensor(tmp_path, sourc
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_a_half_written_part_file_is_never_seen_by_the_sensor(tmp_path, instance, store):
-    """What the CLI leaves mid-copy (a `.name.xxx.part` dotfile) is ignored, however long it sits there."""
+    """What the CLI leaves mid-copy (a `.name.xxx.part` dotfile) is never read; the sensor says it waits for it."""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / ".parts.xlsx.1a2b3c.part").write_bytes(XLSX[: len(XLSX) // 2])
     ticker = Ticker(instance, InboxResource(path=str(inbox)), store)
     for _ in range(3):
-        assert ticker.tick().skip_reason.skip_message == "inbox is empty"
+        assert ticker.tick().skip_reason.skip_message == (
+            ".parts.xlsx.1a2b3c.part: a file still being written (its name starts with '.' or ends in .part or "
+            ".filepart); waiting for its final name"
+        )
     assert store.intake().report() == [] and (inbox / ".parts.xlsx.1a2b3c.part").exists()

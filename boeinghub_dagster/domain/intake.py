@@ -10,8 +10,6 @@ line in txt) are the only things skipped.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -19,6 +17,7 @@ from pathlib import PurePath
 
 from .intake_readers import Unreadable, XlsxSheet, column_letter, csv_rows, decode_text, xlsx_cell_text
 from .part_numbers import InvalidPartNumber, normalize_part_number
+from .safe_csv import csv_bytes
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a 50,000-line file is under 2 MB; anything this big is not a part list
 SUPPORTED_SUFFIXES = (".txt", ".csv", ".xlsx")
@@ -232,14 +231,6 @@ def _check_table(headers: int, data_rows: int, filled: int, label: str, collecto
 # ---------------------------------------------------------------- API
 
 
-def numbered_names(name: str, limit: int = 10_000) -> Iterable[str]:
-    """`name`, then `<stem>-1<ext>`, `<stem>-2<ext>`, …: the names a file may take without overwriting one."""
-    path = PurePath(name)
-    yield name
-    for n in range(1, limit):
-        yield f"{path.stem}-{n}{path.suffix}"
-
-
 def too_large(size: int, max_bytes: int = MAX_FILE_BYTES) -> str:
     return f"file too large: {size} bytes, the limit is {max_bytes} bytes"
 
@@ -281,9 +272,5 @@ def parse_intake_file(
 
 
 def rejected_lines_csv(rejected: list[RejectedLine]) -> bytes:
-    """The `<name>.rejected-lines.csv` content: header `line,value,reason`, UTF-8."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    writer.writerow(("line", "value", "reason"))
-    writer.writerows((r.line, r.value, r.reason) for r in rejected)
-    return out.getvalue().encode("utf-8")
+    """The `<name>.rejected-lines.csv` content: header `line,value,reason`, UTF-8, no cell a formula."""
+    return csv_bytes(("line", "value", "reason"), ((r.line, r.value, r.reason) for r in rejected))

@@ -16,7 +16,10 @@ from collections.abc import Iterator
 
 import python_calamine
 
-# Unpacked size above which an .xlsx is refused before it is parsed (zip-bomb guard).
+from .intake_sheet_bounds import BadWorkbook, SheetTooLarge, WorkbookScan, scan_workbook
+
+# Unpacked size above which an .xlsx is refused before it is parsed (zip-bomb guard): declared
+# sizes first, then the bytes actually unpacked (intake_sheet_bounds).
 MAX_XLSX_UNPACKED_BYTES = 256 * 1024 * 1024
 
 _MAGIC_HINTS = (
@@ -134,7 +137,7 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _check_xlsx_container(content: bytes) -> None:
+def _check_xlsx_container(content: bytes) -> WorkbookScan:
     prefix = "not a readable .xlsx workbook"
     if content.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         raise Unreadable(
@@ -167,6 +170,10 @@ def _check_xlsx_container(content: bytes) -> None:
             f"{prefix} (it unpacks to {unpacked // 2**20} MB, the limit is "
             f"{MAX_XLSX_UNPACKED_BYTES // 2**20} MB)"
         )
+    try:
+        return scan_workbook(content, MAX_XLSX_UNPACKED_BYTES)
+    except BadWorkbook as exc:
+        raise Unreadable(f"{prefix} ({exc})") from exc
 
 
 def _fatal(exc: BaseException) -> bool:
@@ -182,7 +189,7 @@ class XlsxSheet:
     """
 
     def __init__(self, content: bytes):
-        _check_xlsx_container(content)
+        scan = _check_xlsx_container(content)
         try:
             self._wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
             metas = list(self._wb.sheets_metadata)
@@ -194,7 +201,10 @@ class XlsxSheet:
             visible = [i for i in work if metas[i].visible == python_calamine.SheetVisibleEnum.Visible]
             index = (visible or work)[0]
             self.name = metas[index].name
+            scan.check(self.name, f"the first sheet '{self.name}'")  # before the reader builds it
             self._sheet = self._wb.get_sheet_by_index(index)
+        except SheetTooLarge as exc:
+            raise Unreadable(str(exc)) from exc
         except Unreadable:
             raise
         except BaseException as exc:  # calamine raises its own errors, or a Rust panic

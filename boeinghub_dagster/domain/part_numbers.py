@@ -2,7 +2,9 @@
 
 A part number doubles as a Dagster dynamic partition key, so anything Dagster
 cannot key (commas, `|`, `...`, control characters) is rejected here, with a
-reason that names the rule broken.
+reason that names the rule broken. It also lands in CSV files operators open in
+a spreadsheet, so it cannot start with a formula character (`= + - @`); an `=`
+inside it (Boeing's `WF338109=K3` suffix) is fine.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ from __future__ import annotations
 import re
 
 MAX_LENGTH = 50
+FORMULA_STARTS = "=+-@"  # what a spreadsheet runs as a formula (see domain/safe_csv.py)
 _ALLOWED_CHAR = re.compile(r"[A-Z0-9\-./_#=+ ]")
 _SHAPE = re.compile(r"[A-Z0-9\-./_#=+]+(?: [A-Z0-9\-./_#=+]+)*")
+_NORMALIZED = re.compile(r"(?![=+\-@])(?!.*\.\.\.)[A-Z0-9\-./_#=+]+(?: [A-Z0-9\-./_#=+]+)*")
 
 
 class InvalidPartNumber(ValueError):
@@ -33,6 +37,11 @@ def normalize_part_number(raw: str) -> str:
         raise InvalidPartNumber("empty: a part number needs 1 to 50 characters")
     if len(value) > MAX_LENGTH:
         raise InvalidPartNumber(f"too long: {len(value)} characters, at most {MAX_LENGTH}")
+    if value[0] in FORMULA_STARTS:
+        raise InvalidPartNumber(
+            f"cannot start with {value[0]!r}: a spreadsheet would run it as a formula (no part number starts "
+            "with = + - or @; an '=' inside one, as in WF338109=K3, is fine)"
+        )
     for ch in value:
         if not _ALLOWED_CHAR.fullmatch(ch):
             raise InvalidPartNumber(
@@ -43,6 +52,12 @@ def normalize_part_number(raw: str) -> str:
     if not _SHAPE.fullmatch(value):
         raise InvalidPartNumber("spaces must be single and inside the part number")
     return value
+
+
+def is_normalized(value: str) -> bool:
+    """Whether `value` is a part number as `normalize_part_number` returns it: every rule in one regex,
+    to check 50,000 answers from an untrusted parser in milliseconds."""
+    return isinstance(value, str) and len(value) <= MAX_LENGTH and _NORMALIZED.fullmatch(value) is not None
 
 
 def sku_of(part_number: str) -> str:

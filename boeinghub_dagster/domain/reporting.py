@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _cell(value) -> str:
+    """One table cell: a backslash or pipe escaped (neither ends the cell), control characters as spaces."""
     text = "" if value is None else str(value)
-    return text.replace("|", "\\|").replace("\n", " ")
+    return _CONTROL.sub(" ", text.replace("\\", "\\\\").replace("|", "\\|"))
 
 
 def markdown_table(rows: Sequence[Mapping], columns: Sequence[str], limit: int = 20) -> str:

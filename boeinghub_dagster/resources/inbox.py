@@ -1,14 +1,20 @@
-"""The intake inbox: a local folder operators drop part-number files into.
+"""The intake inbox: a local folder operators drop part-number files into (`resources/inbox_s3.py`:
+a bucket prefix, for deployments whose processes share no disk).
 
-Files move, never get rewritten: `processed/` for accepted files (with a
-`<name>.rejected-lines.csv` beside them when some lines were bad), `rejected/`
-for refused ones (with `<name>.reason.txt`). Names that already exist there get
-a numeric suffix, so no earlier file is ever overwritten.
+What the sensor needs from an inbox (`Inbox`), and all it uses; both inboxes implement the four:
 
-Only regular files are read. Anything else (a symlink, FIFO, socket, device) is
-listed so it can be refused, and `open_regular` never reads it: a link is never
-followed, a FIFO never waited on, a device never opened. Moving one moves the
-entry itself (`os.replace` renames a link, not its target).
+- `candidates()`: every entry waiting, with its name, size, modification time and identity,
+  of any kind (regular file, link, FIFO, folder…), none followed or read;
+- `read(file, limit)`: at most `limit` bytes, or `FileChanged` if the entry is not, for the whole
+  read, the version the listing saw (a writer still at it), `NotRegularFile` if it is no file;
+- `unchanged(file)`: still that version (checked again just before a batch is recorded);
+- `move(file, outcome, notes, name)`: to `processed/` or `rejected/`, content untouched, notes
+  written beside it, under a free name that fits (`domain.intake_names.free_names`).
+
+The rules (which names wait or are refused, sizes, reasons) are the sensor's plain steps and
+`domain/`; this module only knows files. Only regular files are read: a link is never followed,
+a FIFO never waited on, a device never opened. Moving one moves the entry itself (`os.replace`
+renames a link, not its target). No earlier file is ever overwritten.
 """
 
 from __future__ import annotations
@@ -16,14 +22,16 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from abc import abstractmethod
 from dataclasses import dataclass
-from pathlib import Path
+from datetime import datetime, timezone
+from pathlib import Path, PurePath
 from typing import BinaryIO
 
 from dagster import ConfigurableResource
 from pydantic import Field
 
-from boeinghub_dagster.domain.intake import numbered_names
+from boeinghub_dagster.domain.intake_names import NOTE_SUFFIXES, free_names
 
 PUBLISH = "publish"
 OUTCOMES = ("processed", "rejected")
@@ -35,9 +43,13 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLO
 def entry_kind(mode: int) -> str:
     """What an `lstat` mode is, in words an operator reads in a rejection reason."""
     for test, kind in (
-        (stat.S_ISREG, REGULAR), (stat.S_ISDIR, DIRECTORY), (stat.S_ISLNK, SYMLINK),
-        (stat.S_ISFIFO, "named pipe (FIFO)"), (stat.S_ISSOCK, "socket"),
-        (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"),
+        (stat.S_ISREG, REGULAR),
+        (stat.S_ISDIR, DIRECTORY),
+        (stat.S_ISLNK, SYMLINK),
+        (stat.S_ISFIFO, "named pipe (FIFO)"),
+        (stat.S_ISSOCK, "socket"),
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
     ):
         if test(mode):
             return kind
@@ -52,6 +64,10 @@ class NotRegularFile(Exception):
         self.kind, self.link_target = kind, link_target
 
 
+class FileChanged(Exception):
+    """The entry is not the version the listing saw, or changed while it was read; str(exc) says how."""
+
+
 @dataclass(frozen=True)
 class InboxFile:
     path: Path
@@ -60,9 +76,20 @@ class InboxFile:
     size: int
     mtime_ns: int
     kind: str = REGULAR  # what the listing saw (lstat); `open_regular` checks again
+    inode: int = 0
+    ctime_ns: int = 0  # changes with any write, chmod or rename, even one that puts the mtime back
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def version(self) -> tuple[int, int, int, int]:
+        return self.size, self.mtime_ns, self.inode, self.ctime_ns
 
 
-NOTE_SUFFIXES = (".reason.txt", ".rejected-lines.csv", ".duplicate.txt")
+def _version(st: os.stat_result) -> tuple[int, int, int, int]:
+    return st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns
 
 
 def _taken(candidate: Path) -> bool:
@@ -71,12 +98,27 @@ def _taken(candidate: Path) -> bool:
     return any(os.path.lexists(candidate.with_name(n)) for n in names)
 
 
-def _free_name(folder: Path, name: str) -> Path:
-    return next(folder / n for n in numbered_names(name) if not _taken(folder / n))
+class Inbox(ConfigurableResource):
+    """What `inbox_sensor` is given (`BOEINGHUB_INBOX`): a folder (`InboxResource`) or a bucket
+    prefix (`S3InboxResource`); the module docstring says what each method promises."""
+
+    @abstractmethod
+    def candidates(self) -> list[InboxFile]: ...
+
+    @abstractmethod
+    def read(self, file: InboxFile, limit: int) -> bytes: ...
+
+    @abstractmethod
+    def unchanged(self, file: InboxFile) -> bool: ...
+
+    @abstractmethod
+    def move(
+        self, file: InboxFile, outcome: str, notes: dict[str, bytes] | None = None, name: str | None = None
+    ) -> PurePath: ...
 
 
-class InboxResource(ConfigurableResource):
-    """`BOEINGHUB_INBOX`; files in its `publish/` subfolder are meant for publishing."""
+class InboxResource(Inbox):
+    """`BOEINGHUB_INBOX` as a folder; files in its `publish/` subfolder are meant for publishing."""
 
     path: str = Field(description="Inbox folder; created when missing")
 
@@ -87,20 +129,31 @@ class InboxResource(ConfigurableResource):
         return root
 
     def candidates(self) -> list[InboxFile]:
-        """Entries waiting in the inbox, oldest first, of any kind (see `InboxFile.kind`); none is
-        followed or read. Dotfiles and `*.part` are writes in progress; the inbox's own folders are skipped."""
+        """Entries waiting in the inbox and in `publish/`, oldest first, of any kind and any name (the
+        sensor's steps judge names); none is followed or read. The inbox's own folders are skipped."""
         root, out = self.root(), []
         for folder, target in ((root, "extraction"), (root / PUBLISH, PUBLISH)):
             with os.scandir(folder) as entries:
                 for entry in entries:
-                    if entry.name.startswith(".") or entry.name.lower().endswith(".part"):
-                        continue
                     if folder == root and entry.name in (PUBLISH, *OUTCOMES):
                         continue
-                    st = entry.stat(follow_symlinks=False)
-                    relative = str(Path(entry.path).relative_to(root))
-                    kind = entry_kind(st.st_mode)
-                    out.append(InboxFile(Path(entry.path), relative, target, st.st_size, st.st_mtime_ns, kind))
+                    try:
+                        st = entry.stat(follow_symlinks=False)
+                    except FileNotFoundError:  # gone since the listing
+                        continue
+                    relative = entry.name if folder == root else f"{PUBLISH}/{entry.name}"
+                    out.append(
+                        InboxFile(
+                            Path(entry.path),
+                            relative,
+                            target,
+                            st.st_size,
+                            st.st_mtime_ns,
+                            entry_kind(st.st_mode),
+                            st.st_ino,
+                            st.st_ctime_ns,
+                        )
+                    )
         return sorted(out, key=lambda f: (f.mtime_ns, f.relative))
 
     def open_regular(self, file: InboxFile) -> BinaryIO:
@@ -125,11 +178,39 @@ class InboxResource(ConfigurableResource):
             raise NotRegularFile(entry_kind(st.st_mode))
         return os.fdopen(fd, "rb")
 
-    def move(self, file: InboxFile, outcome: str, notes: dict[str, bytes] | None = None) -> Path:
-        """Move `file` to `processed/` or `rejected/` (content untouched) and write notes beside it."""
+    def read(self, file: InboxFile, limit: int) -> bytes:
+        """The whole of `file`, at most `limit` bytes, read through one descriptor whose fstat before and
+        after the read equals what the listing saw; else `FileChanged` (the file is left for next tick)."""
+        with self.open_regular(file) as fh:
+            before = _version(os.fstat(fh.fileno()))
+            if before != file.version:
+                raise FileChanged("it changed since it was listed")
+            if before[0] > limit:
+                raise ValueError(f"{file.relative}: {before[0]} bytes, more than the {limit} asked for")
+            data = fh.read(limit + 1)
+            after = _version(os.fstat(fh.fileno()))
+        if after != before or len(data) != before[0]:
+            raise FileChanged(f"it changed while being read ({before[0]} bytes listed, {len(data)} read)")
+        return data
+
+    def unchanged(self, file: InboxFile) -> bool:
+        """Whether the entry is still the version the listing saw (nothing wrote to it, renamed or replaced it)."""
+        try:
+            return _version(os.lstat(file.path)) == file.version
+        except FileNotFoundError:
+            return False
+
+    def move(
+        self, file: InboxFile, outcome: str, notes: dict[str, bytes] | None = None, name: str | None = None
+    ) -> Path:
+        """Move `file` to `processed/` or `rejected/` (content untouched) under the first free name from
+        `name` (default: its own), and write `notes` (`NOTE_SUFFIXES`) beside it. Every name fits 255 bytes."""
         folder = self.root() / outcome
-        target = _free_name(folder, file.path.name)
+        unique = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        target = next(folder / n for n in free_names(name or file.name, unique) if not _taken(folder / n))
         for suffix, content in (notes or {}).items():
+            if suffix not in NOTE_SUFFIXES:
+                raise ValueError(f"unknown note {suffix!r}")
             with open(folder / f"{target.name}{suffix}", "xb") as fh:  # never through a link, never over a file
                 fh.write(content)
         os.replace(file.path, target)

@@ -22,6 +22,8 @@ from urllib.parse import quote
 import dagster as dg
 from pydantic import Field, PrivateAttr
 
+from boeinghub_dagster.resources.s3_client import describe_failure, s3_client
+
 SUPABASE_S3_SUFFIX = "/storage/v1/s3"
 SUPABASE_PUBLIC_PATH = "/storage/v1/object/public"
 DEFAULT_IMAGES_DIR = "data/images"
@@ -102,12 +104,7 @@ class LocalStorage(ObjectStore):
 
 
 class S3Storage(ObjectStore):
-    """An S3-compatible bucket (Supabase Storage in production), path-style addressing.
-
-    Checksums are computed only when the server requires them: boto3 >= 1.36 sends
-    `x-amz-checksum-*` headers by default, which S3-compatible stores (Supabase's
-    among them) do not all implement.
-    """
+    """An S3-compatible bucket (Supabase Storage in production), through `resources.s3_client`."""
 
     endpoint_url: str = Field(description="e.g. https://<project>.supabase.co/storage/v1/s3")
     bucket: str
@@ -134,33 +131,13 @@ class S3Storage(ObjectStore):
     def client(self):
         """The boto3 S3 client (created once per resource instance; boto3 clients are thread-safe)."""
         if self._client is None:
-            import boto3  # only S3 deployments pay for importing boto3
-            from botocore.config import Config
-
-            self._client = boto3.client(
-                "s3",
-                endpoint_url=self.endpoint_url,
-                region_name=self.region,
-                aws_access_key_id=self.access_key_id,
-                aws_secret_access_key=self.secret_access_key,
-                config=Config(
-                    s3={"addressing_style": "path"},
-                    connect_timeout=self.timeout_seconds,
-                    read_timeout=self.timeout_seconds,
-                    retries={"max_attempts": 4, "mode": "standard"},
-                    request_checksum_calculation="when_required",
-                    response_checksum_validation="when_required",
-                ),
-            )
+            self._client = s3_client(self.endpoint_url, self.region, self.access_key_id, self.secret_access_key,
+                                     self.timeout_seconds)
         return self._client
 
     def _failure(self, what: str, key: str, exc: Exception) -> StorageError:
         """A message from the error's code and status only: botocore texts can echo request details."""
-        response = getattr(exc, "response", None) or {}
-        code = response.get("Error", {}).get("Code") or type(exc).__name__
-        status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-        where = f"s3://{self.bucket}/{key} at {self.endpoint_url}"
-        return StorageError(f"S3 {what} {where}: {code}" + (f" (HTTP {status})" if status else ""))
+        return StorageError(describe_failure(what, f"s3://{self.bucket}/{key} at {self.endpoint_url}", exc))
 
     def exists(self, key: str) -> bool:
         from botocore.exceptions import BotoCoreError, ClientError

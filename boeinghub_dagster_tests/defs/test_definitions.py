@@ -43,6 +43,25 @@ def test_secrets_are_env_vars_not_values(defs):
         assert isinstance(getattr(boeing, field), dg.EnvVar), field
 
 
+def test_an_s3_inbox_comes_from_boeinghub_inbox_with_its_connection_read_from_the_environment(monkeypatch):
+    from boeinghub_dagster.defs.resources import inbox_from_env
+    from boeinghub_dagster.resources.inbox import InboxResource
+    from boeinghub_dagster.resources.inbox_s3 import S3InboxResource
+
+    monkeypatch.setenv("BOEINGHUB_INBOX", "s3://hub-inbox/drop")
+    inbox = inbox_from_env()
+    assert isinstance(inbox, S3InboxResource)
+    for field, name in (("path", "BOEINGHUB_INBOX"), ("endpoint_url", "SUPABASE_S3_ENDPOINT"),
+                        ("access_key_id", "SUPABASE_S3_ACCESS_KEY_ID"),
+                        ("secret_access_key", "SUPABASE_S3_SECRET_ACCESS_KEY")):
+        assert isinstance(getattr(inbox, field), dg.EnvVar) and getattr(inbox, field) == name, field
+    monkeypatch.setenv("BOEINGHUB_INBOX", "s3://hub-inbox/../etc")
+    with pytest.raises(ValueError, match="'..' segment"):
+        inbox_from_env()
+    monkeypatch.setenv("BOEINGHUB_INBOX", "data/inbox")
+    assert isinstance(inbox_from_env(), InboxResource)
+
+
 def _assert_boeing_limited(instance: dg.DagsterInstance) -> None:
     config = instance.get_concurrency_config()
     limits = {(t["key"], t.get("value")): t["limit"] for t in config.run_queue_config.tag_concurrency_limits}

@@ -212,6 +212,14 @@ def test_every_variable_the_code_reads_is_provided_and_no_value_is_written_down(
     assert read and read <= provided, sorted(read - provided)
 
 
+def test_the_inbox_is_a_bucket_prefix_so_no_pod_needs_a_volume():
+    from boeinghub_dagster.resources.s3_client import parse_s3_url
+
+    deployment = VALUES[SUBCHART]["deployments"][0]
+    assert parse_s3_url(deployment["env"]["BOEINGHUB_INBOX"]) == ("boeinghub-intake", "inbox/")
+    assert "volumes" not in deployment and "volumeMounts" not in deployment
+
+
 def test_dockerfile_installs_the_pinned_project_and_serves_the_code_location():
     dockerfile = (K8S / "Dockerfile").read_text()
     pins = dict(line.split("==") for line in (K8S / "constraints.txt").read_text().split() if "==" in line)

@@ -85,7 +85,7 @@ def test_every_allowed_special_character_is_accepted(char: str) -> None:
     assert normalize_part_number(f"ab{char}12") == f"AB{char}12"
 
 
-@pytest.mark.parametrize("char", ["-", ".", "/", "_", "#", "=", "+"])
+@pytest.mark.parametrize("char", [".", "/", "_", "#"])
 def test_allowed_special_character_at_the_edges_is_accepted(char: str) -> None:
     assert normalize_part_number(f"{char}A{char}") == f"{char}A{char}"
 
@@ -125,7 +125,7 @@ def test_double_inner_space_is_rejected(raw: str) -> None:
 
 
 def test_space_only_between_special_chars_is_fine() -> None:
-    assert normalize_part_number("- -") == "- -"
+    assert normalize_part_number("# #") == "# #"
 
 
 # --- control characters ------------------------------------------------------

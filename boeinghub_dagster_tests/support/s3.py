@@ -1,4 +1,4 @@
-"""A real S3 protocol server on loopback (moto's server mode) and buckets on it, for storage tests.
+"""A real S3 protocol server on loopback (moto's server mode) and buckets on it, for storage and inbox tests.
 
 moto answers the S3 wire protocol over HTTP, so `S3Storage` runs its real boto3
 code path (signing, path-style URLs, HEAD/PUT, error codes) with no AWS account.
@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 from moto.server import ThreadedMotoServer
 
+from boeinghub_dagster.resources.inbox_s3 import S3InboxResource
 from boeinghub_dagster.resources.storage import S3Storage
 
 ACCESS_KEY_ID = "AKIDTESTONLY0000KEY"
@@ -58,3 +59,29 @@ def new_bucket(endpoint: str) -> S3Storage:
 def object_keys(storage: S3Storage, prefix: str = "") -> list[str]:
     answer = storage.client().list_objects_v2(Bucket=storage.bucket, Prefix=prefix)
     return sorted(o["Key"] for o in answer.get("Contents", []))
+
+
+def new_s3_inbox(endpoint: str, cls: type[S3InboxResource] = S3InboxResource, prefix: str = "inbox"):
+    """An S3 inbox (`cls`: the real one or a test's subclass) at `s3://<fresh bucket>/<prefix>` on moto."""
+    bucket = f"inbox-{uuid.uuid4().hex[:12]}"
+    inbox = cls(path=f"s3://{bucket}/{prefix}", endpoint_url=endpoint, access_key_id=ACCESS_KEY_ID,
+                secret_access_key=SECRET_ACCESS_KEY, region=REGION, timeout_seconds=5)
+    inbox.client().create_bucket(Bucket=bucket)
+    return inbox
+
+
+def upload(inbox: S3InboxResource, relative: str, content: bytes) -> str:
+    """PUT `content` at `<prefix><relative>` as an operator's upload would; returns the key."""
+    bucket, prefix = inbox.location()
+    inbox.client().put_object(Bucket=bucket, Key=prefix + relative, Body=content)
+    return prefix + relative
+
+
+def inbox_objects(inbox: S3InboxResource) -> dict[str, bytes]:
+    """Every object under the inbox's prefix, by key relative to it (`processed/a.txt`, …), with its bytes."""
+    bucket, prefix = inbox.location()
+    client, out = inbox.client(), {}
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for obj in page.get("Contents", []):
+            out[obj["Key"][len(prefix):]] = client.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read()
+    return out

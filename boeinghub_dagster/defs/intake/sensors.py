@@ -6,7 +6,7 @@ import dagster as dg
 
 from boeinghub_dagster.defs.extraction.jobs import extraction_job
 from boeinghub_dagster.defs.partitions import part_numbers
-from boeinghub_dagster.resources.inbox import InboxResource
+from boeinghub_dagster.resources.inbox import Inbox
 from boeinghub_dagster.resources.settings import Limits
 from boeinghub_dagster.resources.store import StoreResource
 
@@ -25,8 +25,8 @@ def _run_for_key(instance: dg.DagsterInstance):
 
 
 @dg.sensor(job=extraction_job, minimum_interval_seconds=5, default_status=dg.DefaultSensorStatus.RUNNING)
-def inbox_sensor(context: dg.SensorEvaluationContext, inbox: InboxResource, store: StoreResource) -> dg.SensorResult:
-    """Watches BOEINGHUB_INBOX (and its publish/ folder) for part-number files, and keeps each
+def inbox_sensor(context: dg.SensorEvaluationContext, inbox: Inbox, store: StoreResource) -> dg.SensorResult:
+    """Watches BOEINGHUB_INBOX (a folder or s3:// prefix, and its publish/) for part-number files, and keeps each
     batch's chunk runs going (a few at a time, failed ones asked again)."""
     cursor = json.loads(context.cursor) if context.cursor else {}
     limits = Limits.from_env()

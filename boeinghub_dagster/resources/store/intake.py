@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timezone
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, delete, insert, select, update
 
 from .extraction import utcnow
 from .intake_report import batch_report
-from .schema import intake_batch_parts, intake_batches
+from .schema import intake_batch_parts, intake_batches, intake_parse_marks
 from .upsert import chunks
 
 ACTIVE = ("requested", "launched")
@@ -70,6 +70,24 @@ class IntakeStore:
         reason = f"same content as batch {of['id']} ({of['file_name']})"
         with self.engine.begin() as conn:
             return self._insert(conn, file_name=file_name, sha256=sha256, target=target, status="duplicate", reason=reason, duplicate_of=of["id"])
+
+    def begin_parse(self, file_name: str, sha256: str) -> None:
+        """Mark, durably, that parsing this file version begins (see `parse_began`)."""
+        with self.engine.begin() as conn:
+            conn.execute(insert(intake_parse_marks).values(file_name=file_name, sha256=sha256, started_at=utcnow()))
+
+    def parse_began(self, file_name: str, sha256: str):
+        """When parsing this file version began without ending (the process died mid-parse), else None."""
+        m = intake_parse_marks.c
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(m.started_at).where(m.sha256 == sha256, m.file_name == file_name).order_by(m.id).limit(1)
+            ).scalar_one_or_none()
+
+    def end_parse(self, file_name: str, sha256: str) -> None:
+        m = intake_parse_marks.c
+        with self.engine.begin() as conn:
+            conn.execute(delete(intake_parse_marks).where(m.sha256 == sha256, m.file_name == file_name))
 
     def get(self, batch_id: int) -> dict:
         with self.engine.connect() as conn:

@@ -168,6 +168,17 @@ intake_batch_chunks = Table(
     Column("ranged", Boolean, nullable=False, server_default=true()),
 )
 
+# An intake file whose parsing began (file version: name + sha256); removed when it ended. A row found
+# at the next tick means the process died while parsing it: the file is refused, never parsed again.
+intake_parse_marks = Table(
+    "intake_parse_marks",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("file_name", Text, nullable=False),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+)
+
 # Parts waiting for a Boeing call, from every run: whoever holds the dispatch lease packs full
 # batches from them, lowest priority number first (sync before extraction), round-robin by round.
 boeing_requests = Table(
