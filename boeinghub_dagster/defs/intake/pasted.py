@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from boeinghub_dagster.domain.intake import FileRejected, RejectedLine, parse_intake_file
+from boeinghub_dagster.domain.intake import FileRejected, RejectedLine
+from boeinghub_dagster.resources.intake_parser import parse_bounded
 from boeinghub_dagster.resources.store.intake import IntakeStore
 
 PASTED_AS = "pasted.txt"  # the list is read as a .txt file
@@ -69,7 +70,7 @@ def record_part_list(intake: IntakeStore, part_numbers: object, target: str, nam
                    "nothing new started")
         return PastedBatch("duplicate", dup, message + hint, duplicate_of=existing)
     try:
-        parsed = parse_intake_file(PASTED_AS, content, max_parts=max_parts)
+        parsed = parse_bounded(PASTED_AS, content, max_parts)  # as the inbox parses a .txt: any error is a reason
     except FileRejected as exc:
         batch_id = intake.record_rejected(name, sha, target, str(exc))
         return PastedBatch("rejected", batch_id, f"list refused (batch {batch_id}): {exc}")
