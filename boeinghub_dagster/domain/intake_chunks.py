@@ -1,10 +1,13 @@
-"""How an intake batch becomes runs: exact, contiguous slices of partition order.
+"""How an intake batch becomes runs: at most ⌈parts ÷ chunk size⌉ of them, exact ranges where possible.
 
 A Dagster run targets one partition range, and a range covers every key between its
-ends. So a run may only take parts that sit next to each other in partition order
+ends, so a range run may only take parts that sit next to each other in partition order
 (the order keys were registered); otherwise the UI would show other files' parts in
-progress. A batch's parts are sorted by that order, cut where the order jumps, and
-cut again at `chunk_size` parts, which bounds what one run plans and carries.
+progress. A batch's parts are sorted by that order, cut where the order jumps, and cut
+again at `chunk_size` parts. When the jumps would make more runs than ⌈parts ÷ chunk
+size⌉ (a list of known parts scattered among others), the parts are packed in partition
+order into that many chunks instead; a chunk that is not one contiguous range then runs
+with no partition range at all (its parts come from the store), never a range over others.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ INTAKE_CHUNK_PARTS = 1_000  # ≈ 50 min of Boeing at 2 calls × 10 parts a minu
 
 
 def plan_chunks(parts: Sequence[str], order: Mapping[str, int], chunk_size: int = INTAKE_CHUNK_PARTS) -> list[list[str]]:
-    """Slices of `parts`, each contiguous in `order` and at most `chunk_size` long, in partition order."""
+    """Slices of `parts` in partition order, at most `chunk_size` long: each contiguous in `order`, unless
+    that would take more than ⌈len(parts) ÷ chunk_size⌉ slices (then packed; see `is_range`)."""
     if chunk_size < 1:
         raise ValueError(f"chunk size must be at least 1, got {chunk_size}")
     ranked = sorted(dict.fromkeys(parts), key=order.__getitem__)
@@ -27,7 +31,14 @@ def plan_chunks(parts: Sequence[str], order: Mapping[str, int], chunk_size: int 
             out.append([part])
         else:
             current.append(part)
+    if len(out) > math.ceil(len(ranked) / chunk_size):  # scattered: fewer, fuller runs beat exact ranges
+        return [ranked[i : i + chunk_size] for i in range(0, len(ranked), chunk_size)]
     return out
+
+
+def is_range(chunk: Sequence[str], order: Mapping[str, int]) -> bool:
+    """Whether a chunk (in partition order) is exactly the keys between its ends."""
+    return bool(chunk) and order[chunk[-1]] - order[chunk[0]] == len(chunk) - 1
 
 
 def eta_minutes(parts_left: int, rate_per_min: float, batch_size: int) -> float:

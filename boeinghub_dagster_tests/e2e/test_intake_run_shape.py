@@ -44,19 +44,16 @@ def test_interleaved_registration_plans_only_each_files_own_parts(tmp_path, stor
     assert len(instance.get_records_for_run(first.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION_PLANNED).records) == 2
     ticker.drop("small-b.txt", b"NAS1149F0363P\n")
     execute_requests(defs, instance, [r for r in ticker.settle().run_requests if r.tags["boeinghub/intake-file"] == "small-b.txt"])
-    # Both parts known, registered before and after the big file: two exact one-part runs, never a range over it.
+    # Both parts known, registered before and after the big file: one run of exactly those two parts with no
+    # partition range at all (a range would cover the big file's parts); it plans no part of the big file.
     ticker.drop("crlf.txt", b"NAS1149F0363P\r\nAN960C10L\r\n")
-    crlf = [r for r in ticker.settle().run_requests if r.tags["boeinghub/intake-file"] == "crlf.txt"]
-    assert sorted((r.tags["dagster/asset_partition_range_start"], r.tags["dagster/asset_partition_range_end"]) for r in crlf) == [
-        ("AN960C10L", "AN960C10L"), ("NAS1149F0363P", "NAS1149F0363P")]
-    assert sorted(r.tags["boeinghub/intake-chunk"] for r in crlf) == ["1/2", "2/2"]
-    results = execute_requests(defs, instance, crlf)
-    for result in results:
-        assert result.success
-        planned = planned_partitions(instance, result.run_id)
-        assert set(planned) == {"boeing_raw_responses", "staged_products"}
-        assert all(len(keys) == 1 for keys in planned.values())  # one event per asset, naming one part
-        assert planned["boeing_raw_responses"] == [result.dagster_run.tags["dagster/asset_partition_range_start"]]
+    (crlf,) = [r for r in ticker.settle().run_requests if r.tags["boeinghub/intake-file"] == "crlf.txt"]
+    assert crlf.tags["boeinghub/intake-chunk"] == "1/1" and "dagster/asset_partition_range_start" not in crlf.tags
+    (result,) = execute_requests(defs, instance, [crlf])
+    assert result.success
+    assert planned_partitions(instance, result.run_id) == {"boeing_raw_responses": [None], "staged_products": [None]}
+    raw = {e.partition for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey("boeing_raw_responses")}
+    assert raw == {"NAS1149F0363P", "AN960C10L"}
 
 
 def test_a_failed_chunk_shows_in_the_batch_view_and_resuming_asks_only_the_unanswered(

@@ -1,7 +1,7 @@
 """Which parts one extraction run answers for, and since when an answer counts as its own.
 
-An intake run carries its batch and chunk (its exact parts, contiguous in partition
-order, so its planned partitions are exactly them). A backfill run counts answers
+An intake run carries its batch and chunk (its exact parts: contiguous in partition order,
+so its planned partitions are exactly them, or scattered, and then the run has no range). A backfill run counts answers
 fetched since its backfill was launched, and puts the whole backfill's parts in the
 request queue up front: Dagster splits a scattered selection into one run per
 contiguous range, and the first of those runs then packs full calls for all of them.
@@ -25,6 +25,10 @@ BACKFILL_TAG = "dagster/backfill"
 def run_parts(context: dg.AssetExecutionContext, batch_id: int, chunk: int, store: StoreResource) -> tuple[list[str], datetime]:
     """(parts, asked since) for this run."""
     if batch_id and chunk:
+        if store.chunks().status(batch_id, chunk) == "canceled":  # canceled with its batch before this run started
+            context.log.warning(f"batch {batch_id} chunk {chunk} was canceled by the operator: "
+                                "this run asks Boeing nothing")
+            return [], utcnow()
         parts, asked_since = store.chunks().parts(batch_id, chunk)
         return parts, asked_since or utcnow()
     if batch_id:  # a whole batch, as launched before batches were cut into chunks
@@ -62,5 +66,6 @@ def _subset_keys(subset, instance) -> list[str]:
         return sorted(subset.get_partition_keys(), key=lambda k: order.get(k, len(order)))
     out: list[str] = []
     for key_range in ranges:
-        out += part_numbers.get_partition_keys_in_range(key_range, dynamic_partitions_store=instance)
+        with dg.partition_loading_context(dynamic_partitions_store=instance):
+            out += part_numbers.get_partition_keys_in_range(key_range)
     return out

@@ -30,16 +30,28 @@ def _run_parts(run: dg.DagsterRun, instance: dg.DagsterInstance, store: StoreRes
         return store.intake().parts(config["intake_batch_id"]), created
     start, end = run.tags.get("dagster/asset_partition_range_start"), run.tags.get("dagster/asset_partition_range_end")
     if start and end:
-        keys = part_numbers.get_partition_keys_in_range(dg.PartitionKeyRange(start, end), dynamic_partitions_store=instance)
+        with dg.partition_loading_context(dynamic_partitions_store=instance):
+            keys = part_numbers.get_partition_keys_in_range(dg.PartitionKeyRange(start, end))
         return list(keys), created
     single = run.tags.get("dagster/partition")
     return ([single] if single else []), created
+
+
+def _canceled_with_batch(run: dg.DagsterRun, store: StoreResource) -> bool:
+    """The operator canceled the run's whole intake batch (`cancel_intake_batch`), not just this run."""
+    batch_id = run.tags.get("boeinghub/intake-batch", "")
+    batch = store.intake().find(int(batch_id)) if batch_id.isdigit() else None
+    return bool(batch and batch["status"] == "canceled")
 
 
 def record_unanswered(context: dg.RunStatusSensorContext, store: StoreResource, outcome: str) -> dg.SkipReason | None:
     run = context.dagster_run
     if run.job_name != "extraction_job" and RAW not in (run.asset_selection or ()):
         return dg.SkipReason(f"run {run.run_id} asks Boeing nothing")
+    if _canceled_with_batch(run, store):
+        store.requests().drop(run.run_id)
+        return dg.SkipReason(f"run {run.run_id} {outcome} with its intake batch canceled: its unasked parts are no "
+                             "failures (the batch view counts them as left; resume_intake_batch asks for them)")
     record = context.instance.get_run_record_by_id(run.run_id)
     parts, since = _run_parts(run, context.instance, store, aware(record.create_timestamp) - timedelta(hours=1))
     answered = store.extraction().latest_index(parts, since)

@@ -25,7 +25,7 @@ def intake_batch_report(store: StoreResource) -> dg.MaterializeResult:
     rows = store.intake().report(limit=50)
     for row in rows:
         row["run_id"] = (row["run_id"] or "")[:8]
-        running = row["left"] and row["status"] not in ("rejected", "duplicate", "failed")
+        running = row["left"] and row["status"] not in ("rejected", "duplicate", "failed", "canceled")
         row["eta"] = duration_text(eta_minutes(row["left"], limits.boeing_rate_per_min, limits.boeing_batch_size)) if running else ""
     return dg.MaterializeResult(
         metadata={
@@ -36,6 +36,7 @@ def intake_batch_report(store: StoreResource) -> dg.MaterializeResult:
             "parts_left": sum(r["left"] for r in rows),
             "batches_failed": sum("failed" in r["status"] for r in rows),
             "files_rejected": sum(r["status"] == "rejected" for r in rows),
+            "batches_canceled": sum(r["status"] == "canceled" for r in rows),
         }
     )
 

@@ -8,7 +8,9 @@ tick two small run creations, not fifty, and a small file dropped beside it star
 A chunk whose run failed or was canceled is requested again (new run key) up to
 MAX_ATTEMPTS times; then it stays failed in the batch view until `resume_intake_batch`.
 A failed run that Dagster's run retries will run again (its worker died) is left to them:
-the retry carries the same run key, and the chunk follows it.
+the retry carries the same run key, and the chunk follows it. A chunk of parts that sit apart
+in partition order (a pasted list of known parts) runs with no partition range: its run reads
+its parts from the store. A chunk `cancel_intake_batch` canceled is no longer open: never asked again.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from dataclasses import dataclass
 import dagster as dg
 
 from boeinghub_dagster.defs.extraction.jobs import BOEING_RUN_TAGS
-from boeinghub_dagster.domain.intake_chunks import duration_text, eta_minutes, plan_chunks
+from boeinghub_dagster.domain.alerts import subject_key
+from boeinghub_dagster.domain.intake_chunks import duration_text, eta_minutes, is_range, plan_chunks
+from boeinghub_dagster.resources.alerts import Alerts, run_link
 from boeinghub_dagster.resources.settings import Limits
 from boeinghub_dagster.resources.store import StoreResource
 from boeinghub_dagster.resources.store.extraction import aware, utcnow
@@ -50,7 +54,7 @@ def plan_batches(new: list[BatchRun], order: dict[str, int], store: StoreResourc
         if not run.parts:
             continue
         planned = plan_chunks(run.parts, order, chunk_size)
-        store.chunks().record_chunks(run.batch["id"], planned, MAX_ATTEMPTS)
+        store.chunks().record_chunks(run.batch["id"], planned, MAX_ATTEMPTS, [is_range(c, order) for c in planned])
         store.intake().mark_launched(run.batch["id"], None)
         minutes = eta_minutes(len(run.parts), limits.boeing_rate_per_min, limits.boeing_batch_size)
         runs = f"{len(planned)} run{'s' if len(planned) != 1 else ''}"
@@ -63,18 +67,20 @@ def plan_batches(new: list[BatchRun], order: dict[str, int], store: StoreResourc
 
 
 def _request(chunk: dict, total: int) -> dg.RunRequest:
+    tags = {
+        **BOEING_RUN_TAGS,
+        "boeinghub/intake-batch": str(chunk["batch_id"]),
+        "boeinghub/intake-chunk": f"{chunk['chunk']}/{total}",
+        "boeinghub/intake-file": chunk["file_name"][:200],
+        "boeinghub/intake-target": chunk["target"],
+    }
+    if chunk.get("ranged", True):
+        tags["dagster/asset_partition_range_start"] = chunk["range_start"]
+        tags["dagster/asset_partition_range_end"] = chunk["range_end"]
     return dg.RunRequest(
         run_key=chunk["run_key"],
         run_config={"ops": {"extraction": {"config": {"intake_batch_id": chunk["batch_id"], "intake_chunk": chunk["chunk"]}}}},
-        tags={
-            **BOEING_RUN_TAGS,
-            "boeinghub/intake-batch": str(chunk["batch_id"]),
-            "boeinghub/intake-chunk": f"{chunk['chunk']}/{total}",
-            "boeinghub/intake-file": chunk["file_name"][:200],
-            "boeinghub/intake-target": chunk["target"],
-            "dagster/asset_partition_range_start": chunk["range_start"],
-            "dagster/asset_partition_range_end": chunk["range_end"],
-        },
+        tags=tags,
     )
 
 
@@ -85,18 +91,18 @@ def chunk_runs(
 
     `ensure_partitions` re-adds a chunk's keys when a request is made again (the tick that
     first made it may have been lost with its partition requests)."""
-    chunks, requests_store, out, messages = store.chunks(), store.requests(), [], []
+    chunks, requests_store, out, messages, alerts = store.chunks(), store.requests(), [], [], Alerts.of(store)
     by_batch: dict[int, list[dict]] = {}
     for chunk in chunks.open_chunks():
         by_batch.setdefault(chunk["batch_id"], []).append(chunk)
     for batch_id, open_ in by_batch.items():
-        total, in_flight = chunks.chunk_count(batch_id), 0
+        total, in_flight, still_open = chunks.chunk_count(batch_id), 0, 0
         for chunk in open_:
             if chunk["status"] == "requested":
                 seen = run_for_key(chunk["run_key"])
                 outcome = DONE.get(seen.status) if seen and not seen.retrying else None
                 if outcome is None:
-                    in_flight += 1
+                    in_flight, still_open = in_flight + 1, still_open + 1
                     if seen is None:  # asked for, not launched yet (or the tick was lost): ask again, same key
                         ensure_partitions(chunks.parts(batch_id, chunk["chunk"])[0])
                         out.append(_request(chunk, total))
@@ -108,20 +114,45 @@ def chunk_runs(
                     continue
                 error = f"run {seen.run_id} {outcome}"
                 if chunk["attempts"] >= chunk["budget"]:
-                    chunks.update(batch_id, chunk["chunk"], status=outcome, run_id=seen.run_id, error=error)
-                    requests_store.drop(chunk_requester(batch_id, chunk["chunk"]))
-                    messages.append(f"batch {batch_id} chunk {chunk['chunk']}/{total}: {error} {chunk['attempts']} times; resume it with resume_intake_batch")
+                    if chunks.update(batch_id, chunk["chunk"], status=outcome, run_id=seen.run_id, error=error):
+                        requests_store.drop(chunk_requester(batch_id, chunk["chunk"]))
+                        text = (f"batch {batch_id} chunk {chunk['chunk']}/{total}: {error} {chunk['attempts']} times; "
+                                "resume it with resume_intake_batch")
+                        messages.append(text)
+                        alerts.send("chunk_given_up", subject_key("chunk_given_up", batch_id, chunk["chunk"]),
+                                    f"{text} (batch_id {batch_id})",
+                                    {"file": chunk["file_name"], "parts": chunk["parts"], "run": run_link(seen.run_id)})
                     continue
-                chunks.update(batch_id, chunk["chunk"], status="planned", run_id=seen.run_id, error=error)
+                if not chunks.update(batch_id, chunk["chunk"], status="planned", run_id=seen.run_id, error=error):
+                    continue  # canceled meanwhile: not a failure to ask again
                 chunk = {**chunk, "status": "planned"}
                 messages.append(f"batch {batch_id} chunk {chunk['chunk']}/{total}: {error}; asking again")
-            if chunk["status"] == "planned" and in_flight < CHUNKS_IN_FLIGHT:
-                in_flight += 1
-                out.append(_request(_launch(store, chunk, batch_size), total))
+            if chunk["status"] == "planned":
+                still_open += 1
+                launched = _launch(store, chunk, batch_size) if in_flight < CHUNKS_IN_FLIGHT else None
+                if launched:
+                    in_flight += 1
+                    out.append(_request(launched, total))
+        if not still_open:
+            _finished(store, alerts, batch_id, total)
     return out, messages
 
 
-def _launch(store: StoreResource, chunk: dict, batch_size: int) -> dict:
+def _finished(store: StoreResource, alerts: Alerts, batch_id: int, total: int) -> None:
+    """The batch's last chunk just ended: tell whoever listens, with its counts."""
+    if not alerts.enabled():
+        return
+    (b,) = store.intake().report(batch_id=batch_id) or [None]
+    if b is None or b["status"] == "canceled":
+        return
+    counts = {k: b[k] for k in ("accepted", "answered", "staged", "failed", "left")}
+    text = (f"batch {batch_id} ({b['file_name']}) {b['status']}: " + ", ".join(f"{v} {k}" for k, v in counts.items())
+            + (f"; failures: {b['failure_reasons']}" if b["failure_reasons"] else ""))
+    alerts.send("batch_finished", subject_key("batch_finished", batch_id), text,
+                {"file": b["file_name"], **counts, "runs": total, "target": b["target"], "chunks": b["chunks"]})
+
+
+def _launch(store: StoreResource, chunk: dict, batch_size: int) -> dict | None:
     """Queue the chunk's parts for Boeing (not those already answered for it) and name its run."""
     attempt = chunk["attempts"] + 1
     since = aware(chunk["asked_since"]) if chunk["asked_since"] else utcnow()
@@ -130,5 +161,9 @@ def _launch(store: StoreResource, chunk: dict, batch_size: int) -> dict:
     store.requests().enqueue([p for p in parts if p not in answered], chunk_requester(chunk["batch_id"], chunk["chunk"]),
                              PRIORITY_EXTRACTION, batch_size)
     run_key = f"intake-{chunk['sha256'][:24]}-c{chunk['chunk']}-a{attempt}"
-    store.chunks().update(chunk["batch_id"], chunk["chunk"], status="requested", attempts=attempt, run_key=run_key, asked_since=since)
+    moved = store.chunks().update(chunk["batch_id"], chunk["chunk"], status="requested", attempts=attempt,
+                                  run_key=run_key, asked_since=since)
+    if not moved:
+        store.requests().drop(chunk_requester(chunk["batch_id"], chunk["chunk"]))  # canceled meanwhile: no run
+        return None
     return {**chunk, "run_key": run_key, "attempts": attempt}

@@ -187,7 +187,9 @@ def handle_file(
         ctx.plan.messages.append(f"{label}: resumed batch {existing['id']}")
         return
     if existing:
-        note = f"same content (sha256 {sha}) as batch {existing['id']} ({existing['file_name']}); nothing new started\n"
+        canceled = "; it was canceled: resume it with resume_intake_batch" if existing["status"] == "canceled" else ""
+        note = (f"same content (sha256 {sha}) as batch {existing['id']} ({existing['file_name']}); "
+                f"nothing new started{canceled}\n")
         moved = ctx.inbox.move(file, "processed", {".duplicate.txt": note.encode()})
         dup = ctx.intake.record_duplicate(label, sha, file.target, existing)
         ctx.plan.messages.append(

@@ -12,6 +12,8 @@ import dagster as dg
 
 from boeinghub_dagster.defs.failures import failed_part_observations
 from boeinghub_dagster.defs.partitions import part_numbers
+from boeinghub_dagster.defs.queue_guard import refuse_untagged
+from boeinghub_dagster.resources.alerts import Alerts
 from boeinghub_dagster.resources.images import ProductImagesResource
 from boeinghub_dagster.domain.shopify_api import admin_product_url
 from boeinghub_dagster.resources.settings import location_codes_from_env, location_map_from_env, publications_from_env
@@ -35,6 +37,7 @@ from .steps import STAGE, Publisher, PublishSettings
 )
 def publishing(context: dg.AssetExecutionContext, shopify: ShopifyResource, product_images: ProductImagesResource,
                store: StoreResource):
+    refuse_untagged(context)
     parts = list(context.partition_keys)
     limits = shopify.limits()
     if len(parts) > limits.max_parts_per_publish:
@@ -72,6 +75,7 @@ def publishing(context: dg.AssetExecutionContext, shopify: ShopifyResource, prod
             context.log.info(f"publishing: {len(parts)} asked, {report.published} published, {report.unchanged} unchanged, "
                              f"{len(report.held)} held, {len(report.deferred)} deferred, {len(report.failed)} failed, "
                              f"{len(report.blocked)} blocked; {publisher.stats.calls} Shopify calls")
+    Alerts.of(store).parts("prices_held", report.held, "publishing", context.run_id)
     yield from check_results(report, publisher.stats, set(context.selected_asset_check_keys))
 
 

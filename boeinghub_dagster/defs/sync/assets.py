@@ -13,8 +13,10 @@ from datetime import datetime, timedelta
 import dagster as dg
 
 from boeinghub_dagster.defs.partitions import sync_hours
+from boeinghub_dagster.defs.queue_guard import refuse_untagged
 from boeinghub_dagster.domain.reporting import markdown_table
 from boeinghub_dagster.domain.slots import due_buckets
+from boeinghub_dagster.resources.alerts import Alerts
 from boeinghub_dagster.resources.boeing import BoeingResource
 from boeinghub_dagster.resources.shopify import ShopifyResource
 from boeinghub_dagster.resources.store import StoreResource
@@ -51,6 +53,7 @@ def boeing_capacity(boeing: BoeingResource, plan_rate_per_min: float = 0.0) -> i
 )
 def sync_hashes(context: dg.AssetExecutionContext, config: SyncConfig, boeing: BoeingResource, shopify: ShopifyResource,
                 store: StoreResource) -> dg.MaterializeResult:
+    refuse_untagged(context)
     hour_start = context.partition_time_window.start
     now = utcnow()
     due_before = datetime.fromisoformat(config.due_since) if config.due_since else hour_start
@@ -64,6 +67,7 @@ def sync_hashes(context: dg.AssetExecutionContext, config: SyncConfig, boeing: B
                         tally, extra, config.poll_seconds)
     finished = utcnow()
     metadata["finished_within_hour"] = finished - now <= timedelta(hours=1)
+    Alerts.of(store).sync_overran(context.partition_key, finished - now, len(rows), tally.deferred, context.run_id)
     context.log.info(f"sync {context.partition_key} buckets {buckets}: {due} due, {len(rows)} taken, {tally.unchanged} unchanged, "
                      f"{tally.pushed} pushed, {len(tally.held)} held, {len(tally.failed)} failed, {tally.deferred} deferred")
     return dg.MaterializeResult(metadata=metadata)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
+from boeinghub_dagster.resources.alerts import Alerts
 from boeinghub_dagster.resources.boeing import BoeingResource
 from boeinghub_dagster.resources.settings import location_map_from_env
 from boeinghub_dagster.resources.shopify import ShopifyClient, ShopifyResource
@@ -35,4 +36,5 @@ def run_sync(store: StoreResource, boeing: BoeingResource, shopify: ShopifyResou
     """Sync `rows`; return the run's metadata."""
     with shopify_pusher(shopify, store, hour_start) as (client, pusher):
         sync_rows(store, boeing, pusher, rows, now, requested_by, run_id, tally, poll_seconds)
+        Alerts.of(store).sync_outcome(tally.deactivated, tally.failed, tally.held, requested_by, run_id)
         return sync_metadata(tally, client, pusher, extra)

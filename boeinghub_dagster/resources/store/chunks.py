@@ -18,12 +18,14 @@ class ChunkStore:
     def __init__(self, engine: Engine):
         self.engine = engine
 
-    def record_chunks(self, batch_id: int, planned: Sequence[Sequence[str]], budget: int) -> int:
-        """Write the batch's chunks and tag each part with its chunk; idempotent per batch."""
-        now = utcnow()
+    def record_chunks(self, batch_id: int, planned: Sequence[Sequence[str]], budget: int,
+                      ranged: Sequence[bool] | None = None) -> int:
+        """Write the batch's chunks and tag each part with its chunk; idempotent per batch. `ranged[i]`: chunk i
+        is exactly a partition range (default: all are)."""
+        now, ranged = utcnow(), list(ranged) if ranged is not None else [True] * len(planned)
         rows = [
             {"batch_id": batch_id, "chunk": i, "parts": len(c), "range_start": c[0], "range_end": c[-1], "status": "planned",
-             "attempts": 0, "budget": budget, "updated_at": now}
+             "attempts": 0, "budget": budget, "updated_at": now, "ranged": ranged[i - 1]}
             for i, c in enumerate(planned, start=1)
         ]
         with self.engine.begin() as conn:
@@ -45,7 +47,7 @@ class ChunkStore:
         q = (
             select(intake_batch_chunks, intake_batches.c.sha256, intake_batches.c.file_name, intake_batches.c.target)
             .join(intake_batches, intake_batches.c.id == intake_batch_chunks.c.batch_id)
-            .where(intake_batch_chunks.c.status.in_(OPEN))
+            .where(intake_batch_chunks.c.status.in_(OPEN), intake_batches.c.status != "canceled")
             .order_by(intake_batch_chunks.c.batch_id, intake_batch_chunks.c.chunk)
         )
         with self.engine.connect() as conn:
@@ -56,13 +58,30 @@ class ChunkStore:
         with self.engine.connect() as conn:
             return len(conn.execute(q).all())
 
-    def update(self, batch_id: int, chunk: int, **values) -> None:
+    def update(self, batch_id: int, chunk: int, **values) -> int:
+        """Move an open chunk on (1), or nothing when it is no longer open (0: canceled meanwhile)."""
         with self.engine.begin() as conn:
-            conn.execute(
+            return conn.execute(
                 update(intake_batch_chunks)
-                .where(intake_batch_chunks.c.batch_id == batch_id, intake_batch_chunks.c.chunk == chunk)
+                .where(intake_batch_chunks.c.batch_id == batch_id, intake_batch_chunks.c.chunk == chunk,
+                       intake_batch_chunks.c.status.in_(OPEN))
                 .values(**values, updated_at=utcnow())
-            )
+            ).rowcount
+
+    def cancel(self, batch_id: int, reason: str) -> list[dict]:
+        """Every open chunk of the batch becomes `canceled`; returns them as they were (requested ones have runs)."""
+        where = (intake_batch_chunks.c.batch_id == batch_id, intake_batch_chunks.c.status.in_(OPEN))
+        with self.engine.begin() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(select(intake_batch_chunks).where(*where))]
+            conn.execute(update(intake_batch_chunks).where(*where)
+                         .values(status="canceled", error=reason, updated_at=utcnow()))
+        return rows
+
+    def status(self, batch_id: int, chunk: int) -> str | None:
+        q = select(intake_batch_chunks.c.status).where(intake_batch_chunks.c.batch_id == batch_id,
+                                                       intake_batch_chunks.c.chunk == chunk)
+        with self.engine.connect() as conn:
+            return conn.execute(q).scalar_one_or_none()
 
     def parts(self, batch_id: int, chunk: int) -> tuple[list[str], datetime | None]:
         """The chunk's parts in partition order (as registered), and when they were first asked for."""

@@ -13,6 +13,7 @@ from .schema import intake_batch_parts, intake_batches, intake_parse_marks
 from .upsert import chunks
 
 ACTIVE = ("requested", "launched")
+ACCEPTED = (*ACTIVE, "canceled")  # content seen before: a canceled batch is resumed, not recorded again
 
 
 class IntakeStore:
@@ -20,8 +21,8 @@ class IntakeStore:
         self.engine = engine
 
     def find_accepted(self, sha256: str) -> dict | None:
-        """The accepted batch holding this exact content, if any."""
-        q = select(intake_batches).where(intake_batches.c.sha256 == sha256, intake_batches.c.status.in_(ACTIVE))
+        """The accepted batch holding this exact content, if any (canceled ones included)."""
+        q = select(intake_batches).where(intake_batches.c.sha256 == sha256, intake_batches.c.status.in_(ACCEPTED))
         with self.engine.connect() as conn:
             row = conn.execute(q.order_by(intake_batches.c.id).limit(1)).first()
         return dict(row._mapping) if row else None
@@ -46,14 +47,15 @@ class IntakeStore:
         return conn.execute(insert(intake_batches).values(**{**base, **values}).returning(intake_batches.c.id)).scalar_one()
 
     def record_batch(
-        self, file_name: str, sha256: str, target: str, counts: dict, parts: Sequence[str], *, encoding: str | None = None
+        self, file_name: str, sha256: str, target: str, counts: dict, parts: Sequence[str], *,
+        encoding: str | None = None, reason: str | None = None,
     ) -> dict:
         """Record an accepted file and its parts in one transaction; status `requested`.
-        `encoding` is the text encoding the file was read in (None for .xlsx)."""
+        `encoding` is the text encoding the file was read in (None for .xlsx); `reason` a note for the batch view."""
         with self.engine.begin() as conn:
             batch_id = self._insert(
                 conn, file_name=file_name, sha256=sha256, target=target, status="requested", run_key=f"intake-{sha256[:24]}",
-                encoding=encoding, **counts,
+                encoding=encoding, reason=reason, **counts,
             )
             rows = [{"batch_id": batch_id, "position": i, "part_number": p} for i, p in enumerate(parts)]
             for part in chunks(rows, 1000):
@@ -91,6 +93,11 @@ class IntakeStore:
         with self.engine.connect() as conn:
             return dict(conn.execute(select(intake_batches).where(intake_batches.c.id == batch_id)).one()._mapping)
 
+    def find(self, batch_id: int) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(intake_batches).where(intake_batches.c.id == batch_id)).first()
+        return dict(row._mapping) if row else None
+
     def pending(self) -> list[dict]:
         """Accepted batches whose run has not been seen yet."""
         q = select(intake_batches).where(intake_batches.c.status == "requested").order_by(intake_batches.c.id)
@@ -98,16 +105,25 @@ class IntakeStore:
             return [dict(r._mapping) for r in conn.execute(q)]
 
     def mark_launched(self, batch_id: int, run_id: str) -> None:
+        """A requested batch is cut into chunks (one canceled meanwhile stays canceled)."""
         with self.engine.begin() as conn:
             conn.execute(
-                update(intake_batches).where(intake_batches.c.id == batch_id).values(status="launched", run_id=run_id, updated_at=utcnow())
+                update(intake_batches).where(intake_batches.c.id == batch_id, intake_batches.c.status == "requested")
+                .values(status="launched", run_id=run_id, updated_at=utcnow())
             )
+
+    def set_status(self, batch_id: int, status: str, reason: str | None, *, only_from: tuple[str, ...]) -> bool:
+        """Move a batch from one of `only_from` to `status` (cancel, resume); False when it was in none of them."""
+        q = (update(intake_batches).where(intake_batches.c.id == batch_id, intake_batches.c.status.in_(only_from))
+             .values(status=status, reason=reason, updated_at=utcnow()))
+        with self.engine.begin() as conn:
+            return conn.execute(q).rowcount == 1
 
     def parts(self, batch_id: int) -> list[str]:
         q = select(intake_batch_parts.c.part_number).where(intake_batch_parts.c.batch_id == batch_id).order_by(intake_batch_parts.c.position)
         with self.engine.connect() as conn:
             return list(conn.execute(q).scalars())
 
-    def report(self, limit: int = 50) -> list[dict]:
-        """Newest batches first, with their parts' progress (see `intake_report.batch_report`)."""
-        return batch_report(self.engine, limit)
+    def report(self, limit: int = 50, batch_id: int | None = None) -> list[dict]:
+        """Newest batches first (or just `batch_id`), with their parts' progress (see `intake_report.batch_report`)."""
+        return batch_report(self.engine, limit, batch_id)

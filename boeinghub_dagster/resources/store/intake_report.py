@@ -15,9 +15,12 @@ from .extraction import aware
 from .schema import boeing_raw_parts, intake_batch_chunks, intake_batch_parts, intake_batches, part_failures, product_staging
 
 
-def batch_report(engine: Engine, limit: int = 50) -> list[dict]:
+def batch_report(engine: Engine, limit: int = 50, batch_id: int | None = None) -> list[dict]:
+    q = select(intake_batches).order_by(intake_batches.c.id.desc()).limit(limit)
+    if batch_id is not None:
+        q = q.where(intake_batches.c.id == batch_id)
     with engine.connect() as conn:
-        batches = [dict(r._mapping) for r in conn.execute(select(intake_batches).order_by(intake_batches.c.id.desc()).limit(limit))]
+        batches = [dict(r._mapping) for r in conn.execute(q)]
         for b in batches:
             b.update(answered=0, staged=0, failed=0, left=0, failure_reasons="", chunks="", run_id=b.get("run_id"))
             if b["status"] in ("rejected", "duplicate"):
@@ -55,7 +58,7 @@ def batch_report(engine: Engine, limit: int = 50) -> list[dict]:
 
 
 def _status(batch: dict, chunks: Counter) -> str:
-    if not chunks:
+    if not chunks or batch["status"] == "canceled":
         return batch["status"]
     if chunks.get("failed") or chunks.get("canceled"):
         return "failed" if not (chunks.get("planned") or chunks.get("requested")) else "running, some failed"

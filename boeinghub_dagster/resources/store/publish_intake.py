@@ -29,7 +29,7 @@ def due_parts(engine: Engine, limit: int, now: datetime | None = None) -> list[s
     deferred_later = exists().where(d.part_number == s.part_number, d.state == "deferred", d.retry_after > now)
     publish_batch = exists().where(
         intake_batch_parts.c.part_number == s.part_number, intake_batch_parts.c.batch_id == intake_batches.c.id,
-        intake_batches.c.target == "publish",
+        intake_batches.c.target == "publish", intake_batches.c.status != "canceled",  # cancel_intake_batch stops it
     )
     deferred_due = exists().where(d.part_number == s.part_number, d.state == "deferred", d.retry_after <= now)
     q = (

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import Engine, and_, delete, exists, func, insert, select, update
 
 from .extraction import utcnow
-from .schema import boeing_raw_parts, boeing_requests
+from .schema import boeing_raw_parts, boeing_requests, intake_batch_chunks, intake_batch_parts
 from .upsert import chunks
 
 OPEN = ("waiting", "claimed")
@@ -136,6 +136,28 @@ class RequestStore:
         q = update(boeing_requests).where(boeing_requests.c.requested_by == requested_by, boeing_requests.c.state == "waiting")
         with self.engine.begin() as conn:
             return conn.execute(q.values(state="dropped", done_at=utcnow())).rowcount
+
+    def withdraw(self, requesters: Sequence[str], batch_id: int, reason: str) -> int:
+        """Take a canceled batch's open rows (`requesters`: its chunks' and runs' names) out of the queue,
+        except parts another batch's requested chunk still waits for: the queue holds one row per
+        waiting part, so that row is the other batch's too. A claimed row's call is under way; its
+        answer is stored all the same."""
+        wanted_elsewhere = (
+            select(intake_batch_parts.c.part_number)
+            .join(intake_batch_chunks, and_(intake_batch_chunks.c.batch_id == intake_batch_parts.c.batch_id,
+                                            intake_batch_chunks.c.chunk == intake_batch_parts.c.chunk))
+            .where(intake_batch_parts.c.batch_id != batch_id, intake_batch_chunks.c.status == "requested")
+        )
+        names = list(dict.fromkeys(r[:120] for r in requesters))
+        dropped = 0
+        with self.engine.begin() as conn:
+            for part in chunks(names):
+                q = update(boeing_requests).where(
+                    boeing_requests.c.requested_by.in_(part), boeing_requests.c.state.in_(OPEN),
+                    boeing_requests.c.part_number.not_in(wanted_elsewhere),
+                )
+                dropped += conn.execute(q.values(state="dropped", reason=reason[:2000], done_at=utcnow())).rowcount
+        return dropped
 
     def waiting_count(self) -> int:
         with self.engine.connect() as conn:

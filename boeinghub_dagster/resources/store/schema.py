@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -122,7 +123,7 @@ intake_batches = Table(
     Column("file_name", Text, nullable=False),
     Column("sha256", String(64), nullable=False, index=True),
     Column("target", String(16), nullable=False),  # extraction | publish
-    Column("status", String(16), nullable=False),  # requested | launched | rejected | duplicate
+    Column("status", String(16), nullable=False),  # requested | launched | rejected | duplicate | canceled
     Column("reason", Text),
     Column("duplicate_of", Id),
     Column("lines", Integer, nullable=False),
@@ -162,6 +163,9 @@ intake_batch_chunks = Table(
     Column("error", Text),
     Column("asked_since", DateTime(timezone=True)),  # first request: answers after this are this chunk's
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # Its parts sit next to each other in partition order: the run targets exactly their range. A chunk of
+    # parts that sit apart runs with no range (its parts come from the store), never a range over others' parts.
+    Column("ranged", Boolean, nullable=False, server_default=true()),
 )
 
 # An intake file whose parsing began (file version: name + sha256); removed when it ended. A row found
@@ -209,6 +213,19 @@ api_tokens = Table(
     Column("name", String(64), primary_key=True),
     Column("ciphertext", Text, nullable=False),  # Fernet, keyed from the API's own secrets; never clear text
     Column("expires_at", Float, nullable=False),
+)
+
+# One row per alert subject (kind + what it is about): when a message last went out, and how many like
+# it were grouped since, so several processes agree on what to send (resources/alerts.py).
+alert_groups = Table(
+    "alert_groups",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+    Column("pending", Integer, nullable=False),  # grouped since sent_at, not sent yet
+    Column("carried", Integer, nullable=False),  # grouped into the message sent at sent_at
+    Column("pending_text", Text),  # the latest grouped message
 )
 
 from . import schema_shopify  # noqa: E402,F401  (registers `shopify_buckets` on this metadata)
