@@ -27,6 +27,7 @@ from boeinghub_dagster.domain.images import (
     judge_download,
 )
 
+from .launch_guard import PinnedResource
 from .storage import ObjectStore
 
 FALLBACK_CONTENT_TYPE = "image/png"
@@ -126,7 +127,7 @@ class ProductImages:
         return StoredImage(self.storage.put(image_key(sku, body, ext), body, CONTENT_TYPES[ext]), None)
 
 
-class ProductImagesResource(dg.ConfigurableResource):
+class ProductImagesResource(PinnedResource):
     """Downloads product images into `storage`; `images()` gives a client to use for a whole run."""
 
     storage: ObjectStore
