@@ -54,7 +54,7 @@ def test_one_lease_holder_and_a_dead_one_lapses(store):
     time.sleep(1.2)
     assert b.try_take() and b.took_over
     b.release()
-    assert a._extend(only_if_free=True)
+    assert a._acquire()
 
 
 def test_a_takeover_closes_what_the_dead_holder_already_answered(store):

@@ -1,0 +1,45 @@
+"""A separate process waiting for its parts through the shared queue, dispatching while it holds the lease:
+the extraction step's own loop (`await_answers` + `Dispatcher`), without a Dagster run around it, and
+with a short lease so a test can stall it (SIGSTOP) past the lease.
+
+`python -m boeinghub_dagster_tests.support.dispatch_worker DB_URL SANDBOX_URL RATE RUN_ID TTL GRACE PART…`
+prints one JSON line when its parts are answered: calls made, times it lost the lease, parts answered.
+"""
+
+import json
+import sys
+from datetime import timedelta
+
+from boeinghub_dagster.defs.extraction.steps import DISPATCH_LEASE, Dispatcher, ExtractionStats, await_answers
+from boeinghub_dagster.resources.store import StoreResource
+from boeinghub_dagster.resources.store.extraction import utcnow
+from boeinghub_dagster.resources.store.leases import Lease
+from boeinghub_dagster.resources.store.requests import PRIORITY_EXTRACTION
+from boeinghub_dagster_tests.conftest import make_boeing_resource
+from boeinghub_dagster_tests.support.sandboxes import BoeingSandbox
+
+BATCH = 10
+
+
+def main(db_url: str, sandbox_url: str, rate: float, run_id: str, ttl: float, grace: float, parts: list[str]) -> None:
+    store = StoreResource(database_url=db_url)
+    boeing = make_boeing_resource(store, BoeingSandbox(sandbox_url, rate), batch_size=BATCH)
+    requests, raw = store.requests(), store.extraction()
+    stats = ExtractionStats()
+    dispatcher = Dispatcher(boeing.client, requests, raw, Lease(store.engine(), DISPATCH_LEASE, run_id, ttl, grace),
+                            BATCH, run_id, stats)
+    answered: set[str] = set()
+    since = utcnow() - timedelta(minutes=60)  # answers another worker got count, as `reuse_minutes` does
+    print("started", flush=True)
+
+    def enqueue(todo: list[str]) -> int:
+        return requests.enqueue(todo, run_id, PRIORITY_EXTRACTION, BATCH)
+
+    for answer in await_answers(parts, since, enqueue, requests, raw, dispatcher, poll_seconds=0.1):
+        answered |= set(answer.returned) | {p for p, _ in answer.failures}
+    print(json.dumps({"run": run_id, "calls": stats.calls, "lease_lost": stats.lease_lost, "answered": len(answered)}),
+          flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4], float(sys.argv[5]), float(sys.argv[6]), sys.argv[7:])
