@@ -20,6 +20,7 @@ from boeinghub_dagster.domain.images import pick_image_url
 from boeinghub_dagster.domain.payloads import location_quantities, payload_hash, product_identifier, product_set_input
 from boeinghub_dagster.domain.price_guard import price_jump
 from boeinghub_dagster.domain.pricing import row_base_cost, shop_price
+from boeinghub_dagster.resources import faults
 from boeinghub_dagster.resources.images import ProductImages
 from boeinghub_dagster.resources.shopify import ShopifyAuthError, ShopifyClient, ShopifyError, ShopifyRetryable
 from boeinghub_dagster.resources.store.extraction import StagingStore
@@ -174,6 +175,7 @@ class Publisher:
             return
         finally:
             self.stats.calls, self.stats.throttled = self.client.calls, self.client.throttled
+        faults.point("publish.after_answer")
         self._unreachable = 0
         self.stats.points += float((answer.cost or {}).get("actualQueryCost") or 0)
         if answer.user_errors:
