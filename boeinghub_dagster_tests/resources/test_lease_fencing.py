@@ -102,9 +102,9 @@ def test_a_holder_stopped_with_a_claimed_batch_never_sends_it(database_url, stor
     assert len(stalled_batch) == 10 and sandbox.stats()["codes_requested"] == 20
 
     b = _start(store, sandbox, "run-b", tmp_path)
-    _wait(lambda: _holder(store).endswith(f":{b.pid}"), 30, "B to take over the lapsed lease")
-    _wait(lambda: not _claimed_by(store, a.pid), 30, "B to take back A's claimed batch after the grace")
-    _wait(lambda: sandbox.stats()["codes_requested"] == len(PARTS), 30, "B to ask every part")
+    _wait(lambda: _holder(store).endswith(f":{b.pid}"), 90, "B to take over the lapsed lease")
+    _wait(lambda: not _claimed_by(store, a.pid), 90, "B to take back A's claimed batch after the grace")
+    _wait(lambda: sandbox.stats()["codes_requested"] == len(PARTS), 90, "B to ask every part")
     os.kill(a.pid, signal.SIGCONT)
     result_a, result_b = _finish(a, b)
     _assert_each_part_asked_once(sandbox, result_a, result_b)
@@ -114,12 +114,12 @@ def test_a_holder_stopped_between_calls_stops_dispatching_when_resumed(database_
     """A is stopped at an arbitrary moment, B takes over, A is resumed while B still dispatches: A's next
     claim (or its pre-send check) fails on the fencing token, and both dispatchers never overlap."""
     a = _start(store, sandbox, "run-a", tmp_path)
-    _wait(lambda: sandbox.stats()["codes_requested"] >= 10, 30, "A to dispatch")
+    _wait(lambda: sandbox.stats()["codes_requested"] >= 10, 90, "A to dispatch")
     os.kill(a.pid, signal.SIGSTOP)
     asked_by_a = sandbox.stats()["codes_requested"]
     b = _start(store, sandbox, "run-b", tmp_path)
-    _wait(lambda: _holder(store).endswith(f":{b.pid}"), 30, "B to take over the lapsed lease")
-    _wait(lambda: sandbox.stats()["codes_requested"] > asked_by_a, 30, "B to dispatch")
+    _wait(lambda: _holder(store).endswith(f":{b.pid}"), 90, "B to take over the lapsed lease")
+    _wait(lambda: sandbox.stats()["codes_requested"] > asked_by_a, 90, "B to dispatch")
     os.kill(a.pid, signal.SIGCONT)  # B still has parts to ask: both are alive, one holds the lease
     result_a, result_b = _finish(a, b)
     _assert_each_part_asked_once(sandbox, result_a, result_b)
