@@ -147,7 +147,8 @@ class BoeingClient:
         return self._access.value, self._part.value
 
     # -- price --------------------------------------------------------------
-    def _price_once(self, codes: list[str], slot_taken: bool = False, before_send: Callable[[], None] | None = None) -> dict:
+    def _price_once(self, codes: list[str], slot_taken: bool = False,
+                    before_send: Callable[[], None] | None = None) -> dict:
         body = {"showNoStock": True, "showLocation": True, "productCodes": codes}
         for refreshed in (False, True):
             access, part = self._tokens(refresh=refreshed)
@@ -181,7 +182,8 @@ class BoeingClient:
     def _wait(self, state) -> float:
         return backoff(state, initial=1, maximum=self.max_backoff_seconds)
 
-    def price(self, codes: list[str], slot_taken: bool = False, before_send: Callable[[], None] | None = None) -> PriceAnswer:
+    def price(self, codes: list[str], slot_taken: bool = False,
+              before_send: Callable[[], None] | None = None) -> PriceAnswer:
         """One PNA answer for up to 20 codes, retrying 429/5xx/timeouts with backoff and jitter.
 
         `slot_taken`: the caller already took the limiter slot for the first attempt (the

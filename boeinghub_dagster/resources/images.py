@@ -14,7 +14,6 @@ from importlib.resources import files
 from typing import NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
-import dagster as dg
 import httpx
 from pydantic import Field
 

@@ -196,7 +196,7 @@ class ShopifyClient(ShopifyCalls):
 
 
 class ShopifyResource(PinnedResource):
-    """One shop's Admin API; the token comes in through `EnvVar("SHOPIFY_ACCESS_TOKEN")`, and no launch can change it."""
+    """One shop's Admin API; the token comes in through `EnvVar("SHOPIFY_ACCESS_TOKEN")`; no launch can change it."""
 
     url_fields = frozenset({"shop_url"})
 

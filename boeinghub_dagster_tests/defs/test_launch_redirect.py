@@ -27,8 +27,10 @@ OP_CONFIG = {
     "resume_intake_batch": {"resume_intake_batch_op": {"config": {"batch_id": 1}}},
 }
 PART, HOUR = "BACB30LH3-4", "2026-12-01-10:00"
-SECRETS = {"BOEING_CLIENT_SECRET": "csec-" + secrets.token_urlsafe(18), "BOEING_PASSWORD": "pw-" + secrets.token_urlsafe(18),
-           "SHOPIFY_ACCESS_TOKEN": "shpat_" + secrets.token_hex(16), "SUPABASE_S3_SECRET_ACCESS_KEY": secrets.token_hex(20)}
+SECRETS = {"BOEING_CLIENT_SECRET": "csec-" + secrets.token_urlsafe(18),
+           "BOEING_PASSWORD": "pw-" + secrets.token_urlsafe(18),
+           "SHOPIFY_ACCESS_TOKEN": "shpat_" + secrets.token_hex(16),
+           "SUPABASE_S3_SECRET_ACCESS_KEY": secrets.token_hex(20)}
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ on the shop) and no part asked twice (the Boeing sandbox counts requests per par
 
 from __future__ import annotations
 
-import time
 from contextlib import ExitStack
 from decimal import Decimal
 
@@ -45,7 +44,6 @@ def hub(tmp_path_factory):
     with ExitStack() as stack:
         live = start_live_hub(stack, tmp, boeing_rate=600, env=env)
         live.faults = tmp / "faults"
-        live.dropped = time.time()
         live.drop(FILE, PARTS, folder="publish")
         yield live
 
@@ -78,7 +76,8 @@ def test_a_dispatcher_killed_holding_the_lease(hub):
     assert staged and {r["status"] for r in hub.store.staging().rows(PARTS)} == {"fetched"}
     stats = hub.boeing.stats()
     print(f"\ndispatch kill: runs {killed.run_id[:8]} (killed) -> {retry.run_id[:8]}; Boeing {stats['price_calls']} "
-          f"calls, {stats['codes_requested']} codes, {stats['codes_distinct']} distinct, repeated {stats['codes_repeated']}")
+          f"calls, {stats['codes_requested']} codes, {stats['codes_distinct']} distinct, "
+          f"repeated {stats['codes_repeated']}")
     assert stats["codes_repeated"] == {} and stats["codes_requested"] == stats["codes_distinct"] == len(PARTS)
     assert stats["status_counts"] == {"200": len(PARTS) // 10 + 1}  # 3 calls: the claimed batch was asked once
 
@@ -95,7 +94,8 @@ def test_a_publish_killed_between_shopify_and_the_write(hub):
 
 def _all_published(hub) -> dict | None:
     products = {p: n for p, n in hub.shopify.stats()["products_per_part_number"].items() if p in PARTS}
-    return products if len(products) == len(PARTS) and len(hub.store.publishing().products(PARTS)) == len(PARTS) else None
+    written = hub.store.publishing().products(PARTS)
+    return products if len(products) == len(PARTS) == len(written) else None
 
 
 def test_a_sync_killed_mid_push(hub):

@@ -130,8 +130,10 @@ def test_a_killed_worker_fails_the_run_and_its_retry_reuses_the_answers(hub):
     assert len(parts) <= asked <= len(parts) + BATCH, asked  # the retry asked only for what was unanswered
     # The inbox sensor followed the chunk to its retry: done on its first attempt, nothing requested again.
     batch = int(first.tags["boeinghub/intake-batch"])
-    chunk = wait(lambda: next((c for c in hub.store.chunks().for_batch(batch) if c["status"] != "requested"), None), 120,
-                 "the sensor to close the chunk")
+    def closed():
+        return next((c for c in hub.store.chunks().for_batch(batch) if c["status"] != "requested"), None)
+
+    chunk = wait(closed, 120, "the sensor to close the chunk")
     assert (chunk["status"], chunk["attempts"], chunk["run_id"]) == ("success", 1, retry.run_id)
     assert [r.run_id for r in file_runs(hub, "killed-worker.txt")] == [first.run_id, retry.run_id]
 

@@ -101,7 +101,8 @@ def test_a_launch_from_the_ui_cannot_send_a_secret_elsewhere(hub):
     with recording_server() as evil:
         boeing = {k: {"env": v} for k, v in BOEING_ENV.items()} | {"oauth_token_url": f"{evil.url}/oauth/token"}
         shopify = {"shop_url": evil.url, "access_token": {"env": "SHOPIFY_ACCESS_TOKEN"}}
-        runs = {"resources.shopify.config.shop_url": _launch(hub, "shopify_setup", {"resources": {"shopify": {"config": shopify}}}),
+        setup = {"resources": {"shopify": {"config": shopify}}}
+        runs = {"resources.shopify.config.shop_url": _launch(hub, "shopify_setup", setup),
                 "resources.boeing.config.oauth_token_url": _sync_now(hub, "ANY-PART", {"boeing": {"config": boeing}})}
         for field, run_id in runs.items():
             assert _wait_run(hub, run_id) == dg.DagsterRunStatus.FAILURE

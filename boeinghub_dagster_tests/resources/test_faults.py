@@ -19,14 +19,16 @@ def _run(env: dict) -> subprocess.CompletedProcess:
 def test_inert_unless_switched_on_with_a_marker_folder(tmp_path):
     kill = {"BOEINGHUB_FAULT_KILL_AT": "publish.after_answer"}
     for env in (kill, {**kill, "BOEINGHUB_FAULTS": "1"}, {**kill, "BOEINGHUB_FAULT_DIR": str(tmp_path)},
-                {"BOEINGHUB_FAULTS": "1", "BOEINGHUB_FAULT_DIR": str(tmp_path), "BOEINGHUB_FAULT_KILL_AT": "other.point"}):
+                {"BOEINGHUB_FAULTS": "1", "BOEINGHUB_FAULT_DIR": str(tmp_path),
+                 "BOEINGHUB_FAULT_KILL_AT": "other.point"}):
         done = _run(env)
         assert done.returncode == 0 and done.stdout.count("hit") == 3, env
     assert list(tmp_path.iterdir()) == []
 
 
 def test_kills_at_the_nth_hit_once_per_marker_folder(tmp_path):
-    env = {"BOEINGHUB_FAULTS": "1", "BOEINGHUB_FAULT_DIR": str(tmp_path), "BOEINGHUB_FAULT_KILL_AT": "publish.after_answer:2"}
+    env = {"BOEINGHUB_FAULTS": "1", "BOEINGHUB_FAULT_DIR": str(tmp_path),
+           "BOEINGHUB_FAULT_KILL_AT": "publish.after_answer:2"}
     first = _run(env)
     assert first.returncode == 128 + signal.SIGKILL and first.stdout.count("hit") == 1  # killed at its second hit
     assert (tmp_path / "kill.publish.after_answer").exists()

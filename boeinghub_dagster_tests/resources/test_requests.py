@@ -104,12 +104,15 @@ def test_a_holder_killed_on_this_host_is_taken_over_at_once(store):
     mine.release()
 
 
-def test_a_stalled_holder_claims_nothing_and_its_claims_wait_out_the_grace(store):
+def test_a_stalled_holder_claims_and_sends_nothing_and_its_parts_are_asked_once(store):
+    """a claims two batches and confirms one for sending, then stalls past its lease; b takes over."""
     engine, q = store.engine(), store.requests()
-    parts = [f"P{i:02d}" for i in range(30)]
+    parts = [f"P{i:02d}" for i in range(40)]
     q.enqueue(parts, "run-1", PRIORITY_EXTRACTION, 10)
     a = Lease(engine, "dispatch", "run-a", ttl=60, grace=1.0)
     assert a.try_take() and q.claim(a.holder, 10, a.fence()) == parts[:10]
+    q.confirm_send(a, parts[:10])  # then stalls: this call may be in flight
+    assert q.claim(a.holder, 10, a.fence()) == parts[10:20]  # and this one was never sent
     a._stop.set()  # a stalls (no heartbeat) and its lease lapses
     a._thread.join()
     with engine.begin() as conn:
@@ -119,8 +122,8 @@ def test_a_stalled_holder_claims_nothing_and_its_claims_wait_out_the_grace(store
     with pytest.raises(LeaseLost):
         q.claim(a.holder, 10, a.fence())  # a wakes: its claim sees the new token and takes nothing
     with pytest.raises(LeaseLost):
-        a.confirm()  # nor may it send what it claimed before
-    assert q.release_stale(b) == 10  # held back: a is alive and could be inside its send
-    assert q.claim(b.holder, 10, b.fence()) == parts[10:20]
-    _until(lambda: q.release_stale(b) == 0)  # the grace is over: a's claims go back to the queue
+        q.confirm_send(a, parts[10:20])  # nor may it send what it claimed before
+    assert q.release_stale(b) == 10  # the unsent batch is back at once; the one in flight is held back
+    assert q.claim(b.holder, 20, b.fence()) == parts[10:30]
+    _until(lambda: q.release_stale(b) == 0)  # the grace is over: a can no longer send or answer it
     assert q.claim(b.holder, 10, b.fence()) == parts[:10]

@@ -42,4 +42,5 @@ def main(db_url: str, sandbox_url: str, rate: float, run_id: str, ttl: float, gr
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4], float(sys.argv[5]), float(sys.argv[6]), sys.argv[7:])
+    db, url, rate, run, ttl, grace, *parts = sys.argv[1:]
+    main(db, url, float(rate), run, float(ttl), float(grace), parts)

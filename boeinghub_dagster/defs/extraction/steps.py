@@ -80,9 +80,11 @@ class Dispatcher:
     def step(self) -> bool:
         """Make one call if there is work and the lease; True when a call was made.
 
-        The claim is fenced by the lease's token, and the lease is confirmed right before the call:
+        The claim is fenced by the lease's token, and the token is confirmed right before the call:
         a dispatcher that stalled past its lease and lost it sends nothing more (leases.py).
         """
+        if self.lease.lost:  # its heartbeat found the lease taken over while this process stalled
+            return self._lost()
         if not self.lease.try_take():
             return False
         held_back = self.requests.release_stale(self.lease)  # a dead or stalled holder's claims, once safe
@@ -100,8 +102,9 @@ class Dispatcher:
             return False
         faults.point("extraction.dispatch_claimed")
         try:
-            payload = self.client.price(batch, slot_taken=True, before_send=self.lease.confirm).payload
-        except LeaseLost:  # confirmed before sending: these parts were never asked
+            payload = self.client.price(batch, slot_taken=True,
+                                        before_send=lambda: self.requests.confirm_send(self.lease, batch)).payload
+        except LeaseLost:  # checked right before sending: these parts were never asked
             self.requests.release(holder)
             return self._lost()
         except BoeingRequestError as exc:

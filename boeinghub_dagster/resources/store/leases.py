@@ -8,18 +8,21 @@ successor does not wait out the lease.
 
 A holder can also *stall* past its lease (SIGSTOP, a long GC pause, a paused VM) and wake up
 believing it still holds it. So every acquisition takes the next **fencing token**, and a
-holder proves it is still the holder where it matters:
+holder proves it is still the holder where it matters (`requests.py`):
 
-- its claim of queued parts checks the token in the same transaction (`RequestStore.claim`):
-  a holder that lost the lease claims nothing more;
-- right before each call it sends, `confirm()` renews the lease only if the token is still its
-  own, in one statement; a holder that lost it puts its claimed parts back unsent.
+- its claim of queued parts checks the token in the same transaction: a holder that lost the
+  lease claims nothing more;
+- right before each call, `confirm_send` renews the lease only if the token is still its own and
+  marks the parts `sending`, in one transaction; a holder that lost it sends nothing and puts
+  its claimed parts back.
 
-After a confirm, the lease holds for another `ttl`; a successor takes over only once it lapsed,
-and asks again for parts claimed under an older token only `grace` seconds after its takeover
-(at once when their holder is dead on this host: `RequestStore.release_stale`). A holder would
-have to stall inside the microseconds between its confirm and its write to the socket for
-`ttl + grace` seconds (90 s by default) for a part to be asked twice.
+Parts an older token left `claimed` were never sent and never will be: a successor asks them at
+once. Parts left `sending` may be in flight: after a confirm the lease holds for another `ttl`,
+a successor takes over only once it lapsed, and asks them again `grace` seconds after its
+takeover (at once when their holder is dead on this host). A part is asked twice only when its
+holder stalls mid-call (or between its confirm and its write to the socket) for longer than
+`ttl + grace`, 90 s by default: then its answer is as good as lost, and asking again is the
+recovery.
 """
 
 from __future__ import annotations
@@ -91,6 +94,11 @@ class Lease:
     def held(self) -> bool:
         return self._thread is not None and not self._lost.is_set()
 
+    @property
+    def lost(self) -> bool:
+        """The heartbeat found the lease taken over (this process had stalled); cleared by `drop()`."""
+        return self._lost.is_set()
+
     def _acquire(self) -> bool:
         with self.engine.begin() as conn:
             now = now_seconds(conn)
@@ -110,20 +118,19 @@ class Lease:
             self.taken_at, self.took_over = now, row.holder not in (None, self.holder)
         return True
 
-    def _renew(self) -> bool:
-        """Extend the lease if it is still this holder's acquisition (same token)."""
-        with self.engine.begin() as conn:
-            q = (update(store_leases)
-                 .where(store_leases.c.name == self.name, store_leases.c.holder == self.holder,
-                        store_leases.c.token == self.token)
-                 .values(expires_at=now_seconds(conn) + self.ttl))
-            return conn.execute(q).rowcount == 1
+    def renew_in(self, conn) -> bool:
+        """Extend the lease in `conn`'s transaction if it is still this holder's acquisition (same token)."""
+        if self._lost.is_set():
+            return False
+        q = (update(store_leases)
+             .where(store_leases.c.name == self.name, store_leases.c.holder == self.holder,
+                    store_leases.c.token == self.token)
+             .values(expires_at=now_seconds(conn) + self.ttl))
+        return conn.execute(q).rowcount == 1
 
-    def confirm(self) -> None:
-        """Right before a send: renew, or raise `LeaseLost` (and stop holding) when another took over."""
-        if self._lost.is_set() or not self._renew():
-            self.drop()
-            raise LeaseLost(f"lease {self.name!r} (token {self.token}) was taken over while this holder stalled")
+    def _renew(self) -> bool:
+        with self.engine.begin() as conn:
+            return self.renew_in(conn)
 
     def fence(self) -> tuple[str, int]:
         """(lease name, token) for a claim to check in its own transaction."""
@@ -163,12 +170,13 @@ class Lease:
             if self._thread is not threading.current_thread():
                 self._thread.join(timeout=5)
             self._thread = None
+        self._lost.clear()
 
     def release(self) -> None:
         if not self.held:
             self.drop()
             return
-        self.drop()
+        self.drop()  # then give the row back, if it is still this acquisition's
         with self.engine.begin() as conn:
             conn.execute(
                 update(store_leases)

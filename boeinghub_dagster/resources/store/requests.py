@@ -7,8 +7,11 @@ Order of service: lowest `priority` first (the hourly sync before extraction), t
 instead of waiting 42 hours behind it.
 
 Claims are fenced by the dispatch lease's token (`leases.py`): a claim checks it in its own
-transaction, claimed rows carry it, and rows claimed under an older token go back to the queue
-only once their holder can no longer send them (`release_stale`).
+transaction and the claimed rows carry it; right before the call, `confirm_send` checks it again
+and marks the rows `sending` in the same transaction. So rows an older token left `claimed` were
+never sent and never will be (that holder's confirm fails): a new holder puts them back at once.
+Rows an older token left `sending` may be in flight: they go back only once their holder can no
+longer send them or write their answer (`release_stale`).
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from .leases import Lease, LeaseLost, dead_here, now_seconds
 from .schema import boeing_raw_parts, boeing_requests, store_leases
 from .upsert import chunks
 
-OPEN = ("waiting", "claimed")
+OPEN = ("waiting", "claimed", "sending")
+HELD = ("claimed", "sending")  # taken by a dispatcher
 PRIORITY_SYNC, PRIORITY_EXTRACTION = 0, 10
 
 
@@ -104,7 +108,7 @@ class RequestStore:
     def finish(self, holder: str, answered: Iterable[str], raw_id: int | None, failures: dict[str, str]) -> None:
         """Close the holder's claimed rows: answered (with the raw answer) or failed (with why)."""
         now = utcnow()
-        claimed = and_(boeing_requests.c.claimed_by == holder, boeing_requests.c.state == "claimed")
+        claimed = and_(boeing_requests.c.claimed_by == holder, boeing_requests.c.state.in_(HELD))
         with self.engine.begin() as conn:
             ok = [p for p in answered if p not in failures]
             if ok:
@@ -124,19 +128,36 @@ class RequestStore:
         A dead holder may have stored its answer and died before closing its rows: rows whose
         part has an answer newer than the request are closed as answered, never asked again.
         """
-        claimed = boeing_requests.c.state == "claimed"
+        claimed = boeing_requests.c.state.in_(HELD)
         if holder is not None:
             claimed = and_(claimed, boeing_requests.c.claimed_by == holder)
         with self.engine.begin() as conn:
             return _requeue(conn, claimed)
 
-    def release_stale(self, lease: Lease) -> int:
-        """Put back parts claimed under an older token than `lease`'s once their holder can no longer send
-        them: at once when it is dead on this host, else `lease.grace` seconds after this lease was taken
-        (the old holder's last `confirm` is at least the lease's `ttl` older than the takeover).
-        Returns how many such parts are still held back (their holder may still be about to send)."""
-        stale = and_(boeing_requests.c.state == "claimed", func.coalesce(boeing_requests.c.claim_token, 0) < lease.token)
+    def confirm_send(self, lease: Lease, parts: Sequence[str]) -> None:
+        """Right before the call: renew the lease if its token is still current and mark `parts` `sending`,
+        in one transaction; else raise `LeaseLost` (and the holder stops holding): nothing may be sent."""
         with self.engine.begin() as conn:
+            held = lease.renew_in(conn)
+            for part in chunks(list(parts)) if held else ():
+                conn.execute(update(boeing_requests)
+                             .where(boeing_requests.c.claimed_by == lease.holder, boeing_requests.c.state == "claimed",
+                                    boeing_requests.c.part_number.in_(part))
+                             .values(state="sending"))
+        if not held:
+            lease.drop()
+            raise LeaseLost(f"lease {lease.name!r} (token {lease.token}) was taken over while its holder stalled")
+
+    def release_stale(self, lease: Lease) -> int:
+        """Put back parts held under an older token than `lease`'s. `claimed` ones at once: their holder
+        never confirmed them for sending and no longer can. `sending` ones once their holder can no longer
+        send them or write their answer: at once when it is dead on this host, else `lease.grace` seconds
+        after this lease was taken (the old holder's last confirm is at least its `ttl` older than that).
+        Returns how many are still held back."""
+        old = func.coalesce(boeing_requests.c.claim_token, 0) < lease.token
+        stale = and_(boeing_requests.c.state == "sending", old)
+        with self.engine.begin() as conn:
+            _requeue(conn, and_(boeing_requests.c.state == "claimed", old))
             holders = set(conn.execute(select(boeing_requests.c.claimed_by).where(stale).distinct()).scalars())
             if holders and now_seconds(conn) < lease.taken_at + lease.grace:
                 dead = {h for h in holders if dead_here(h)}
