@@ -182,7 +182,7 @@ def test_hub_postgres_runs_three_dagster_processes_a_sensor_run_succeeds_and_ctr
         pg_tree = [postmaster, *postmaster.children()]
         interrupted = time.monotonic()
         os.killpg(hub.proc.pid, signal.SIGINT)
-        assert hub.proc.wait(timeout=90) == 130, hub.tail()
+        assert hub.proc.wait(timeout=240) == 130, hub.tail()  # up to 12 s a process group on a busy machine
         stop_after = time.monotonic() - interrupted
         _gone, alive = psutil.wait_procs(tree + pg_tree, timeout=10)
         assert alive == [], [p.cmdline() for p in alive]

@@ -37,6 +37,21 @@ def sandbox():
     server.stop()
 
 
+STARTED: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def workers():
+    """Every worker a test started is resumed and killed when it ends, pass or fail."""
+    yield
+    while STARTED:
+        proc = STARTED.pop()
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGCONT)
+            proc.kill()
+        proc.wait(30)
+
+
 def _start(store, sandbox, run: str, tmp_path, stop_at: str | None = None) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BOEINGHUB_FAULT")}
     if stop_at:
@@ -44,6 +59,7 @@ def _start(store, sandbox, run: str, tmp_path, stop_at: str | None = None) -> su
     args = [sys.executable, "-m", "boeinghub_dagster_tests.support.dispatch_worker", store.database_url, sandbox.url,
             str(RATE), run, str(TTL), str(GRACE), *PARTS]
     proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, text=True)
+    STARTED.append(proc)
     assert proc.stdout.readline().strip() == "started"
     return proc
 

@@ -127,3 +127,35 @@ def test_a_stalled_holder_claims_and_sends_nothing_and_its_parts_are_asked_once(
     assert q.claim(b.holder, 20, b.fence()) == parts[10:30]
     _until(lambda: q.release_stale(b) == 0)  # the grace is over: a can no longer send or answer it
     assert q.claim(b.holder, 10, b.fence()) == parts[:10]
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_holder_stopped_inside_a_transaction_does_not_hold_the_lease_row(store):
+    """PostgreSQL ends a session idle in its transaction (engine.py): a holder stopped (SIGSTOP) while
+    it holds the lease row's lock does not keep every other run waiting until it wakes."""
+    import signal
+    import subprocess
+    import sys
+    import threading
+
+    code = (
+        "import os, signal, sys; from boeinghub_dagster.resources.store import engine; "
+        "engine.STALLED_TRANSACTION_SECONDS = 2; from boeinghub_dagster.resources.store import StoreResource; "
+        "from boeinghub_dagster.resources.store.leases import Lease; "
+        "e = StoreResource(database_url=sys.argv[1]).engine(); a = Lease(e, 'dispatch', 'run-a', ttl=1.0); "
+        "assert a.try_take(); conn = e.connect(); tx = conn.begin(); assert a.renew_in(conn); "
+        "print('locked', flush=True); os.kill(os.getpid(), signal.SIGSTOP)"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code, store.database_url], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "locked"
+        b = Lease(store.engine(), "dispatch", "run-b", ttl=1.0)
+        taker = threading.Thread(target=_until, args=(b.try_take,), daemon=True)  # blocks on the row lock until
+        taker.start()  # the server ends the stalled session (without that, until the stopped holder wakes)
+        taker.join(60)
+        assert not taker.is_alive() and b.held and b.took_over
+        b.release()
+    finally:
+        child.send_signal(signal.SIGCONT)
+        child.kill()
+        child.wait()

@@ -4,11 +4,15 @@ with a short lease so a test can stall it (SIGSTOP) past the lease.
 
 `python -m boeinghub_dagster_tests.support.dispatch_worker DB_URL SANDBOX_URL RATE RUN_ID TTL GRACE PART…`
 prints one JSON line when its parts are answered: calls made, times it lost the lease, parts answered.
+A lost store connection (PostgreSQL ends a session stalled inside a transaction) starts the loop
+again, as the extraction step's retry does.
 """
 
 import json
 import sys
 from datetime import timedelta
+
+from sqlalchemy.exc import OperationalError
 
 from boeinghub_dagster.defs.extraction.steps import DISPATCH_LEASE, Dispatcher, ExtractionStats, await_answers
 from boeinghub_dagster.resources.store import StoreResource
@@ -25,20 +29,29 @@ def main(db_url: str, sandbox_url: str, rate: float, run_id: str, ttl: float, gr
     store = StoreResource(database_url=db_url)
     boeing = make_boeing_resource(store, BoeingSandbox(sandbox_url, rate), batch_size=BATCH)
     requests, raw = store.requests(), store.extraction()
-    stats = ExtractionStats()
-    dispatcher = Dispatcher(boeing.client, requests, raw, Lease(store.engine(), DISPATCH_LEASE, run_id, ttl, grace),
-                            BATCH, run_id, stats)
-    answered: set[str] = set()
+    stats, answered, retries, calls = ExtractionStats(), set(), 0, 0
     since = utcnow() - timedelta(minutes=60)  # answers another worker got count, as `reuse_minutes` does
     print("started", flush=True)
 
     def enqueue(todo: list[str]) -> int:
         return requests.enqueue(todo, run_id, PRIORITY_EXTRACTION, BATCH)
 
-    for answer in await_answers(parts, since, enqueue, requests, raw, dispatcher, poll_seconds=0.1):
-        answered |= set(answer.returned) | {p for p, _ in answer.failures}
-    print(json.dumps({"run": run_id, "calls": stats.calls, "lease_lost": stats.lease_lost, "answered": len(answered)}),
-          flush=True)
+    while True:
+        stats.calls = 0
+        lease = Lease(store.engine(), DISPATCH_LEASE, run_id, ttl, grace)
+        dispatcher = Dispatcher(boeing.client, requests, raw, lease, BATCH, run_id, stats)
+        try:
+            for answer in await_answers(parts, since, enqueue, requests, raw, dispatcher, poll_seconds=0.1):
+                answered |= set(answer.returned) | {p for p, _ in answer.failures}
+            break
+        except OperationalError:
+            retries += 1
+            if retries > 3:
+                raise
+        finally:
+            calls += stats.calls
+    print(json.dumps({"run": run_id, "calls": calls, "lease_lost": stats.lease_lost, "retries": retries,
+                      "answered": len(answered)}), flush=True)
 
 
 if __name__ == "__main__":
