@@ -139,7 +139,7 @@ def start_sandbox(stack: ExitStack, tmp: Path, rate_per_min: float, burst: int =
         except httpx.HTTPError:
             return False
 
-    wait_until(up, 30, "the Boeing sandbox", every=0.1)
+    wait_until(up, 120, "the Boeing sandbox", every=0.1)  # python + imports: slow on a busy machine
     return sandbox
 
 

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
-from dagster import ConfigurableResource
 from pydantic import Field, PrivateAttr
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
+from .launch_guard import PinnedResource
 from .limiter import RateLimiter
 from .retries import ServerAskedToWait, backoff, retry_after
 from .settings import Limits
@@ -147,12 +147,15 @@ class BoeingClient:
         return self._access.value, self._part.value
 
     # -- price --------------------------------------------------------------
-    def _price_once(self, codes: list[str], slot_taken: bool = False) -> dict:
+    def _price_once(self, codes: list[str], slot_taken: bool = False,
+                    before_send: Callable[[], None] | None = None) -> dict:
         body = {"showNoStock": True, "showLocation": True, "productCodes": codes}
         for refreshed in (False, True):
             access, part = self._tokens(refresh=refreshed)
             if not (slot_taken and not refreshed):
                 self.limiter.acquire()
+            if before_send is not None:
+                before_send()  # the dispatcher's lease check: raises when the parts must not be asked
             self.calls += 1
             r = self._send(
                 "POST",
@@ -179,11 +182,13 @@ class BoeingClient:
     def _wait(self, state) -> float:
         return backoff(state, initial=1, maximum=self.max_backoff_seconds)
 
-    def price(self, codes: list[str], slot_taken: bool = False) -> PriceAnswer:
+    def price(self, codes: list[str], slot_taken: bool = False,
+              before_send: Callable[[], None] | None = None) -> PriceAnswer:
         """One PNA answer for up to 20 codes, retrying 429/5xx/timeouts with backoff and jitter.
 
         `slot_taken`: the caller already took the limiter slot for the first attempt (the
-        dispatcher waits first, then packs the batch); retries take their own slots.
+        dispatcher waits first, then packs the batch); retries take their own slots. `before_send`
+        runs right before every price request goes out, retries included; what it raises propagates.
         """
         retrying = Retrying(
             retry=retry_if_exception_type(BoeingRetryable),
@@ -195,12 +200,14 @@ class BoeingClient:
         )
         for attempt in retrying:
             with attempt:
-                payload = self._price_once(codes, slot_taken and attempt.retry_state.attempt_number == 1)
+                payload = self._price_once(codes, slot_taken and attempt.retry_state.attempt_number == 1, before_send)
         return PriceAnswer(payload=payload, attempts=attempt.retry_state.attempt_number)
 
 
-class BoeingResource(ConfigurableResource):
-    """Boeing PNA credentials and endpoints; secrets come in through `EnvVar`."""
+class BoeingResource(PinnedResource):
+    """Boeing PNA credentials and endpoints; secrets come in through `EnvVar`, and no launch can change them."""
+
+    url_fields = frozenset({"oauth_token_url", "pna_oauth_url", "pna_price_url"})
 
     client_id: str
     client_secret: str = Field(repr=False)

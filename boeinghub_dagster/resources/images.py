@@ -14,7 +14,6 @@ from importlib.resources import files
 from typing import NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
-import dagster as dg
 import httpx
 from pydantic import Field
 
@@ -27,6 +26,7 @@ from boeinghub_dagster.domain.images import (
     judge_download,
 )
 
+from .launch_guard import PinnedResource
 from .storage import ObjectStore
 
 FALLBACK_CONTENT_TYPE = "image/png"
@@ -126,7 +126,7 @@ class ProductImages:
         return StoredImage(self.storage.put(image_key(sku, body, ext), body, CONTENT_TYPES[ext]), None)
 
 
-class ProductImagesResource(dg.ConfigurableResource):
+class ProductImagesResource(PinnedResource):
     """Downloads product images into `storage`; `images()` gives a client to use for a whole run."""
 
     storage: ObjectStore

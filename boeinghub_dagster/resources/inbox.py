@@ -28,10 +28,10 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePath
 from typing import BinaryIO
 
-from dagster import ConfigurableResource
 from pydantic import Field
 
 from boeinghub_dagster.domain.intake_names import NOTE_SUFFIXES, free_names
+from boeinghub_dagster.resources.launch_guard import PinnedResource
 
 PUBLISH = "publish"
 OUTCOMES = ("processed", "rejected")
@@ -98,7 +98,7 @@ def _taken(candidate: Path) -> bool:
     return any(os.path.lexists(candidate.with_name(n)) for n in names)
 
 
-class Inbox(ConfigurableResource):
+class Inbox(PinnedResource):
     """What `inbox_sensor` is given (`BOEINGHUB_INBOX`): a folder (`InboxResource`) or a bucket
     prefix (`S3InboxResource`); the module docstring says what each method promises."""
 

@@ -31,6 +31,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import PurePosixPath
+from typing import ClassVar
 
 from pydantic import Field, PrivateAttr
 
@@ -82,6 +83,7 @@ class S3InboxFile(InboxFile):
 class S3InboxResource(Inbox):
     """`BOEINGHUB_INBOX=s3://bucket/prefix`; objects under `<prefix>publish/` are meant for publishing."""
 
+    url_fields: ClassVar[frozenset[str]] = frozenset({"endpoint_url"})
     path: str = Field(description="s3://<bucket>/<prefix> the sensor watches")
     endpoint_url: str = Field(description="e.g. https://<project>.supabase.co/storage/v1/s3")
     access_key_id: str = Field(repr=False)

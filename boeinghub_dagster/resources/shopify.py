@@ -24,12 +24,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
-from dagster import ConfigurableResource
 from pydantic import Field, PrivateAttr
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
 from boeinghub_dagster.domain.shopify_api import SHOPIFY_API_VERSION
 
+from .launch_guard import PinnedResource
 from .retries import backoff
 from .settings import Limits
 from .shopify_answers import (  # noqa: F401 - re-exported: callers import the errors from here
@@ -138,8 +138,10 @@ class ShopifyClient(ShopifyCalls):
         return result
 
 
-class ShopifyResource(ConfigurableResource):
-    """One shop's Admin API; the token comes in through `EnvVar("SHOPIFY_ACCESS_TOKEN")`."""
+class ShopifyResource(PinnedResource):
+    """One shop's Admin API; the token comes in through `EnvVar("SHOPIFY_ACCESS_TOKEN")`; no launch can change it."""
+
+    url_fields = frozenset({"shop_url"})
 
     shop_url: str = Field(description="shop.myshopify.com, or a base URL such as the sandbox's http://127.0.0.1:PORT")
     access_token: str = Field(repr=False, description="SHOPIFY_ACCESS_TOKEN; never logged")

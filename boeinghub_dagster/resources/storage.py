@@ -22,6 +22,7 @@ from urllib.parse import quote
 import dagster as dg
 from pydantic import Field, PrivateAttr
 
+from boeinghub_dagster.resources.launch_guard import PinnedResource
 from boeinghub_dagster.resources.s3_client import describe_failure, s3_client
 
 SUPABASE_S3_SUFFIX = "/storage/v1/s3"
@@ -44,8 +45,10 @@ def check_key(key: str) -> str:
     return key
 
 
-class ObjectStore(dg.ConfigurableResource):
+class ObjectStore(PinnedResource):
     """Where images are put and the public URL they are read from."""
+
+    url_fields = frozenset({"public_base_url", "endpoint_url"})
 
     public_base_url: str = Field(default="", description="URL prefix a key is appended to for public reads")
 

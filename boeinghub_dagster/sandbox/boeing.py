@@ -15,6 +15,7 @@ import random
 import secrets
 import threading
 import time
+from collections import Counter
 from dataclasses import asdict, fields, replace
 
 from starlette.applications import Starlette
@@ -62,6 +63,7 @@ class BoeingSandbox:
         self.part_tokens: dict[str, float] = {}
         self.issued: list[str] = []  # every token handed out, expired ones too (GET /_issued_tokens)
         self.stats = _fresh_stats()
+        self.asked: Counter[str] = Counter()  # price requests per product code (a part asked twice shows here)
         self.bucket = TokenBucket(self.knobs.rate_per_min, self.knobs.burst)
         self.rng = random.Random(self.knobs.seed)
         self.configure(knobs)
@@ -103,11 +105,14 @@ class BoeingSandbox:
         """Zero the counters and refill the bucket, keeping every knob."""
         with self.lock:
             self.stats = _fresh_stats()
+            self.asked.clear()
             self.bucket.reset(self.knobs.rate_per_min, self.knobs.burst)
 
     def snapshot(self) -> dict:
         with self.lock:
             out = json.loads(json.dumps(self.stats))
+            out["codes_distinct"] = len(self.asked)
+            out["codes_repeated"] = dict(sorted((c, n) for c, n in self.asked.items() if n > 1)[:500])
             out["config"] = asdict(self.knobs)
             return out
 
@@ -206,6 +211,7 @@ class BoeingSandbox:
             return _error(400, f"too many productCodes: {len(codes)} > {max_codes}")
         with self.lock:
             self.stats["codes_requested"] += len(codes)
+            self.asked.update(codes)
             # Both dice are always rolled so the fault sequence depends only on the seed.
             fail, malformed = self.rng.random(), self.rng.random()
             error_status = self.rng.choice((500, 502, 503))

@@ -20,6 +20,10 @@ from boeinghub_dagster_tests.support.live_hub import shared_live_hub
 from boeinghub_dagster_tests.support.operator_batch import start_operator_batch, wait_published
 
 CHROMIUM = Path("/usr/bin/chromium")
+# Generous on purpose: on a busy machine the UI's bundle, its GraphQL answers and the runs behind them all
+# take longer. A wait only lasts this long when something is wrong; the tests wait for events, not time.
+UI_TIMEOUT_MS = 90_000  # Playwright actions, navigations and `expect` assertions (its own default is 5 s)
+RUN_TIMEOUT_S = 300  # a run the test launched to reach a state (queued, started, finished)
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -41,8 +45,9 @@ def hub(tmp_path_factory, pg_admin_url):
 
 @pytest.fixture(scope="module")  # not session: Playwright's sync loop must be gone before other tests use asyncio
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=UI_TIMEOUT_MS)
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
@@ -53,7 +58,8 @@ def browser():
 def page(browser, hub):
     """A fresh browser context (no stored UI state) on a 1600×1000 window."""
     context = browser.new_context(viewport={"width": 1600, "height": 1000}, base_url=hub.url)
-    context.set_default_timeout(30_000)
+    context.set_default_timeout(UI_TIMEOUT_MS)
+    context.set_default_navigation_timeout(UI_TIMEOUT_MS)
     page = context.new_page()
     yield page
     context.close()
@@ -70,4 +76,4 @@ def shoot(page, tmp_path: Path, name: str) -> Path:
 def published_batch(hub):
     """The publish-target file dropped when the hub started, extracted and published by the sensors:
     (file name, fetched parts, the unknown part)."""
-    return wait_published(hub)
+    return wait_published(hub, timeout=2 * RUN_TIMEOUT_S)

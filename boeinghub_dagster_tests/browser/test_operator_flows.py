@@ -1,17 +1,20 @@
 """What an operator does and reads in the Dagster UI, in Chromium, against the running hub.
 
 Each test saves a screenshot of what it asserted under its tmp dir (printed; `pytest -s` shows it).
+Tests wait for events (a run's end, a materialization in the instance, a row in the store) with generous
+deadlines, then read the UI once; the UI's own waits are Playwright's, 90 s (`conftest.py`).
 """
 
 from __future__ import annotations
 
 import re
+import time
 
 import dagster as dg
 from dagster._core.execution.backfill import BulkActionStatus
 from playwright.sync_api import expect
 
-from boeinghub_dagster_tests.browser.conftest import shoot, wait_for
+from boeinghub_dagster_tests.browser.conftest import RUN_TIMEOUT_S, shoot, wait_for
 from boeinghub_dagster_tests.support.expected import expected_staging, part_list
 
 NUX_TEXT = "Join the Dagster community"  # the sign-up modal Dagster shows when `nux` is on
@@ -68,7 +71,7 @@ def test_operator_adds_two_parts_and_backfills_just_them_from_the_ui(page, hub, 
     expect(launch).to_be_hidden()
 
     backfill_id = wait_for(lambda: next(iter({b.backfill_id for b in hub.instance.get_backfills()} - before), None),
-                           30, "the backfill launched from the UI")
+                           RUN_TIMEOUT_S, "the backfill launched from the UI")
     backfill = hub.instance.get_backfill(backfill_id)
     if backfill.asset_backfill_data is not None:
         targeted = backfill.asset_backfill_data.target_subset.get_partitions_subset(dg.AssetKey("staged_products")).get_partition_keys()
@@ -76,7 +79,7 @@ def test_operator_adds_two_parts_and_backfills_just_them_from_the_ui(page, hub, 
         targeted = backfill.partition_names
     assert sorted(targeted) == sorted(parts)
     done = lambda: hub.instance.get_backfill(backfill_id).status != BulkActionStatus.REQUESTED  # noqa: E731
-    wait_for(done, 120, "the backfill to finish")
+    wait_for(done, RUN_TIMEOUT_S, "the backfill to finish")
     runs = hub.instance.get_run_records(filters=dg.RunsFilter(tags={"dagster/backfill": backfill_id}))
     assert [r.dagster_run.status for r in runs] == [dg.DagsterRunStatus.SUCCESS]
     tags = runs[0].dagster_run.tags  # one run over exactly those two parts, added one after the other
@@ -91,29 +94,32 @@ def test_operator_adds_two_parts_and_backfills_just_them_from_the_ui(page, hub, 
     shoot(page, tmp_path, "backfill-two-parts")
 
 
+def _materialized_since(hub, asset: str, since: float):
+    """The newest materialization of `asset` recorded after `since` (epoch seconds), or None."""
+    record = hub.instance.get_latest_materialization_event(dg.AssetKey(asset))
+    return record if record is not None and record.timestamp > since else None
+
+
+def _batch_row(hub, name: str) -> dict | None:
+    return next((r for r in hub.store.intake().report(limit=50) if r["file_name"] == f"publish/{name}"), None)
+
+
 def test_dropped_intake_file_appears_in_the_batch_view(page, hub, published_batch, tmp_path):
     name, fetched, unknown = published_batch
+    # Events first: the batch is done in the store (its chunk runs ended), then the operator refreshes the
+    # view once, and the refresh run's materialization lands; only then is the UI read.
+    wait_for(lambda: (_batch_row(hub, name) or {}).get("status") == "done", RUN_TIMEOUT_S, "the batch to be done")
     page.goto("/assets/intake_batch_report")
-    seen = {"row": "", "tries": 0}
-
-    def row_done():
-        if seen["tries"] % 6 == 0:  # the operator refreshes the view (again, while the batch is still running)
-            page.locator("button", has_text=MATERIALIZE).click()
-        seen["tries"] += 1
-        page.wait_for_timeout(3000)
-        page.reload()
-        expect(page.get_by_text("batches_shown")).to_be_visible()
-        if page.get_by_text("[Show Markdown]").count():  # a long table is behind a link, in a dialog
-            page.get_by_text("[Show Markdown]").first.click()
-        row = page.locator("tr", has_text=f"publish/{name}")  # last: the Markdown table's own row
-        seen["row"] = row.last.inner_text() if row.count() else ""
-        return "\tdone\t" in seen["row"]
-
-    try:
-        wait_for(row_done, 120, "the batch's row, done, in intake_batch_report", every=0)
-    finally:
-        print("batch row:", seen["row"])
-    row = page.locator("tr", has_text=f"publish/{name}").last
+    clicked = time.time()
+    page.locator("button", has_text=MATERIALIZE).click()
+    wait_for(lambda: _materialized_since(hub, "intake_batch_report", clicked), RUN_TIMEOUT_S,
+             "the batch view refreshed after the batch was done")
+    page.reload()
+    expect(page.get_by_text("batches_shown")).to_be_visible()
+    if page.get_by_text("[Show Markdown]").count():  # a long table is behind a link, in a dialog
+        page.get_by_text("[Show Markdown]").first.click()
+    row = page.locator("tr", has_text=f"publish/{name}").last  # last: the Markdown table's own row
+    expect(row).to_contain_text("done")
     row.scroll_into_view_if_needed()
     cells = [c.strip() for c in row.locator("td").all_inner_texts()]
     shoot(page, tmp_path, "batch-view")
@@ -122,22 +128,20 @@ def test_dropped_intake_file_appears_in_the_batch_view(page, hub, published_batc
     assert "not returned by Boeing" in row.inner_text()
 
 
-def test_sync_dashboard_shows_its_chart(page, published_batch, tmp_path):
+def test_sync_dashboard_shows_its_chart(page, hub, published_batch, tmp_path):
     page.goto("/assets/sync_dashboard")
+    clicked = time.time()
     page.locator("button", has_text=MATERIALIZE).click()
     page.get_by_role("button", name="Confirm").click()  # sync_hashes has not run yet: Dagster asks first
-
-    def shown():
-        page.reload()
-        link = page.get_by_text("[Show Markdown]")
-        return link.count() and page.get_by_text("parts_scheduled").count()
-
-    wait_for(shown, 90, "a sync_dashboard materialization in the UI", every=3.0)
+    wait_for(lambda: _materialized_since(hub, "sync_dashboard", clicked), RUN_TIMEOUT_S, "the sync_dashboard run")
+    page.reload()
+    expect(page.get_by_text("parts_scheduled")).to_be_visible()
     page.get_by_text("[Show Markdown]").click()
     dialog = page.get_by_role("dialog")
     chart = dialog.locator("img[src^='data:image/svg+xml']")
     expect(chart).to_have_count(1)
     chart.scroll_into_view_if_needed()
+    page.wait_for_function("e => e.complete && e.naturalWidth > 0", arg=chart.element_handle())  # decoded
     width, height, complete = chart.evaluate("e => [e.naturalWidth, e.naturalHeight, e.complete]")
     shoot(page, tmp_path, "sync-dashboard-chart")
     assert complete and width >= 700 and height >= 300, (width, height)

@@ -118,7 +118,7 @@ def test_event_writes_notify_and_the_watcher_streams_them(pg_instance):
         try:
             pg_instance.report_engine_event("written by the test", run)
             notes = list(listener.notifies(timeout=10, stop_after=1))
-            wait_for(lambda: any(e.message == "written by the test" for e in seen), timeout=15)
+            wait_for(lambda: any(e.message == "written by the test" for e in seen), timeout=60)
         finally:
             pg_instance.end_watch_event_logs(run.run_id, on_event)
 

@@ -46,7 +46,7 @@ def test_429_storm_and_token_expiry_mid_run_still_stage_every_known_part(store, 
     boeing_sandbox.admin(storm_429=4, storm_retry_after=1)
 
     def expire_tokens_mid_run():
-        wait_for(lambda: boeing_sandbox.stats()["price_calls"] >= 10, timeout=60)
+        wait_for(lambda: boeing_sandbox.stats()["price_calls"] >= 10, timeout=180)
         boeing_sandbox.admin(expire_tokens=True)
 
     saboteur = threading.Thread(target=expire_tokens_mid_run)

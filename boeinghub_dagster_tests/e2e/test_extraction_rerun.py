@@ -27,7 +27,7 @@ def test_killed_run_rerun_reaches_the_same_end_state(database_url, store, boeing
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     try:
-        wait_for(lambda: store.extraction().count_raw_responses() >= 4, timeout=90)
+        wait_for(lambda: store.extraction().count_raw_responses() >= 4, timeout=180)
     finally:
         worker.send_signal(signal.SIGKILL)
         worker.wait()

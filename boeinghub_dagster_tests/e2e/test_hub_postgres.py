@@ -134,7 +134,7 @@ def test_hub_postgres_runs_three_dagster_processes_a_sensor_run_succeeds_and_ctr
     started = time.monotonic()
     hub = Hub(hub_data)
     try:
-        wait_for(hub.location_loaded, timeout=150, interval=1)  # a fresh .venv install takes longer
+        wait_for(hub.location_loaded, timeout=300, interval=1)  # a fresh .venv install takes longer
         up_after = time.monotonic() - started
 
         # Three Dagster processes, each its own process group: no `dagster dev`, nothing loaded in-process.
@@ -165,7 +165,7 @@ def test_hub_postgres_runs_three_dagster_processes_a_sensor_run_succeeds_and_ctr
             assert all(r["status"] not in ("FAILURE", "CANCELED") for r in ours), f"{ours}\n{hub.tail()}"
             return [r for r in ours if r["status"] == "SUCCESS"]
 
-        [run] = wait_for(intake_run, timeout=120, interval=1)
+        [run] = wait_for(intake_run, timeout=240, interval=1)
         run_after = time.monotonic() - dropped
         assert run["jobName"] == "extraction_job"
 
@@ -182,7 +182,7 @@ def test_hub_postgres_runs_three_dagster_processes_a_sensor_run_succeeds_and_ctr
         pg_tree = [postmaster, *postmaster.children()]
         interrupted = time.monotonic()
         os.killpg(hub.proc.pid, signal.SIGINT)
-        assert hub.proc.wait(timeout=90) == 130, hub.tail()
+        assert hub.proc.wait(timeout=240) == 130, hub.tail()  # up to 12 s a process group on a busy machine
         stop_after = time.monotonic() - interrupted
         _gone, alive = psutil.wait_procs(tree + pg_tree, timeout=10)
         assert alive == [], [p.cmdline() for p in alive]

@@ -1,5 +1,6 @@
-"""Publishing under Shopify's faults and limits: lost answers, a crash before the write, THROTTLED storms,
-the variant throttle, price jumps and broken images; over real HTTP, on SQLite and PostgreSQL."""
+"""Publishing under Shopify's faults and limits: lost answers, THROTTLED storms, the variant throttle, price
+jumps and broken images; over real HTTP, on SQLite and PostgreSQL. A real crash between Shopify's answer and
+the database write (the run worker SIGKILLed) is in `test_real_crashes.py`."""
 
 import pytest
 from sqlalchemy import update
@@ -7,7 +8,6 @@ from sqlalchemy import update
 from boeinghub_dagster.defs.publishing.jobs import approve_prices
 from boeinghub_dagster.defs.reconciliation.jobs import publish_reconciliation
 from boeinghub_dagster.resources.shopify import ShopifyResource
-from boeinghub_dagster.resources.store.publishing import PublishingStore
 from boeinghub_dagster.resources.store.schema import product_staging
 from boeinghub_dagster_tests.support.expected import expected_staging, part_list
 from boeinghub_dagster_tests.support.publishing import check, expected_price, materialized, publish, stage, wait_for_media
@@ -62,29 +62,6 @@ def test_apply_then_fail_ends_with_one_complete_product_per_part(store, resource
     assert publish(instance, PARTS, resources).success
     _one_product_each(shopify_sandbox, PARTS)
     _complete(store, shopify_sandbox, resources["shopify"], PARTS)
-
-
-def test_a_crash_between_shopify_and_the_write_is_completed_by_reconciliation(store, resources, shopify_sandbox,
-                                                                             instance, monkeypatch):
-    stage(instance, PARTS, resources)
-
-    def crash(self, rows, state="done"):
-        raise SystemExit("killed between Shopify's answer and the database write")
-
-    monkeypatch.setattr(PublishingStore, "record_published", crash)
-    result = publish(instance, PARTS, resources, raise_on_error=False)
-    assert not result.success
-    monkeypatch.undo()
-    assert store.publishing().products(PARTS) == {}
-    assert {r["part_number"] for r in store.publishing().pending()} == set(PARTS)  # every call made, no write
-    _one_product_each(shopify_sandbox, PARTS)
-
-    _reconcile(instance, resources)
-    _complete(store, shopify_sandbox, resources["shopify"], PARTS)
-    assert {r["status"] for r in store.publishing().products(PARTS).values()} == {"reconciled"}
-    assert publish(instance, PARTS, resources).success  # pushes the payload once more: still one product each
-    _one_product_each(shopify_sandbox, PARTS)
-    assert {r["status"] for r in store.publishing().products(PARTS).values()} == {"published"}
 
 
 @pytest.mark.parametrize("shopify_sandbox", [{"throttle_storm": 6}], indirect=True)

@@ -16,6 +16,7 @@ import pytest
 
 from boeinghub_dagster_tests.support.live_hub import shared_live_hub
 from boeinghub_dagster_tests.support.operator_batch import start_operator_batch, wait_published
+from boeinghub_dagster_tests.support.recorder import recording_server
 from boeinghub_dagster_tests.support.secrets_scan import ScanResult, scan_database, scan_folder
 
 LAUNCH_RUN = """mutation($params: ExecutionParams!) { launchRun(executionParams: $params) {
@@ -28,16 +29,20 @@ def hub(tmp_path_factory, pg_admin_url):
         yield live
 
 
-def _sync_now(hub, part: str) -> str:
-    params = {"selector": {"repositoryLocationName": "boeinghub", "repositoryName": "__repository__",
-                           "jobName": "sync_part_now"},
-              "runConfigData": {"ops": {"sync_one_part": {"config": {"part_number": part}}}}}
+def _sync_now(hub, part: str, resources: dict | None = None) -> str:
+    return _launch(hub, "sync_part_now", {"ops": {"sync_one_part": {"config": {"part_number": part}}},
+                                          "resources": resources or {}})
+
+
+def _launch(hub, job: str, run_config: dict) -> str:
+    params = {"selector": {"repositoryLocationName": "boeinghub", "repositoryName": "__repository__", "jobName": job},
+              "runConfigData": run_config}
     result = hub.graphql(LAUNCH_RUN, {"params": params})["launchRun"]
     assert result["__typename"] == "LaunchRunSuccess", result
     return result["run"]["runId"]
 
 
-def _wait_run(hub, run_id: str, timeout: float = 120) -> dg.DagsterRunStatus:
+def _wait_run(hub, run_id: str, timeout: float = 300) -> dg.DagsterRunStatus:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         run = hub.instance.get_run_by_id(run_id)
@@ -49,7 +54,7 @@ def _wait_run(hub, run_id: str, timeout: float = 120) -> dg.DagsterRunStatus:
 
 @pytest.mark.slow
 def test_no_credential_or_issued_token_is_stored_anywhere(hub):
-    _, parts, unknown = wait_published(hub)  # extraction + publish under the fault knobs
+    _, parts, unknown = wait_published(hub, timeout=600)  # extraction + publish under the fault knobs
     # The hourly sync path too: every token issued so far expires now, Boeing storms 429, Shopify THROTTLED.
     hub.boeing.admin(expire_tokens=True, storm_429=2)
     hub.shopify.admin(throttle_storm=2)
@@ -82,3 +87,26 @@ def test_no_credential_or_issued_token_is_stored_anywhere(hub):
     assert any("part_failures" in w for w in probe.hits), probe.hits
     assert any("/storage/" in w for w in probe.hits), probe.hits
     assert result.places >= 40 and result.rows >= 300, (result.places, result.rows)
+
+
+BOEING_ENV = {"client_id": "BOEING_CLIENT_ID", "client_secret": "BOEING_CLIENT_SECRET", "username": "BOEING_USERNAME",
+              "password": "BOEING_PASSWORD", "oauth_token_url": "BOEING_OAUTH_TOKEN_URL",
+              "pna_oauth_url": "BOEING_PNA_OAUTH_URL", "pna_price_url": "BOEING_PNA_PRICE_URL", "scope": "BOEING_SCOPE"}
+
+
+@pytest.mark.slow
+def test_a_launch_from_the_ui_cannot_send_a_secret_elsewhere(hub):
+    """The attack of issue 14 through the webserver, the daemon and a run worker: the launchpad's config points
+    the shop URL (`shopify_setup`) and Boeing's token URL (`sync_part_now`) at a recording server."""
+    with recording_server() as evil:
+        boeing = {k: {"env": v} for k, v in BOEING_ENV.items()} | {"oauth_token_url": f"{evil.url}/oauth/token"}
+        shopify = {"shop_url": evil.url, "access_token": {"env": "SHOPIFY_ACCESS_TOKEN"}}
+        setup = {"resources": {"shopify": {"config": shopify}}}
+        runs = {"resources.shopify.config.shop_url": _launch(hub, "shopify_setup", setup),
+                "resources.boeing.config.oauth_token_url": _sync_now(hub, "ANY-PART", {"boeing": {"config": boeing}})}
+        for field, run_id in runs.items():
+            assert _wait_run(hub, run_id) == dg.DagsterRunStatus.FAILURE
+            logs = "\n".join(dg.serialize_value(e) for e in hub.instance.all_logs(run_id))
+            assert field in logs and "cannot be changed at launch" in logs, field
+            assert not any(v in logs for v in hub.credentials.values()), field
+        assert evil.received == []  # not a connection, let alone a credential

@@ -69,7 +69,7 @@ def test_the_dashboard_chart_renders_on_the_asset_page(tmp_path):
                             "-p", str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                            start_new_session=True)
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 240
         while True:
             try:
                 if httpx.get(f"http://127.0.0.1:{port}/server_info", timeout=2).status_code == 200:
@@ -84,7 +84,7 @@ def test_the_dashboard_chart_renders_on_the_asset_page(tmp_path):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
             page = browser.new_page(viewport={"width": 1400, "height": 2200})
-            page.set_default_timeout(60_000)
+            page.set_default_timeout(90_000)
             page.goto(f"http://127.0.0.1:{port}/assets/sync_dashboard")
             page.get_by_text("[Show Markdown]").click()
             chart = page.locator("img[src^='data:image/svg+xml']")

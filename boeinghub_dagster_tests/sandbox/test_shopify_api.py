@@ -19,8 +19,8 @@ LOCATIONS = "{ locations(first: 10) { nodes { id name } } }"
 
 @pytest.fixture
 def small_bucket(tmp_path):
-    """A bucket of 30 points refilled at 2 points/s, set by the CLI-equivalent knobs."""
-    server, handle = start_shopify(str(tmp_path / "shop.db"), bucket_size=30, restore_rate=2)
+    """A bucket of 30 points refilled at 1 point/s, set by the CLI-equivalent knobs (3 calls fit in 2 s)."""
+    server, handle = start_shopify(str(tmp_path / "shop.db"), bucket_size=30, restore_rate=1)
     yield handle
     server.stop()
     server.app.state.sandbox.store.close()
@@ -133,7 +133,7 @@ def test_small_bucket_throttles_without_data_then_refills(small_bucket):
     cost = body["extensions"]["cost"]
     assert cost["actualQueryCost"] is None and cost["requestedQueryCost"] == 22
     assert cost["throttleStatus"]["currentlyAvailable"] < 22 and cost["throttleStatus"]["maximumAvailable"] == 30
-    time.sleep((22 - cost["throttleStatus"]["currentlyAvailable"]) / 2 + 0.3)
+    time.sleep((22 - cost["throttleStatus"]["currentlyAvailable"]) / 1 + 0.3)
     assert "data" in small_bucket.graphql(query).json()
     assert small_bucket.stats()["throttled"] == 1
 

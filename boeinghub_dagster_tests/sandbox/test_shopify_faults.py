@@ -37,7 +37,7 @@ def images():
         yield handle.url
 
 
-def _media(shop, part: str, timeout: float = 10.0) -> list[dict]:
+def _media(shop, part: str, timeout: float = 60.0) -> list[dict]:
     """The part's media once none is still UPLOADED or PROCESSING."""
     deadline = time.monotonic() + timeout
     while True:

@@ -41,4 +41,4 @@ def serve_sandbox(stack: ExitStack, tmp: Path, command: list[str], log: str, pro
         except httpx.HTTPError:
             return False
 
-    wait_until(up, 30, f"the {command[0]} server", every=0.1)
+    wait_until(up, 120, f"the {command[0]} server", every=0.1)  # python + imports: slow on a busy machine

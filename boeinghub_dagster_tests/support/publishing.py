@@ -55,7 +55,7 @@ def metafields(sandbox, product_id: str) -> dict[str, str]:
     return {n["key"]: n["value"] for n in body["data"]["product"]["metafields"]["nodes"]}
 
 
-def wait_for_media(sandbox, timeout: float = 30.0) -> dict:
+def wait_for_media(sandbox, timeout: float = 120.0) -> dict:
     """The sandbox fetches media in the background: wait until none is pending."""
     deadline = time.monotonic() + timeout
     while True:

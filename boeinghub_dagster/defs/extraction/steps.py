@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from boeinghub_dagster.domain.normalization import NOT_RETURNED, match_items
+from boeinghub_dagster.resources import faults
 from boeinghub_dagster.resources.boeing import BoeingClient, BoeingRequestError
 from boeinghub_dagster.resources.store.extraction import ExtractionStore, utcnow
-from boeinghub_dagster.resources.store.leases import Lease
+from boeinghub_dagster.resources.store.leases import Lease, LeaseLost
 from boeinghub_dagster.resources.store.requests import RequestStore
 
 STAGE = "extraction"
@@ -42,6 +43,7 @@ class ExtractionStats:
     calls: int = 0
     waited_seconds: float = 0.0
     dispatch_seconds: float = 0.0  # slot waits and calls this run made as the dispatcher
+    lease_lost: int = 0  # times this run found its lease taken over (it had stalled) and stopped dispatching
 
 
 def line_items(payload: dict) -> list[dict]:
@@ -57,7 +59,6 @@ class Dispatcher:
         self._client_factory, self._client = client_factory, None
         self.requests, self.raw_store, self.lease = requests, raw_store, lease
         self.batch_size, self.run_id, self.stats = batch_size, run_id, stats
-        self._first_take = True
 
     @property
     def client(self) -> BoeingClient:
@@ -71,31 +72,46 @@ class Dispatcher:
         to end hands over to one that just started, and never idles a slot meanwhile)."""
         return self.lease.held and not self.lease.wanted() and self.requests.has_waiting()
 
+    def _lost(self) -> bool:
+        self.stats.lease_lost += 1
+        self.lease.drop()
+        return False
+
     def step(self) -> bool:
-        """Make one call if there is work and the lease; True when a call was made."""
+        """Make one call if there is work and the lease; True when a call was made.
+
+        The claim is fenced by the lease's token, and the token is confirmed right before the call:
+        a dispatcher that stalled past its lease and lost it sends nothing more (leases.py).
+        """
+        if self.lease.lost:  # its heartbeat found the lease taken over while this process stalled
+            return self._lost()
         if not self.lease.try_take():
             return False
-        if self.lease.took_over:  # the previous dispatcher died holding claimed parts
-            self.requests.release()
-            self.lease.took_over = False
-        elif self._first_take:  # an earlier attempt of this step (retried) may have died holding some
-            self.requests.release(self.run_id)
-        self._first_take = False
+        held_back = self.requests.release_stale(self.lease)  # a dead or stalled holder's claims, once safe
         if not self.requests.has_waiting():
-            self.lease.release()
+            if not held_back:  # keep the lease (and its takeover time) while a stalled holder's claims wait
+                self.lease.release()
             return False
-        started = time.monotonic()
+        started, holder = time.monotonic(), self.lease.holder
         self.client.limiter.acquire()  # claim after the wait: parts queued meanwhile ride along
-        batch = self.requests.claim(self.run_id, self.batch_size)
+        try:
+            batch = self.requests.claim(holder, self.batch_size, self.lease.fence())
+        except LeaseLost:
+            return self._lost()
         if not batch:
             return False
+        faults.point("extraction.dispatch_claimed")
         try:
-            payload = self.client.price(batch, slot_taken=True).payload
+            payload = self.client.price(batch, slot_taken=True,
+                                        before_send=lambda: self.requests.confirm_send(self.lease, batch)).payload
+        except LeaseLost:  # checked right before sending: these parts were never asked
+            self.requests.release(holder)
+            return self._lost()
         except BoeingRequestError as exc:
-            self.requests.finish(self.run_id, [], None, {p: str(exc) for p in batch})
+            self.requests.finish(holder, [], None, {p: str(exc) for p in batch})
             return True
         except BaseException:
-            self.requests.release(self.run_id)
+            self.requests.release(holder)
             self.close()
             raise
         finally:
@@ -103,7 +119,7 @@ class Dispatcher:
             self.stats.waited_seconds = self.client.limiter.waited_seconds
         matched = match_items(batch, line_items(payload))
         raw_id = self.raw_store.record_raw_answer(batch, payload, matched, self.run_id)
-        self.requests.finish(self.run_id, batch, raw_id, {p: NOT_RETURNED for p in batch if p not in matched})
+        self.requests.finish(holder, batch, raw_id, {p: NOT_RETURNED for p in batch if p not in matched})
         self.stats.dispatch_seconds += time.monotonic() - started
         return True
 

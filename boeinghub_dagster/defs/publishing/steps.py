@@ -24,6 +24,7 @@ from boeinghub_dagster.domain.images import pick_image_url
 from boeinghub_dagster.domain.payloads import location_quantities, payload_hash, product_set_input
 from boeinghub_dagster.domain.price_guard import price_jump
 from boeinghub_dagster.domain.pricing import row_base_cost, shop_price
+from boeinghub_dagster.resources import faults
 from boeinghub_dagster.resources.images import ProductImages
 from boeinghub_dagster.resources.shopify import ShopifyClient
 from boeinghub_dagster.resources.shopify_product import Held
@@ -234,6 +235,8 @@ class Publisher:
                 result.relisted.append({"part_number": plan.part, "publications": outcome.publications})
                 result.unchanged.append({**plan.relist, "publications": outcome.publications})
             return
+        if outcome.row is not None:  # Shopify answered and applied: a crash here leaves the row pending
+            faults.point("publish.after_answer")
         if outcome.settle is not None:
             settled[plan.part] = outcome.settle
         if outcome.deferred:

@@ -22,7 +22,7 @@ from boeinghub_dagster.resources.shopify import ShopifyResource
 from boeinghub_dagster.resources.store import StoreResource
 from boeinghub_dagster.resources.store.extraction import utcnow
 
-from .runner import run_sync
+from .runner import resume_after_crash, run_sync
 from .steps import SyncTally, hourly_capacity
 
 STALE_HOURS = 26
@@ -56,6 +56,7 @@ def sync_hashes(context: dg.AssetExecutionContext, config: SyncConfig, boeing: B
     refuse_untagged(context)
     hour_start = context.partition_time_window.start
     now = utcnow()
+    answers_since = resume_after_crash(context, store, now)
     due_before = datetime.fromisoformat(config.due_since) if config.due_since else hour_start
     bucket = config.bucket if config.bucket >= 0 else hour_start.hour
     buckets = due_buckets(bucket, store.sync().bucket_counts(), boeing.effective_batch_size())
@@ -64,7 +65,7 @@ def sync_hashes(context: dg.AssetExecutionContext, config: SyncConfig, boeing: B
     tally = SyncTally(due=due, deferred=due - len(rows))
     extra = {"buckets": dg.MetadataValue.json(buckets), "capacity_per_hour": cap}
     metadata = run_sync(store, boeing, shopify, rows, now, hour_start, f"sync:{context.partition_key}", context.run_id,
-                        tally, extra, config.poll_seconds)
+                        tally, extra, config.poll_seconds, answers_since)
     finished = utcnow()
     metadata["finished_within_hour"] = finished - now <= timedelta(hours=1)
     Alerts.of(store).sync_overran(context.partition_key, finished - now, len(rows), tally.deferred, context.run_id)

@@ -14,7 +14,7 @@ from boeinghub_dagster.resources.shopify import ShopifyResource
 from boeinghub_dagster.resources.store import StoreResource
 from boeinghub_dagster.resources.store.extraction import utcnow
 
-from .runner import run_sync
+from .runner import resume_after_crash, run_sync
 from .steps import SyncTally
 
 SYNC_RUN_TAGS = {"boeinghub/api": "boeing-sync"}
@@ -36,10 +36,11 @@ def _hour(now):
 def retry_failed(context: dg.OpExecutionContext, boeing: BoeingResource, shopify: ShopifyResource, store: StoreResource) -> None:
     """Active `failed` parts with fewer than MAX_CONSECUTIVE_SYNC_FAILURES failures, at most 200, synced again."""
     now = utcnow()
+    since = resume_after_crash(context, store, now)
     rows = store.sync().failed_for_retry(boeing.limits().max_consecutive_sync_failures, RETRY_LIMIT)
     tally = SyncTally(due=len(rows))
     context.add_output_metadata(run_sync(store, boeing, shopify, rows, now, _hour(now), f"sync-retry:{context.run_id}",
-                                         context.run_id, tally))
+                                         context.run_id, tally, answers_since=since))
 
 
 @dg.job(tags=SYNC_RUN_TAGS, description="Sync the failed parts again (SPEC §8 Retry): active, < 5 failures, at most 200.")
@@ -55,14 +56,14 @@ class SyncPartConfig(dg.Config):
 @dg.op(tags=SYNC_RUN_TAGS)
 def sync_one_part(context: dg.OpExecutionContext, config: SyncPartConfig, boeing: BoeingResource, shopify: ShopifyResource,
                   store: StoreResource) -> None:
-    wanted = config.part_number.strip().upper()
+    wanted, now = config.part_number.strip().upper(), utcnow()
+    since = resume_after_crash(context, store, now)
     rows = [r for r in store.sync().by_sku_or_part(wanted) if r["sync_status"] != "syncing"]
     if not rows:
         raise dg.Failure(f"{wanted!r} is not a published part (no sync schedule row), or it is being synced right now")
-    now = utcnow()
     tally = SyncTally(due=len(rows))
     context.add_output_metadata(run_sync(store, boeing, shopify, rows, now, _hour(now), f"sync-now:{context.run_id}",
-                                         context.run_id, tally))
+                                         context.run_id, tally, answers_since=since))
     if tally.failed:
         raise dg.Failure(f"sync of {wanted} failed: {tally.failed}")
 

@@ -28,6 +28,7 @@ from boeinghub_dagster.domain.payloads import (
 )
 from boeinghub_dagster.domain.price_guard import price_jump
 from boeinghub_dagster.domain.pricing import row_base_cost, shop_price
+from boeinghub_dagster.resources import faults
 from boeinghub_dagster.resources.shopify import ShopifyClient, ShopifyError, ShopifyFatal
 from boeinghub_dagster.resources.shopify_idempotency import IdempotentCalls
 from boeinghub_dagster.resources.shopify_product import Held, ProductWriter
@@ -123,6 +124,7 @@ class Pusher:
             variant = variant_update_input(c.sched["shopify_variant_id"], c.base, price_markup_factor=self.settings.markup)
             if variant is not None:
                 c.error = self._call(lambda: self.client.variants_bulk_update(c.sched["shopify_product_id"], [variant]))
+                faults.point("sync.mid_push")
         self._push_stock([c for c in live if not c.error])
 
     def _stock(self, c: Change, quantities: list[dict]) -> None:

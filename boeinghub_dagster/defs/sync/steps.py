@@ -163,14 +163,17 @@ class Syncer:
 
 
 def sync_rows(store: StoreResource, boeing, pusher: Pusher, rows: list[dict], now: datetime, requested_by: str,
-              run_id: str, tally: SyncTally, poll_seconds: float = 0.5) -> SyncTally:
-    """Fetch `rows` through the shared queue at sync priority and apply every answer as it lands."""
+              run_id: str, tally: SyncTally, poll_seconds: float = 0.5,
+              answers_since: datetime | None = None) -> SyncTally:
+    """Fetch `rows` through the shared queue at sync priority and apply every answer as it lands.
+
+    `answers_since`: Boeing answers since then count (a retry reuses what its killed attempt fetched)."""
     started = time.monotonic()
     parts = [r["part_number"] for r in rows]
     tally.taken = len(parts)
     if not parts:
         return tally
-    store.sync().mark_syncing(parts, now)
+    store.sync().mark_syncing(parts, now, run_id)
     syncer = Syncer(store, pusher, rows, now, tally)
     requests, raw_store, batch = store.requests(), store.extraction(), boeing.effective_batch_size()
 
@@ -180,7 +183,8 @@ def sync_rows(store: StoreResource, boeing, pusher: Pusher, rows: list[dict], no
     dispatcher = Dispatcher(boeing.client, requests, raw_store, Lease(store.engine(), DISPATCH_LEASE, run_id), batch,
                             run_id, tally.boeing)
     try:
-        for answer in await_answers(parts, now, enqueue, requests, raw_store, dispatcher, poll_seconds, now):
+        since = answers_since or now
+        for answer in await_answers(parts, since, enqueue, requests, raw_store, dispatcher, poll_seconds, now):
             syncer.apply(answer)
     finally:
         syncer.restore_open()

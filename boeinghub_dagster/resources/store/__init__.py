@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dagster import ConfigurableResource
 from pydantic import Field
 from sqlalchemy import Engine
+
+from boeinghub_dagster.resources.launch_guard import PinnedResource
 
 from .engine import get_engine
 from .chunks import ChunkStore
@@ -16,8 +17,10 @@ from .requests import RequestStore
 from .sync import SyncStore
 
 
-class StoreResource(ConfigurableResource):
+class StoreResource(PinnedResource):
     """SQLite file by default, PostgreSQL/Supabase by `BOEINGHUB_DATABASE_URL`; migrated on first use."""
+
+    url_fields = frozenset({"database_url"})
 
     database_url: str = Field(description="SQLAlchemy URL; postgres:// and Supabase pooler URLs accepted")
 

@@ -3,6 +3,12 @@
 SQLite gets WAL, a busy timeout, and `BEGIN IMMEDIATE` for every transaction
 (the SQLAlchemy pysqlite recipe): writers queue on the file lock instead of
 failing half-way, which the shared rate limiter relies on.
+
+On PostgreSQL every transaction may sit idle (its process stopped: SIGSTOP, a paused VM, a
+long GC pause) for at most `STALLED_TRANSACTION_SECONDS`; then the server ends that session
+and its row locks go, so one stalled process cannot hold the shared rows (the limiter's
+bucket, the dispatch lease, the request queue) for every other run. `SET LOCAL` lasts one
+transaction, which Supabase's transaction pooler allows.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
+STALLED_TRANSACTION_SECONDS = 30  # no transaction of ours waits on its own process this long
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
 
@@ -58,7 +65,13 @@ def _sqlite_engine(url: str) -> Engine:
 
 def _postgres_engine(url: str) -> Engine:
     # prepare_threshold=None: Supabase's transaction pooler (PgBouncer) cannot hold prepared statements.
-    return create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": None})
+    engine = create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": None})
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql(f"SET LOCAL idle_in_transaction_session_timeout = '{STALLED_TRANSACTION_SECONDS}s'")
+
+    return engine
 
 
 def migrate(engine: Engine) -> None:

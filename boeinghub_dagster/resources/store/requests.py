@@ -5,6 +5,13 @@ Order of service: lowest `priority` first (the hourly sync before extraction), t
 (the n-th batch-sized group of each enqueue), then arrival. Round-robin by round means a
 2-part file dropped while a 50,000-part file is being fetched rides in the next call
 instead of waiting 42 hours behind it.
+
+Claims are fenced by the dispatch lease's token (`leases.py`): a claim checks it in its own
+transaction and the claimed rows carry it; right before the call, `confirm_send` checks it again
+and marks the rows `sending` in the same transaction. So rows an older token left `claimed` were
+never sent and never will be (that holder's confirm fails): a new holder puts them back at once.
+Rows an older token left `sending` may be in flight: they go back only once their holder can no
+longer send them or write their answer (`release_stale`).
 """
 
 from __future__ import annotations
@@ -15,10 +22,12 @@ from datetime import datetime
 from sqlalchemy import Engine, and_, delete, exists, func, insert, select, update
 
 from .extraction import utcnow
-from .schema import boeing_raw_parts, boeing_requests, intake_batch_chunks, intake_batch_parts
+from .leases import Lease, LeaseLost, dead_here, now_seconds
+from .schema import boeing_raw_parts, boeing_requests, intake_batch_chunks, intake_batch_parts, store_leases
 from .upsert import chunks
 
-OPEN = ("waiting", "claimed")
+OPEN = ("waiting", "claimed", "sending")
+HELD = ("claimed", "sending")  # taken by a dispatcher
 PRIORITY_SYNC, PRIORITY_EXTRACTION = 0, 10
 
 
@@ -62,10 +71,23 @@ class RequestStore:
         with self.engine.connect() as conn:
             return conn.execute(select(boeing_requests.c.id).where(boeing_requests.c.state == "waiting").limit(1)).first() is not None
 
-    def claim(self, holder: str, size: int) -> list[str]:
-        """Take the next `size` distinct waiting parts for one call (the lease holder only)."""
+    def claim(self, holder: str, size: int, fence: tuple[str, int] | None = None) -> list[str]:
+        """Take the next `size` distinct waiting parts for one call (the lease holder only).
+
+        `fence` (lease name, token): the claim takes nothing and raises `LeaseLost` unless the
+        token is still the lease's current one, read in this same transaction (a share lock on
+        PostgreSQL, so a takeover waits for the claim to commit, or the claim sees the takeover).
+        """
         order = (boeing_requests.c.priority, boeing_requests.c.round, boeing_requests.c.id)
         with self.engine.begin() as conn:
+            token = None
+            if fence is not None:
+                current = select(store_leases.c.token).where(store_leases.c.name == fence[0])
+                if conn.dialect.name == "postgresql":
+                    current = current.with_for_update(read=True)
+                token = conn.execute(current).scalar_one_or_none()
+                if token != fence[1]:
+                    raise LeaseLost(f"lease {fence[0]!r}: token {fence[1]} is no longer current ({token})")
             q = select(boeing_requests.c.part_number).where(boeing_requests.c.state == "waiting").order_by(*order)
             if conn.dialect.name == "postgresql":
                 q = q.with_for_update(skip_locked=True)
@@ -79,14 +101,14 @@ class RequestStore:
                 conn.execute(
                     update(boeing_requests)
                     .where(boeing_requests.c.part_number.in_(picked), boeing_requests.c.state == "waiting")
-                    .values(state="claimed", claimed_by=holder)
+                    .values(state="claimed", claimed_by=holder, claim_token=token, claimed_at=now_seconds(conn))
                 )
         return picked
 
     def finish(self, holder: str, answered: Iterable[str], raw_id: int | None, failures: dict[str, str]) -> None:
         """Close the holder's claimed rows: answered (with the raw answer) or failed (with why)."""
         now = utcnow()
-        claimed = and_(boeing_requests.c.claimed_by == holder, boeing_requests.c.state == "claimed")
+        claimed = and_(boeing_requests.c.claimed_by == holder, boeing_requests.c.state.in_(HELD))
         with self.engine.begin() as conn:
             ok = [p for p in answered if p not in failures]
             if ok:
@@ -106,16 +128,45 @@ class RequestStore:
         A dead holder may have stored its answer and died before closing its rows: rows whose
         part has an answer newer than the request are closed as answered, never asked again.
         """
-        claimed = boeing_requests.c.state == "claimed"
+        claimed = boeing_requests.c.state.in_(HELD)
         if holder is not None:
             claimed = and_(claimed, boeing_requests.c.claimed_by == holder)
-        answered = exists().where(
-            boeing_raw_parts.c.part_number == boeing_requests.c.part_number,
-            boeing_raw_parts.c.fetched_at >= boeing_requests.c.requested_at,
-        )
         with self.engine.begin() as conn:
-            conn.execute(update(boeing_requests).where(claimed, answered).values(state="answered", done_at=utcnow()))
-            return conn.execute(update(boeing_requests).where(claimed).values(state="waiting", claimed_by=None)).rowcount
+            return _requeue(conn, claimed)
+
+    def confirm_send(self, lease: Lease, parts: Sequence[str]) -> None:
+        """Right before the call: renew the lease if its token is still current and mark `parts` `sending`,
+        in one transaction; else raise `LeaseLost` (and the holder stops holding): nothing may be sent."""
+        with self.engine.begin() as conn:
+            held = lease.renew_in(conn)
+            for part in chunks(list(parts)) if held else ():
+                conn.execute(update(boeing_requests)
+                             .where(boeing_requests.c.claimed_by == lease.holder, boeing_requests.c.state == "claimed",
+                                    boeing_requests.c.part_number.in_(part))
+                             .values(state="sending"))
+        if not held:
+            lease.drop()
+            raise LeaseLost(f"lease {lease.name!r} (token {lease.token}) was taken over while its holder stalled")
+
+    def release_stale(self, lease: Lease) -> int:
+        """Put back parts held under an older token than `lease`'s. `claimed` ones at once: their holder
+        never confirmed them for sending and no longer can. `sending` ones once their holder can no longer
+        send them or write their answer: at once when it is dead on this host, else `lease.grace` seconds
+        after this lease was taken (the old holder's last confirm is at least its `ttl` older than that).
+        Returns how many are still held back."""
+        old = func.coalesce(boeing_requests.c.claim_token, 0) < lease.token
+        stale = and_(boeing_requests.c.state == "sending", old)
+        with self.engine.begin() as conn:
+            _requeue(conn, and_(boeing_requests.c.state == "claimed", old))
+            holders = set(conn.execute(select(boeing_requests.c.claimed_by).where(stale).distinct()).scalars())
+            if holders and now_seconds(conn) < lease.taken_at + lease.grace:
+                dead = {h for h in holders if dead_here(h)}
+                if dead:
+                    _requeue(conn, and_(stale, boeing_requests.c.claimed_by.in_(dead)))
+                return conn.execute(select(func.count()).select_from(boeing_requests).where(stale)).scalar_one()
+            if holders:
+                _requeue(conn, stale)
+        return 0
 
     def failed_since(self, parts: Sequence[str], since: datetime) -> dict[str, str]:
         """Why parts failed without an answer (a refused request), latest first wins."""
@@ -169,6 +220,17 @@ class RequestStore:
         q = delete(boeing_requests).where(boeing_requests.c.state.not_in(OPEN), boeing_requests.c.done_at < before)
         with self.engine.begin() as conn:
             return conn.execute(q).rowcount
+
+
+def _requeue(conn, claimed) -> int:
+    """Claimed rows back to waiting; rows whose part has an answer newer than the request close as answered."""
+    answered = exists().where(
+        boeing_raw_parts.c.part_number == boeing_requests.c.part_number,
+        boeing_raw_parts.c.fetched_at >= boeing_requests.c.requested_at,
+    )
+    conn.execute(update(boeing_requests).where(claimed, answered).values(state="answered", done_at=utcnow()))
+    return conn.execute(update(boeing_requests).where(claimed).values(state="waiting", claimed_by=None,
+                                                                          claim_token=None, claimed_at=None)).rowcount
 
 
 def _by_reason(failures: dict[str, str]) -> dict[str, list[str]]:

@@ -191,7 +191,9 @@ boeing_requests = Table(
     Column("state", String(16), nullable=False, index=True),  # waiting | claimed | answered | failed | dropped
     Column("requested_by", String(120), nullable=False, index=True),
     Column("requested_at", DateTime(timezone=True), nullable=False),
-    Column("claimed_by", String(64)),
+    Column("claimed_by", String(64)),  # the lease holder's tag (run@host:pid)
+    Column("claim_token", BigInteger),  # the lease's fencing token when claimed
+    Column("claimed_at", Float),  # epoch seconds (the database's clock on PostgreSQL)
     Column("raw_response_id", Id),
     Column("reason", Text),
     Column("done_at", DateTime(timezone=True)),
@@ -205,6 +207,8 @@ store_leases = Table(
     Column("holder", String(64)),
     Column("expires_at", Float, nullable=False),  # epoch seconds
     Column("wanted_at", Float, nullable=False, default=0.0),  # another holder asked for it: hand it over
+    Column("token", BigInteger, nullable=False, default=0),  # fencing token: one more at every acquisition
+    Column("taken_at", Float, nullable=False, default=0.0),  # when the current token was taken
 )
 
 api_tokens = Table(

@@ -100,6 +100,8 @@ product_sync_schedule = Table(
     Column("is_active", Boolean, nullable=False),
     Column("shopify_status", String(16)),
     Column("updated_at", TS, nullable=False),
+    Column("syncing_run", String(64)),  # the run that marked the row `syncing`
+    Column("status_before_sync", String(16)),  # what a dead run's retry puts back
 )
 
 sync_history = Table(

@@ -120,10 +120,22 @@ class SyncStore:
             return {o: n for o, n in conn.execute(q)}
 
     # -- writing ------------------------------------------------------------------------------
-    def mark_syncing(self, part_numbers: Sequence[str], now: datetime) -> None:
+    def mark_syncing(self, part_numbers: Sequence[str], now: datetime, run_id: str | None = None) -> None:
+        """`syncing`, keeping the status each row had and the run that took it (`give_back`)."""
         with self.engine.begin() as conn:
             for part in chunks(list(part_numbers)):
-                conn.execute(update(sched).where(sched.c.part_number.in_(part)).values(sync_status=SYNCING, updated_at=now))
+                conn.execute(update(sched).where(sched.c.part_number.in_(part), sched.c.sync_status != SYNCING)
+                             .values(status_before_sync=sched.c.sync_status))
+                conn.execute(update(sched).where(sched.c.part_number.in_(part))
+                             .values(sync_status=SYNCING, updated_at=now, syncing_run=run_id))
+
+    def give_back(self, run_ids: Sequence[str], now: datetime) -> int:
+        """Rows that dead runs (`run_ids`) left `syncing` get the status they had back, so their retry takes them."""
+        where = and_(sched.c.sync_status == SYNCING, sched.c.syncing_run.in_(list(run_ids)))
+        status = func.coalesce(sched.c.status_before_sync, PENDING)
+        with self.engine.begin() as conn:
+            return conn.execute(update(sched).where(where).values(sync_status=status, syncing_run=None,
+                                                                  status_before_sync=None, updated_at=now)).rowcount
 
     def record(self, updates: Sequence[dict], history: Sequence[dict], shop: Sequence[dict] = ()) -> None:
         """Schedule updates (by part, same columns per group), history rows and `products` figures, one transaction."""
