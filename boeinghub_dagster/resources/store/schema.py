@@ -213,3 +213,4 @@ api_tokens = Table(
 
 from . import schema_shopify  # noqa: E402,F401  (registers `shopify_buckets` on this metadata)
 from . import schema_publishing  # noqa: E402,F401  (registers the publishing tables on this metadata)
+from . import schema_prices  # noqa: E402,F401  (registers `price_overrides` and `price_history`)
