@@ -162,8 +162,9 @@ def set_overrides(context: dg.OpExecutionContext, config: SetPriceOverridesConfi
     for entry in config.overrides:
         try:
             part = normalize_part_number(entry.part_number)
-            wanted.pop(part, None)  # a later entry for the same part wins
-            wanted[part] = Request(part, None if entry.clear else override_from(entry.price, entry.markup))
+            request = Request(part, None if entry.clear else override_from(entry.price, entry.markup))
+            wanted.pop(part, None)  # a later valid entry for the same part wins
+            wanted[part] = request
         except ValueError as exc:
             refused.append({"part_number": plain_text(entry.part_number, 60), "outcome": f"refused: {exc}"})
     requests = list(wanted.values())
