@@ -69,7 +69,8 @@ def test_a_retired_part_leaves_the_shop_and_the_sync_keeps_its_history_and_comes
 
     result, meta = retire(instance, resources, DAY + timedelta(hours=2), [gone.lower(), deleted, "NEVER-SEEN-1", "A|B"])
     assert result.success, meta
-    assert (meta["retired"], meta["archived_on_shopify"], meta["not_found"]) == (2, 1, 1)
+    assert (meta["retired"], meta["archived_on_shopify"], meta["not_found"], meta["not_part_numbers"]) == (2, 1, 1, 1)
+    assert "A\\|B | refused: not a part number" in meta["parts"]  # its row says why, the run goes on
     page = merchant_view(shopify_sandbox, pid[gone])
     assert page["status"] == "ARCHIVED" and page["sales_channels"] == []  # archived, and on no channel
     keys = instance.get_dynamic_partitions("part_numbers")

@@ -80,16 +80,14 @@ def approve_prices():
     approve_held_prices()
 
 
-def _parts(context: dg.OpExecutionContext, values: list[str], text: str = "") -> list[str]:
-    """Typed-in part numbers, normalized; a value that is not one is logged and left out, never a crash."""
+def _parts(values: list[str], text: str = "") -> tuple[list[str], list[dict]]:
+    """(typed-in part numbers, normalized; report rows for the values that are not part numbers, with why)."""
     try:
         entries = parse_entries(values, text, limit=MAX_PARTS_PER_OPERATOR_RUN)
     except ValueError as exc:
         raise dg.Failure(str(exc)) from None
-    for e in entries:
-        if e.value is None:
-            context.log.warning(f"{e.raw!r}: {e.reason}")
-    return [e.value for e in entries if e.value]
+    return ([e.value for e in entries if e.value],
+            [{"part_number": e.raw, "outcome": f"refused: {e.reason}"} for e in entries if e.value is None])
 
 
 def finish(context: dg.OpExecutionContext, metadata: dict, failure: str | None) -> None:
@@ -109,7 +107,7 @@ class RetirePartsConfig(dg.Config):
 @dg.op(tags=SHOPIFY_RUN_TAGS)
 def retire_selected(context: dg.OpExecutionContext, config: RetirePartsConfig, shopify: ShopifyResource,
                     store: StoreResource) -> None:
-    parts = _parts(context, config.part_numbers, config.text)
+    parts, refused = _parts(config.part_numbers, config.text)
     keys = set(context.instance.get_dynamic_partitions(part_numbers.name))
     client = shopify.client()
     try:
@@ -121,10 +119,10 @@ def retire_selected(context: dg.OpExecutionContext, config: RetirePartsConfig, s
             context.instance.delete_dynamic_partition(part_numbers.name, part)
     report = [{"part_number": p, "outcome": "retired" + (" (archived, unpublished)" if p in out.archived else "")}
               for p in out.retired] + [{"part_number": p, "outcome": "not found"} for p in out.not_found]
-    report += [{"part_number": p, "outcome": f"not retired: {why}"} for p, why in out.failed]
+    report += [{"part_number": p, "outcome": f"not retired: {why}"} for p, why in out.failed] + refused
     metadata = {
         "retired": len(out.retired), "archived_on_shopify": len(out.archived), "not_found": len(out.not_found),
-        "not_retired": len(out.failed), "parts": dg.MetadataValue.md(markdown_table(report, ["part_number", "outcome"],
+        "not_retired": len(out.failed), "not_part_numbers": len(refused), "parts": dg.MetadataValue.md(markdown_table(report, ["part_number", "outcome"],
                                                                                     limit=len(report) or 1)),
         "shopify_calls": client.calls,
     }
