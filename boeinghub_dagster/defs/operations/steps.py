@@ -17,7 +17,7 @@ from boeinghub_dagster.domain.lookup import Entry
 from boeinghub_dagster.domain.part_numbers import sku_of
 from boeinghub_dagster.domain.shopify_api import admin_product_url
 from boeinghub_dagster.resources.shopify import ShopifyClient
-from boeinghub_dagster.resources.shopify_lookup import ShopLookup, ShopView, lookup
+from boeinghub_dagster.resources.shopify_lookup import ShopLookup, lookup
 from boeinghub_dagster.resources.store.lookup import LookupStore
 
 MIN_CHART_POINTS = 3  # prices a sparkline needs to say anything
@@ -114,6 +114,3 @@ def _row(entry: Entry, part: str, fact: dict, sku: str, shop: ShopLookup, shop_u
             "override": cells.override_cell(fact["override"]),
             "waiting": cells.waiting_cell(hold, fact["deferral"], product),
             "price_changes": _history(fact["history"], charts)}
-
-
-__all__ = ["LookupResult", "ShopView", "look_up"]
