@@ -92,17 +92,18 @@ def product_set_input(
     location_codes: Mapping[str, str],
     image_url: str | None,
     part_number: str,
+    price: Decimal | None = None,
 ) -> dict:
     """The `ProductSetInput` for one publishable staging row (SPEC §6).
 
-    Title and SKU are the part number before `=`; price is base cost × markup,
-    half-up to cents; cost is the base cost. Raises ValueError when the row
-    has no price: only `fetched` rows publish, and they always have one.
+    Title and SKU are the part number before `=`; price is `price` when given (`pricing.decide_price`:
+    an operator's override), else base cost × markup, half-up to cents; cost is the base cost.
+    Raises ValueError when the row has no price: only `fetched` rows publish, and they always have one.
     """
     base = row_base_cost(row)
     if base is None:
         raise ValueError(f"{part_number}: no price from Boeing, nothing to publish")
-    price = shop_price(base, price_markup_factor)
+    price = price if price is not None else shop_price(base, price_markup_factor)
     sku = row.get("sku") or sku_of(part_number)
 
     inventory_item: dict = {"sku": sku, "cost": _money(base), "tracked": True}
@@ -163,18 +164,19 @@ def payload_hash(product_input: Mapping) -> str:
 
 
 def variant_update_input(
-    variant_id: str, base: Decimal | None, *, price_markup_factor: str | Decimal
+    variant_id: str, base: Decimal | None, *, price_markup_factor: str | Decimal, price: Decimal | None = None
 ) -> dict | None:
     """The `ProductVariantsBulkInput` setting price and cost, or None without a base cost.
 
     SPEC §8: a null price leaves the shop price alone (only stock is updated);
-    0 counts as no price (SPEC §5).
+    0 counts as no price (SPEC §5). `price` (the decided price) replaces base × markup when given.
     """
     if base is None or base == 0:
         return None
+    price = price if price is not None else shop_price(base, price_markup_factor)
     return {
         "id": variant_id,
-        "price": _money(shop_price(base, price_markup_factor)),  # type: ignore[arg-type]
+        "price": _money(price),  # type: ignore[arg-type]
         "inventoryItem": {"cost": _money(base)},
     }
 

@@ -23,3 +23,9 @@ def markdown_table(rows: Sequence[Mapping], columns: Sequence[str], limit: int =
     if len(rows) > limit:
         lines.append(f"\n_… and {len(rows) - limit} more_")
     return "\n".join(lines)
+
+
+def plain_text(value: object, limit: int = 120) -> str:
+    """Typed-in text (an operator's name) fit to store and show: control characters as spaces, blanks
+    collapsed, at most `limit` characters."""
+    return " ".join(_CONTROL.sub(" ", str(value or "")).split())[:limit]

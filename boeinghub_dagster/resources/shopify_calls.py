@@ -114,6 +114,11 @@ class ShopifyCalls:
         input = [{"publicationId": p} for p in publication_ids]
         return self.execute(docs.PUBLISHABLE_PUBLISH, {"id": product_id, "input": input})
 
+    def unpublish(self, product_id: str, publication_ids: Sequence[str]) -> "ShopifyResult":
+        """Take a product off these publications (`publishableUnpublish`; not there is not an error)."""
+        input = [{"publicationId": p} for p in publication_ids]
+        return self.execute(docs.PUBLISHABLE_UNPUBLISH, {"id": product_id, "input": input})
+
     def published_on(self, product_id: str, publication_id: str) -> bool | None:
         """Whether the product is on the publication; None when there is no such product."""
         product = self._read(docs.PRODUCT_PUBLISHED, "product", {"id": product_id, "publicationId": publication_id})

@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .boeing_limits import _COERCE, BoeingKnobs, TokenBucket
-from .catalogue import current_hour, line_items
+from .catalogue import current_hour, doubled, line_items
 from .images import image_asset
 
 DEFAULT_CREDENTIALS = {
@@ -219,6 +219,7 @@ class BoeingSandbox:
             fault = error_status if fail < k.error_rate else "malformed" if malformed < k.malformed_rate else None
             latency, hour = k.latency_ms, k.hour
             withheld = {c.strip().upper() for c in k.withheld.split(",") if c.strip()}
+            repriced = {c.strip().upper() for c in k.repriced.split(",") if c.strip()}
         if latency > 0:  # faults take time too, as they do upstream
             await asyncio.sleep(latency / 1000.0)
         if fault == "malformed":
@@ -227,6 +228,7 @@ class BoeingSandbox:
             return _error(fault, "upstream error")
         items = line_items([c for c in codes if c.strip().upper() not in withheld], current_hour() if hour is None else hour,
                            str(request.base_url))
+        items = [doubled(i) if i["aviallPartNumber"] in repriced else i for i in items]
         if body.get("showNoStock") is False:
             items = [i for i in items if sum(x["availQuantity"] for x in i["locationAvailabilities"]) > 0]
         if body.get("showLocation") is False:

@@ -27,12 +27,14 @@ class BoeingKnobs:
     max_codes: int = 20
     seed: int = 0
     withheld: str = ""  # comma-separated part numbers Boeing stops returning (a part that vanished)
+    repriced: str = ""  # comma-separated part numbers whose prices Boeing answers doubled (a sudden jump)
 
 
 _COERCE = {
     "rate_per_min": float, "burst": int, "error_rate": float, "latency_ms": float,
     "malformed_rate": float, "token_ttl": float, "outage": bool, "storm_429": int,
     "storm_retry_after": int, "max_codes": int, "seed": int, "hour": int, "withheld": str,
+    "repriced": str,
 }
 
 

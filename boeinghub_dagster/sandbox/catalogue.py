@@ -214,6 +214,17 @@ def line_items(codes: Iterable[str], hour: int, image_base: str = "") -> list[di
     return out
 
 
+def doubled(item: dict) -> dict:
+    """The item with its list and net price doubled, kept as numbers or strings as they came (the
+    `repriced` knob: a jump far over the hub's price guard, whatever the hour's drift)."""
+    out = dict(item)
+    for key in ("listPrice", "netPrice"):
+        value = item[key]
+        if value is not None:
+            out[key] = f"{float(value) * 2:.2f}" if isinstance(value, str) else round(value * 2, 2)
+    return out
+
+
 def known_parts(part_numbers: Iterable[str]) -> list[str]:
     """The subset Boeing knows (upper-cased), handy for tests predicting an answer."""
     return [_norm(p) for p in part_numbers if is_known(p)]

@@ -1,8 +1,8 @@
 """QueryRoot resolvers of the Shopify sandbox: what a publish and a reconciliation read.
 
 `products(query:)` with the metafield filter and `productByIdentifier(customId)` find a part's
-product; `productVariants(query: "sku:…")` finds variants by SKU; `locations` lists the shop's
-locations. Connections page with Shopify's `first/after/last/before/reverse`.
+product; `nodes(ids:)` reads objects by id; `productVariants(query: "sku:…")` finds variants by
+SKU; `locations` lists the shop's locations. Connections page with Shopify's `first/after/last/before/reverse`.
 """
 
 from __future__ import annotations
@@ -61,6 +61,25 @@ def product_variants(_root, info, query=None, **args):
     return connection([variant_obj(rows[i]) for i in ids], **page_args(args))
 
 
+def nodes(_root, info, ids):
+    """Each id's object, in order; None for an id that names no Product or ProductVariant of this shop."""
+    store, out = ctx(info).store, []
+    for value in ids:
+        product, variant = parse_gid(value, "Product"), parse_gid(value, "ProductVariant")
+        if product is not None and (row := store.get("products", product)):
+            out.append(product_obj(row))
+        elif variant is not None and (row := store.get("variants", variant)):
+            out.append(variant_obj(row))
+        else:
+            out.append(None)
+    return out
+
+
+def node_type(obj, _info, _type) -> str:
+    """`Node`'s concrete type, from the object's gid (`gid://shopify/<Type>/<n>`)."""
+    return obj["id"].split("/")[3]
+
+
 def product_variant(_root, info, id):
     row = ctx(info).store.get("variants", parse_gid(id, "ProductVariant"))
     return variant_obj(row) if row else None
@@ -91,5 +110,5 @@ def metafield_definitions(_root, info, ownerType, namespace=None, key=None, quer
 QUERY_RESOLVERS = {
     "products": products, "product": product, "productByIdentifier": product_by_identifier,
     "productVariants": product_variants, "productVariant": product_variant, "inventoryItem": inventory_item,
-    "locations": locations, "metafieldDefinitions": metafield_definitions,
+    "locations": locations, "metafieldDefinitions": metafield_definitions, "nodes": nodes,
 }

@@ -26,12 +26,12 @@ from .shopify_product_set import product_set
 from .shopify_publications import MUTATIONS as PUBLICATION_MUTATIONS
 from .shopify_publications import OBJECTS as PUBLICATION_OBJECTS
 from .shopify_publications import QUERIES as PUBLICATION_QUERIES
-from .shopify_queries import QUERY_RESOLVERS
+from .shopify_queries import QUERY_RESOLVERS, node_type
 from .shopify_access import current_app_installation, shop
 from .shopify_versions import public_api_versions
 
 SDL_FILES = ("shopify_schema.graphql", "shopify_schema_inputs.graphql", "shopify_schema_channels.graphql",
-             "shopify_schema_merchant.graphql", "shopify_schema_app.graphql")
+             "shopify_schema_merchant.graphql", "shopify_schema_app.graphql", "shopify_schema_console.graphql")
 MUTATION_RESOLVERS = {
     "productSet": product_set, "productUpdate": product_update, "productDelete": product_delete,
     "productVariantsBulkUpdate": product_variants_bulk_update, "inventorySetQuantities": inventory_set_quantities,
@@ -77,4 +77,5 @@ def shopify_schema() -> GraphQLSchema:
     schema.get_type("Media").resolve_type = lambda _obj, _info, _type: "MediaImage"
     schema.get_type("Publishable").resolve_type = lambda _obj, _info, _type: "Product"
     schema.get_type("Catalog").resolve_type = lambda _obj, _info, _type: "AppCatalog"
+    schema.get_type("Node").resolve_type = node_type
     return schema

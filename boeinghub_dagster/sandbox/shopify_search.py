@@ -1,7 +1,11 @@
 """Shopify's search syntax for `products(query:)` and `productVariants(query:)`, on the store.
 
 Terms are `field:value` (value optionally quoted, `\\` escapes, trailing `*` for a prefix),
-joined by spaces or AND; a bare word searches titles. As on Shopify, a metafield term
+joined by spaces or AND; a bare word searches titles. Shopify's search syntax: "Connective =
+"AND" | "OR"" and "When a connective is not specified between two terms, AND is implied"
+(`state:enabled OR state:disabled`): a query is a list of alternatives split at each OR, each
+alternative the AND of its terms (AND binding tighter: the sandbox's reading, the syntax page
+gives no precedence; the hub only sends `sku:A OR sku:B …`). As on Shopify, a metafield term
 (`metafields.custom.boeing_part_number:"X"`) filters only when the definition has the
 admin-filterable capability, and a field the resource does not know is ignored with a
 warning (returned in `extensions.search`) instead of failing the query.
@@ -63,14 +67,36 @@ def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+OR = ("", "OR")
+
+
+def alternatives(query: str | None) -> list[list[tuple[str, str]]]:
+    """The query's terms, split into OR-alternatives (an empty query: one alternative matching everything)."""
+    groups: list[list[tuple[str, str]]] = [[]]
+    for term in tokens(query or ""):
+        if term == OR:
+            groups.append([])
+        else:
+            groups[-1].append(term)
+    return [g for g in groups if g] or [[]]
+
+
+def _union(all_ids: list[int], groups: list[list[tuple[str, str]]], term) -> list[int]:
+    matched: set[int] = set()
+    for group in groups:
+        ids = all_ids
+        for field, value in group:
+            found = term(field, value)
+            if found is not None:
+                ids = [i for i in ids if i in found]
+        matched.update(ids)
+    return [i for i in all_ids if i in matched]
+
+
 def product_ids(store: ShopifyStore, query: str | None, warnings: list[dict]) -> list[int]:
     """Ids of the products matching `query`, ascending."""
     ids = [r["id"] for r in store.rows("SELECT id FROM products ORDER BY id")]
-    for field, value in tokens(query or ""):
-        found = _product_term(store, field, value, warnings)
-        if found is not None:
-            ids = [i for i in ids if i in found]
-    return ids
+    return _union(ids, alternatives(query), lambda field, value: _product_term(store, field, value, warnings))
 
 
 def _product_term(store: ShopifyStore, field: str, value: str, warnings: list[dict]) -> set[int] | None:
@@ -120,22 +146,22 @@ def _product_term(store: ShopifyStore, field: str, value: str, warnings: list[di
 def variant_ids(store: ShopifyStore, query: str | None, warnings: list[dict]) -> list[int]:
     """Ids of the variants matching `query`, ascending."""
     ids = [r["id"] for r in store.rows("SELECT id FROM variants ORDER BY id")]
-    for field, value in tokens(query or ""):
-        if field not in VARIANT_FIELDS and field != "":
-            warnings.append({"field": field, "message": INVALID_FIELD})
-            continue
-        if field == "id":
-            pk = parse_gid(value, "ProductVariant") or (int(value) if value.isdigit() else None)
-            found = {pk} if pk is not None else set()
-        elif field == "product_id":
-            pk = parse_gid(value, "Product") or (int(value) if value.isdigit() else None)
-            found = {r["id"] for r in store.rows("SELECT id FROM variants WHERE product_id = ?", (pk,))}
-        elif field == "sku":
-            where, args = _match_sql("sku", value)
-            found = {r["id"] for r in store.rows(f"SELECT id FROM variants WHERE {where}", args)}  # noqa: S608
-        else:  # a bare word or title: the product's title
-            rows = store.rows("SELECT v.id FROM variants v JOIN products p ON p.id = v.product_id"
-                              " WHERE p.title LIKE ? ESCAPE '\\'", (f"%{_like(value)}%",))
-            found = {r["id"] for r in rows}
-        ids = [i for i in ids if i in found]
-    return ids
+    return _union(ids, alternatives(query), lambda field, value: _variant_term(store, field, value, warnings))
+
+
+def _variant_term(store: ShopifyStore, field: str, value: str, warnings: list[dict]) -> set[int] | None:
+    if field not in VARIANT_FIELDS and field != "":
+        warnings.append({"field": field, "message": INVALID_FIELD})
+        return None
+    if field == "id":
+        pk = parse_gid(value, "ProductVariant") or (int(value) if value.isdigit() else None)
+        return {pk} if pk is not None else set()
+    if field == "product_id":
+        pk = parse_gid(value, "Product") or (int(value) if value.isdigit() else None)
+        return {r["id"] for r in store.rows("SELECT id FROM variants WHERE product_id = ?", (pk,))}
+    if field == "sku":
+        where, args = _match_sql("sku", value)
+        return {r["id"] for r in store.rows(f"SELECT id FROM variants WHERE {where}", args)}  # noqa: S608
+    rows = store.rows("SELECT v.id FROM variants v JOIN products p ON p.id = v.product_id"  # a bare word: the title
+                      " WHERE p.title LIKE ? ESCAPE '\\'", (f"%{_like(value)}%",))
+    return {r["id"] for r in rows}

@@ -25,6 +25,9 @@ OP_CONFIG = {
     "approve_prices": {"approve_held_prices": {"config": {"part_numbers": ["BACB30LH3-4"]}}},
     "reactivate_parts": {"reactivate_selected": {"config": {"part_numbers": ["BACB30LH3-4"]}}},
     "resume_intake_batch": {"resume_intake_batch_op": {"config": {"batch_id": 1}}},
+    "cancel_intake_batch": {"cancel_intake_batch_op": {"config": {"batch_id": 1}}},
+    "intake_part_list": {"record_part_list_op": {"config": {"part_numbers": "BACB30LH3-4"}}},
+    "set_price_overrides": {"set_overrides": {"config": {"overrides": [{"part_number": "BACB30LH3-4", "price": 9.5}]}}},
 }
 PART, HOUR = "BACB30LH3-4", "2026-12-01-10:00"
 SECRETS = {"BOEING_CLIENT_SECRET": "csec-" + secrets.token_urlsafe(18),

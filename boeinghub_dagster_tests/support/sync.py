@@ -60,9 +60,12 @@ def metadata(result, key: str = "sync_hashes") -> dict:
 
 
 def op_metadata(result, op: str) -> dict:
+    """The op's output metadata, or the metadata its `dg.Failure` carried."""
     for event in result.events_for_node(op):
         if event.event_type_value == "STEP_OUTPUT":
             return {k: v.value for k, v in event.step_output_data.metadata.items()}
+        if event.event_type_value == "STEP_FAILURE" and event.step_failure_data.user_failure_data:
+            return {k: v.value for k, v in event.step_failure_data.user_failure_data.metadata.items()}
     return {}
 
 

@@ -20,7 +20,9 @@ from boeinghub_dagster.resources.settings import location_codes_from_env, locati
 from boeinghub_dagster.resources.shopify import ShopifyResource
 from boeinghub_dagster.resources.shopify_setup import ensure_setup
 from boeinghub_dagster.resources.store import StoreResource
+from boeinghub_dagster.resources.store.catalogue import CatalogueStore
 
+from .catalogue import markdown as catalogue_markdown
 from .checks import CHECK_SPECS, check_results
 from .report import SHOPIFY_PRODUCTS, PublishReport
 from .sensors import STREAM_TAG
@@ -94,3 +96,27 @@ def _observe(context: dg.AssetExecutionContext, status: str, pairs: list[tuple[s
     for part, reason in pairs:
         context.log_event(dg.AssetObservation(asset_key=SHOPIFY_PRODUCTS, partition=part,
                                               metadata={"status": status, "reason": reason, "run_id": context.run_id}))
+
+
+# Refreshed every 15 minutes (like the sync dashboard's hourly refresh) and on demand (*Materialize*);
+# not on every publish: a 50,000-part republish would refresh it hundreds of times.
+CATALOGUE_REFRESH = dg.AutomationCondition.cron_tick_passed("*/15 * * * *") & ~dg.AutomationCondition.in_progress()
+
+
+@dg.asset(group_name="publishing", kinds={"sql"}, deps=[SHOPIFY_PRODUCTS], automation_condition=CATALOGUE_REFRESH,
+          description="The catalogue at a glance: parts by stage and status, the newest changes, price and stock "
+                      "distributions, and the parts waiting on a person.")
+def catalogue_overview(store: StoreResource) -> dg.MaterializeResult:
+    """What the original hub's product lists showed, from the store alone (no API call)."""
+    cat = CatalogueStore(store.engine())
+    counts, prices, waiting = cat.counts(), cat.live_prices_and_stock(), cat.waiting()
+    products = counts["products"]
+    return dg.MaterializeResult(metadata={
+        "catalogue": dg.MetadataValue.md(catalogue_markdown(counts, prices, cat.newest_products(), cat.newest_changes(),
+                                                            waiting)),
+        "staged_fetched": counts["staged"].get("fetched", 0), "staged_blocked": counts["staged"].get("blocked", 0),
+        "published": products.get("published", 0) + products.get("reconciled", 0),
+        "retired": products.get("retired", 0), "prices_held": counts["held"], "deferred": counts["deferred"],
+        "publishing_failed": counts["failed_publishing"], "sync_inactive": counts["inactive"],
+        "not_returned_by_boeing": counts["not_returned_by_boeing"], "price_overrides": counts["overrides"],
+    })

@@ -56,3 +56,12 @@ def publish_intake_sensor(context: dg.SensorEvaluationContext, store: StoreResou
         ))
     context.log.info(f"publishing {taken} parts in {len(requests)} runs ({len(due)} due)")
     return dg.SensorResult(run_requests=requests, cursor=json.dumps({"runs": count}))
+
+
+catalogue_automation = dg.AutomationConditionSensorDefinition(
+    "catalogue_automation",
+    target=dg.AssetSelection.assets("catalogue_overview"),
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=60,
+    description="Keeps catalogue_overview fresh (every 15 minutes; its automation condition says when).",
+)

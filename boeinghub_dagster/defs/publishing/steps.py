@@ -1,8 +1,9 @@
 """The publishing step as plain functions: staged rows -> Shopify -> the store.
 
-Per chunk of parts: build each payload (image stored first), skip the unchanged (payload
-hash equal to the stored one: no call, no download; only put on a configured sales channel
-it is not on yet), hold price jumps that are not approved, write `pending` reconciliation
+Per chunk of parts: decide each price (`pricing.decide_price`: an operator's override, else
+cost × markup; a jump not approved is held), build each payload (image stored first), skip
+the unchanged (payload hash equal to the stored one: no call, no download; only put on a
+configured sales channel it is not on yet), write `pending` reconciliation
 rows, then make the chunk's Shopify calls several at a time (`inflight.py`): create the
 product, or update only what the hub owns, stock new locations and publish it to the sales
 channels (`resources/shopify_product.py`). Then the products rows, their sync-schedule rows
@@ -22,13 +23,13 @@ from decimal import Decimal
 
 from boeinghub_dagster.domain.images import pick_image_url
 from boeinghub_dagster.domain.payloads import location_quantities, payload_hash, product_set_input
-from boeinghub_dagster.domain.price_guard import price_jump
-from boeinghub_dagster.domain.pricing import row_base_cost, shop_price
+from boeinghub_dagster.domain.pricing import PriceDecision, decide_price, row_base_cost
 from boeinghub_dagster.resources import faults
 from boeinghub_dagster.resources.images import ProductImages
 from boeinghub_dagster.resources.shopify import ShopifyClient
 from boeinghub_dagster.resources.shopify_product import Held
 from boeinghub_dagster.resources.store.extraction import StagingStore
+from boeinghub_dagster.resources.store.overrides import OverrideStore
 from boeinghub_dagster.resources.store.publishing import PublishingStore
 
 from .inflight import InFlight
@@ -119,19 +120,27 @@ class Publisher:
         missing = [(p, NOT_STAGED) for p in parts if p not in rows]
         return fetched, blocked, missing
 
-    def _input(self, row: dict, image_url: str | None) -> dict:
+    def _input(self, row: dict, image_url: str | None, price: Decimal | None) -> dict:
         s = self.settings
         return product_set_input(row, price_markup_factor=s.markup, location_ids=s.location_ids, location_map=s.location_map,
-                                 location_codes=s.location_codes, image_url=image_url, part_number=row["part_number"])
+                                 location_codes=s.location_codes, image_url=image_url, part_number=row["part_number"],
+                                 price=price)
 
-    def _plan(self, row: dict, image_url: str, warning: str | None, result: ChunkResult, old: dict | None) -> Plan:
-        product = self._input(row, image_url)
-        cost = row_base_cost(row)
+    def _plan(self, row: dict, image_url: str, warning: str | None, result: ChunkResult, old: dict | None,
+              price: Decimal | None) -> Plan:
+        product = self._input(row, image_url, price)
         quantity = sum(location_quantities(row, self.settings.location_ids, self.settings.location_map).values())
         if warning:
             result.warnings.append((row["part_number"], warning))
-        return Plan(row["part_number"], product["variants"][0]["inventoryItem"]["sku"], shop_price(cost, self.settings.markup),
-                    cost, quantity, image_url, product, payload_hash(product), Held.from_row(old))
+        return Plan(row["part_number"], product["variants"][0]["inventoryItem"]["sku"], price, row_base_cost(row),
+                    quantity, image_url, product, payload_hash(product), Held.from_row(old))
+
+    def _decide(self, row: dict, old: dict | None, overrides: dict, holds: dict) -> PriceDecision:
+        """`pricing.decide_price` for one part; a retired product's old price does not count (it comes back new)."""
+        live = old if old and old.get("retired_at") is None else None
+        return decide_price(row_base_cost(row), markup=self.settings.markup, hold_pct=self.settings.hold_pct,
+                            published_price=live and live["price"], published_cost=live and live["cost"],
+                            override=overrides.get(row["part_number"]), hold=holds.get(row["part_number"]))
 
     def _listed(self, old: dict) -> bool:
         return set(self.settings.publication_ids) <= set(old.get("publications") or [])
@@ -170,27 +179,26 @@ class Publisher:
         result = ChunkResult()
         parts = [r["part_number"] for r in rows]
         existing, holds = self.store.products(parts), self.store.holds(parts)
+        overrides = OverrideStore(self.store.engine).current(parts)
         plans: list[Plan] = []
         relist: list[Plan] = []
         new_holds = []
         for row in rows:
             part, old = row["part_number"], existing.get(row["part_number"])
+            decision = self._decide(row, old, overrides, holds)
             if old and old["payload_hash"] and old["image_url"]:
-                if payload_hash(self._input(row, old["image_url"])) == old["payload_hash"]:
+                if payload_hash(self._input(row, old["image_url"], decision.price)) == old["payload_hash"]:
                     self._unchanged(old, result, relist)
                     continue
-            price = shop_price(row_base_cost(row), self.settings.markup)
-            jump = price_jump(old["price"] if old else None, price, self.settings.hold_pct)
-            hold = holds.get(part)
-            if jump and not (hold and hold["approved_at"] is not None and Decimal(hold["new_price"]) == price):
-                if not (hold and hold["approved_at"] is None and Decimal(hold["new_price"]) == price):
-                    new_holds.append((part, old["price"], price, jump))
-                result.held.append((part, jump))
+            if decision.held:
+                if decision.new_hold:
+                    new_holds.append((part, decision.reference, decision.price, decision.held))
+                result.held.append((part, decision.held))
                 continue
             sku = row["sku"]
             try:
                 image = self.images.store(sku, pick_image_url(row.get("boeing_image_url"), row.get("boeing_thumbnail_url")))
-                plan = self._plan(row, image.url, image.warning, result, old)
+                plan = self._plan(row, image.url, image.warning, result, old, decision.price)
             except ValueError as exc:
                 result.failed.append((part, str(exc)))
                 continue

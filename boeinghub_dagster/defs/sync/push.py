@@ -1,7 +1,8 @@
 """Shopify side of the sync: push one answer's changed parts, and set product status.
 
-Per changed part one `productVariantsBulkUpdate` (price and cost; none without a price, or
-when the price guard holds it); its item is stocked (`inventoryActivate`) at every location
+Per changed part one `productVariantsBulkUpdate` (cost, and the price `pricing.decide_price`
+gives: an operator's override, else cost × markup; none without a price, or when the price
+guard holds it); its item is stocked (`inventoryActivate`) at every location
 the map now sends stock to and it was not stocked at (a location added after publishing:
 Shopify sets quantities only where an item is stocked). Then the stock of all of them in
 `inventorySetQuantities` calls of at most 250 quantities, every quantity with an explicit
@@ -26,13 +27,13 @@ from boeinghub_dagster.domain.payloads import (
     stock_quantities,
     variant_update_input,
 )
-from boeinghub_dagster.domain.price_guard import price_jump
-from boeinghub_dagster.domain.pricing import row_base_cost, shop_price
+from boeinghub_dagster.domain.pricing import decide_price, row_base_cost
 from boeinghub_dagster.resources import faults
 from boeinghub_dagster.resources.shopify import ShopifyClient, ShopifyError, ShopifyFatal
 from boeinghub_dagster.resources.shopify_idempotency import IdempotentCalls
 from boeinghub_dagster.resources.shopify_product import Held, ProductWriter
 from boeinghub_dagster.resources.store.idempotency import IdempotencyStore
+from boeinghub_dagster.resources.store.overrides import OverrideStore
 from boeinghub_dagster.resources.store.publishing import PublishingStore
 
 NOT_PUBLISHED = "no Shopify ids in products: publish the part again"
@@ -94,20 +95,21 @@ class Pusher:
         return f"Shopify: {result.problem()}" if not result.ok else None
 
     def _guard(self, changes: list[Change]) -> None:
-        """Hold prices that jump more than the guard allows, unless an operator approved exactly that price."""
-        holds = self.publishing.holds([c.row["part_number"] for c in changes])
+        """Each part's price (`pricing.decide_price`: an operator's override, else cost × markup); a jump the
+        guard holds waits unless an operator approved exactly that price."""
+        parts = [c.row["part_number"] for c in changes]
+        holds, overrides = self.publishing.holds(parts), OverrideStore(self.publishing.engine).current(parts)
         new_holds = []
         for c in changes:
             c.base = row_base_cost(c.row)
-            c.price = shop_price(c.base, self.settings.markup) if c.base is not None else None
-            old = c.sched.get("shop_price")
-            jump = price_jump(Decimal(old) if old is not None else None, c.price, self.settings.hold_pct)
-            hold = holds.get(c.row["part_number"])
-            if not jump or (hold and hold["approved_at"] is not None and Decimal(hold["new_price"]) == c.price):
-                continue
-            c.held = jump
-            if not (hold and hold["approved_at"] is None and Decimal(hold["new_price"]) == c.price):
-                new_holds.append((c.row["part_number"], old, c.price, jump))
+            old, cost = c.sched.get("shop_price"), c.sched.get("shop_cost")
+            decision = decide_price(c.base, markup=self.settings.markup, hold_pct=self.settings.hold_pct,
+                                    published_price=Decimal(old) if old is not None else None,
+                                    published_cost=Decimal(cost) if cost is not None else None,
+                                    override=overrides.get(c.row["part_number"]), hold=holds.get(c.row["part_number"]))
+            c.price, c.held = decision.price, decision.held
+            if decision.new_hold:
+                new_holds.append((c.row["part_number"], decision.reference, c.price, c.held))
         self.publishing.hold(new_holds)
 
     def push(self, changes: list[Change]) -> None:
@@ -121,7 +123,8 @@ class Pusher:
         for c in live:
             if c.held:
                 continue
-            variant = variant_update_input(c.sched["shopify_variant_id"], c.base, price_markup_factor=self.settings.markup)
+            variant = variant_update_input(c.sched["shopify_variant_id"], c.base,
+                                           price_markup_factor=self.settings.markup, price=c.price)
             if variant is not None:
                 c.error = self._call(lambda: self.client.variants_bulk_update(c.sched["shopify_product_id"], [variant]))
                 faults.point("sync.mid_push")

@@ -1,9 +1,10 @@
 """Which parts the streaming publish intake should publish next (issue 8 item 7).
 
 A part of a `publish`-target intake batch is due once its staging row is `fetched` and it has
-no products row yet, unless its last publishing failure is newer than its staging row (it
-would fail the same way; re-staging it makes it due again) or it is deferred to a later
-day. Deferred parts whose day has come are due whatever batch they came from.
+no products row yet (or one retired before the part was staged again: dropped again, it comes
+back), unless its last publishing failure is newer than its staging row (it would fail the
+same way; re-staging it makes it due again) or it is deferred to a later day. Deferred parts
+whose day has come are due whatever batch they came from.
 
 A stream run's range may pass over a short gap of *quiet* parts between due ones, so that one
 run takes a file's due parts however blocked or unknown parts scatter them (exact slices
@@ -35,7 +36,8 @@ def due_parts(engine: Engine, limit: int, now: datetime | None = None) -> list[s
     q = (
         select(s.part_number)
         .outerjoin(products, p.part_number == s.part_number)
-        .where(s.status == "fetched", p.part_number.is_(None), ~failed_since_staged, ~deferred_later,
+        .where(s.status == "fetched", or_(p.part_number.is_(None), p.retired_at < s.updated_at), ~failed_since_staged,
+               ~deferred_later,
                or_(publish_batch, deferred_due))
         .limit(limit)
     )
@@ -59,7 +61,8 @@ def quiet_parts(engine: Engine, parts: list[str]) -> set[str]:
                 .outerjoin(product_staging, s.part_number == bp.part_number)
                 .outerjoin(products, p.part_number == bp.part_number)
                 .where(bp.part_number.in_(parts[start : start + 500]),
-                       or_(s.part_number.is_(None), s.status != "fetched", p.part_number.is_not(None)))
+                       or_(s.part_number.is_(None), s.status != "fetched",
+                           and_(p.part_number.is_not(None), or_(p.retired_at.is_(None), p.retired_at >= s.updated_at))))
             )
             out.update(conn.execute(q).scalars())
     return out

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, bindparam, func, select, update
 from boeinghub_dagster.domain.slots import HOURS, assign_slots
 
 from .extraction import utcnow
+from .price_history import record_changes
 from .schema_publishing import (
     price_holds,
     product_sync_schedule,
@@ -66,11 +67,13 @@ class PublishingStore:
                 update_many(conn, products, [{**r, "updated_at": now} for r in rows])
 
     def unlisted(self, publication_ids: Sequence[str], limit: int) -> list[dict]:
-        """Products rows not recorded on every one of `publication_ids` (reconciliation repairs them)."""
+        """Products rows not recorded on every one of `publication_ids` (reconciliation repairs them); never a
+        retired product, which `retire_parts` took off every channel on purpose."""
         wanted = set(publication_ids)
         out = []
         with self.engine.connect() as conn:
-            q = select(products).where(products.c.shopify_product_id.is_not(None)).order_by(products.c.part_number)
+            q = (select(products).where(products.c.shopify_product_id.is_not(None), products.c.retired_at.is_(None))
+                 .order_by(products.c.part_number))
             for r in conn.execute(q):
                 if not wanted <= set(r.publications or []):
                     out.append(dict(r._mapping))
@@ -110,14 +113,19 @@ class PublishingStore:
         return counts
 
     def record_published(self, rows: Sequence[dict], state: str = "done") -> None:
-        """Write products rows (and sync-schedule rows, slots for new parts), complete their reconciliation."""
+        """Write products rows (and sync-schedule rows, slots for new parts), complete their reconciliation,
+        and keep each price or stock change in `price_history`, in one transaction. A retired part
+        published again is a product again (`retired_at` cleared) and gets a slot again."""
         if not rows:
             return
         now = utcnow()
         parts = [r["part_number"] for r in rows]
-        first = {p: r["published_at"] for p, r in self.products(parts).items()}
-        full = [{**r, "published_at": first.get(r["part_number"], now), "updated_at": now} for r in rows]
+        before = self.products(parts)
+        first = {p: r["published_at"] for p, r in before.items() if r.get("retired_at") is None}
+        full = [{**r, "published_at": first.get(r["part_number"], now), "updated_at": now, "retired_at": None}
+                for r in rows]
         with self.engine.begin() as conn:
+            record_changes(conn, full, "publish" if state == "done" else "reconcile", now)
             upsert(conn, products, full, ["part_number"])
             scheduled = set()
             for part in chunks(parts):

@@ -234,3 +234,4 @@ alert_groups = Table(
 
 from . import schema_shopify  # noqa: E402,F401  (registers `shopify_buckets` on this metadata)
 from . import schema_publishing  # noqa: E402,F401  (registers the publishing tables on this metadata)
+from . import schema_prices  # noqa: E402,F401  (registers `price_overrides` and `price_history`)

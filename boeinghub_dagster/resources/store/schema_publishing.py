@@ -31,7 +31,7 @@ products = Table(
     Column("quantity", Integer),
     Column("image_url", Text),
     Column("payload_hash", String(64)),  # NULL after reconciliation: the next publish pushes once more
-    Column("status", String(20), nullable=False),  # published | reconciled
+    Column("status", String(20), nullable=False),  # published | reconciled | retired
     Column("published_at", TS, nullable=False),
     Column("updated_at", TS, nullable=False),
     # What the hub holds on Shopify beyond ids (0007); NULL: not known (published before 0007).
@@ -39,6 +39,7 @@ products = Table(
     Column("stocked_locations", JSONType),  # location gids its inventory item is stocked at
     Column("media_id", String(100)),  # the hub's image among the product's media
     Column("owned", JSONType),  # hashes of the hub's payload sections, its metafield keys (domain/product_sections.py)
+    Column("retired_at", TS),  # `retire_parts` archived it (status `retired`); cleared when it is published again
 )
 
 # One row per part: `pending` from just before its productSet until its products row is written.

@@ -16,14 +16,15 @@ from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
 from boeinghub_dagster.domain.slots import HOURS
 from boeinghub_dagster.domain.sync_rules import FAILED, PENDING, SUCCESS, SYNCING
 
-from .extraction import aware
+from .extraction import aware, utcnow
+from .price_history import record_changes
 from .publishing import update_many
 from .schema_publishing import product_sync_schedule as sched
 from .schema_publishing import products, sync_history
 from .upsert import chunks
 
 JOINED = [*sched.c, products.c.shopify_variant_id, products.c.inventory_item_id, products.c.stocked_locations,
-          products.c.price.label("shop_price")]
+          products.c.price.label("shop_price"), products.c.cost.label("shop_cost")]
 
 
 def _row(r) -> dict:
@@ -138,12 +139,14 @@ class SyncStore:
                                                                   status_before_sync=None, updated_at=now)).rowcount
 
     def record(self, updates: Sequence[dict], history: Sequence[dict], shop: Sequence[dict] = ()) -> None:
-        """Schedule updates (by part, same columns per group), history rows and `products` figures, one transaction."""
+        """Schedule updates (by part, same columns per group), history rows and `products` figures (each price or
+        stock change also in `price_history`), one transaction."""
         with self.engine.begin() as conn:
             for cols, group in _by_columns(updates).items():
                 update_many(conn, sched, group)
             for part in chunks(list(history)):
                 conn.execute(insert(sync_history), list(part))
+            record_changes(conn, shop, "sync", utcnow())
             for cols, group in _by_columns(shop).items():
                 update_many(conn, products, group)
 
