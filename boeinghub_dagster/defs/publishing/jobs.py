@@ -126,7 +126,6 @@ def retire_selected(context: dg.OpExecutionContext, config: RetirePartsConfig, s
                                                                                     limit=len(report) or 1)),
         "shopify_calls": client.calls,
     }
-    # alert: parts retired (count) and not retired (with Shopify's text) once resources/alerts.py is merged
     finish(context, metadata, f"{len(out.failed)} parts not retired (see the table); run again for them"
            if out.failed else None)
 
