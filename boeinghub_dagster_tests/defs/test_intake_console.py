@@ -190,7 +190,9 @@ def test_a_chunk_run_its_termination_missed_stops_at_its_next_request_and_record
         running = pool.submit(execute_requests, defs, instance, [request], False)
         wait_until(lambda: instance.get_runs(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED])), 60, "run")
         result = batch_job(cancel_intake_batch, instance, store, 1)  # in-process: no process to terminate
-        assert result.success and list(metadata(result)["runs_not_canceled"].values())[0].startswith("CANCELING")
+        not_canceled = list(metadata(result)["runs_not_canceled"].values())
+        # CANCELING: in process, nothing to terminate; empty: the run saw its canceled chunk and stopped first
+        assert result.success and all(why.startswith("CANCELING") for why in not_canceled)
         (run,) = running.result(timeout=60)
     other.release()
     failure = next(e for e in run.all_events if e.event_type == DagsterEventType.STEP_FAILURE)
