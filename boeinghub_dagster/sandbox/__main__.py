@@ -11,7 +11,14 @@ import argparse
 import sys
 from collections.abc import Callable
 
-import uvicorn
+try:  # the servers' libraries are an extra: production installs never have them
+    import graphql  # noqa: F401
+    import python_multipart  # noqa: F401
+    import starlette  # noqa: F401
+    import uvicorn
+except ModuleNotFoundError as exc:
+    sys.exit(f"python -m boeinghub_dagster.sandbox: {exc.name} is not installed; the sandboxes need their "
+             "server libraries: pip install 'boeinghub-dagster[sandbox]' (./scripts/hub installs them)")
 
 from .boeing import DEFAULT_CREDENTIALS, BoeingKnobs, create_boeing_app
 from .shopify import DEFAULT_ACCESS_TOKEN, create_shopify_app

@@ -4,7 +4,9 @@
 
 The Dockerfile installs the project under these constraints, so the image gets the versions the
 test suite ran with: the project's own pins (pyproject.toml) and every transitive dependency.
-Test extras are left out; the project itself is installed from the source tree.
+Only the runtime `dependencies` are followed: the extras (webserver, sandbox, lint, test, dev) stay out
+of the image (boeinghub_dagster_tests/deploy/test_packaging.py); the project itself is installed from
+the source tree.
 """
 
 from __future__ import annotations
