@@ -16,7 +16,7 @@ from boeinghub_dagster.defs.extraction.steps import DISPATCH_LEASE
 from boeinghub_dagster.defs.intake.jobs import cancel_intake_batch, intake_part_list, resume_intake_batch
 from boeinghub_dagster.resources.inbox import InboxResource
 from boeinghub_dagster.resources.store.leases import Lease
-from boeinghub_dagster_tests.support.hub_harness import wait_until
+from boeinghub_dagster_tests.support.waiting import wait_until
 from boeinghub_dagster_tests.support.inbox import Ticker
 from boeinghub_dagster_tests.support.intake_runs import execute_requests
 

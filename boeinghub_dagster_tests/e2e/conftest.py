@@ -9,7 +9,7 @@ from boeinghub_dagster.resources.shopify import ShopifyResource
 from boeinghub_dagster.resources.storage import LocalStorage
 from boeinghub_dagster.sandbox.files import create_files_app
 from boeinghub_dagster.sandbox.serve import serve
-from boeinghub_dagster_tests.support.publishing import LOCATION_MAP
+from boeinghub_dagster_tests.support.locations import LOCATION_MAP
 from boeinghub_dagster_tests.support.sandboxes import start_shopify
 
 
