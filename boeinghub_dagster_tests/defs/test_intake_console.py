@@ -24,11 +24,6 @@ pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 RANGE = "dagster/asset_partition_range_start"
 
 
-@pytest.fixture
-def ticker(tmp_path, instance, store) -> Ticker:
-    return Ticker(instance, InboxResource(path=str(tmp_path / "inbox")), store)
-
-
 def paste(instance, store, part_numbers, publish=False):
     config = {"part_numbers": part_numbers, "publish": publish}
     return intake_part_list.execute_in_process(

@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from boeinghub_dagster.resources.store.schema import boeing_raw_parts, boeing_requests, store_leases
 from boeinghub_dagster_tests.support.expected import part_list
-from boeinghub_dagster_tests.support.sandboxes import start_boeing
+from boeinghub_dagster_tests.support.sandboxes import running_boeing
 from boeinghub_dagster_tests.support.waiting import wait_until
 
 RATE, TTL, GRACE = 120, 2.0, 30.0  # calls a minute (one every 0.5 s), lease seconds, grace after a takeover
@@ -33,9 +33,8 @@ PARTS = part_list(40, "FENCE")
 
 @pytest.fixture
 def sandbox():
-    server, handle = start_boeing(rate_per_min=RATE)
-    yield handle
-    server.stop()
+    with running_boeing(rate_per_min=RATE) as handle:
+        yield handle
 
 
 STARTED: list[subprocess.Popen] = []
