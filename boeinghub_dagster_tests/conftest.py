@@ -25,6 +25,17 @@ from boeinghub_dagster.resources.store.engine import dispose_all  # noqa: E402
 from boeinghub_dagster_tests.support.dagster_instances import postgres_instance  # noqa: E402
 from boeinghub_dagster_tests.support.postgres import create_database, postgres_server  # noqa: E402
 from boeinghub_dagster_tests.support.sandboxes import running_boeing  # noqa: E402
+from boeinghub_dagster_tests.support.scheduling import long_files_first, make_scheduler  # noqa: E402
+
+
+def pytest_collection_modifyitems(config, items):
+    long_files_first(items)  # see support/scheduling.py
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    return make_scheduler(config, log)
+
 
 SANDBOX_CREDENTIALS = {
     "client_id": "sandbox-client",
