@@ -24,7 +24,18 @@ from boeinghub_dagster.resources.store import StoreResource  # noqa: E402
 from boeinghub_dagster.resources.store.engine import dispose_all  # noqa: E402
 from boeinghub_dagster_tests.support.dagster_instances import postgres_instance  # noqa: E402
 from boeinghub_dagster_tests.support.postgres import create_database, postgres_server  # noqa: E402
-from boeinghub_dagster_tests.support.sandboxes import start_boeing  # noqa: E402
+from boeinghub_dagster_tests.support.sandboxes import running_boeing  # noqa: E402
+from boeinghub_dagster_tests.support.scheduling import long_files_first, make_scheduler  # noqa: E402
+
+
+def pytest_collection_modifyitems(config, items):
+    long_files_first(items)  # see support/scheduling.py
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    return make_scheduler(config, log)
+
 
 SANDBOX_CREDENTIALS = {
     "client_id": "sandbox-client",
@@ -58,9 +69,8 @@ def store(database_url) -> StoreResource:
 def boeing_sandbox(request):
     """Boeing sandbox; `@pytest.mark.parametrize("boeing_sandbox", [{...knobs}], indirect=True)` sets knobs."""
     knobs = getattr(request, "param", None) or {}
-    server, handle = start_boeing(**knobs)
-    yield handle
-    server.stop()
+    with running_boeing(**knobs) as handle:
+        yield handle
 
 
 def make_boeing_resource(store: StoreResource, sandbox, **overrides) -> BoeingResource:

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from boeinghub_dagster.cli import main
-from boeinghub_dagster_tests.support.sandboxes import start_shopify
+from boeinghub_dagster_tests.support.sandboxes import running_shopify
 from boeinghub_dagster_tests.support.shopify_calls import define_part_number
 
 pytestmark = pytest.mark.shopify_contract
@@ -16,13 +16,12 @@ MAP = {"Dallas Central": "Dallas Central", "Seattle": "Chicago", "Atlanta": "Mia
 
 @pytest.fixture
 def shop(monkeypatch):
-    server, handle = start_shopify()
-    monkeypatch.setenv("SHOPIFY_SHOP_URL", handle.url)
-    monkeypatch.setenv("SHOPIFY_ACCESS_TOKEN", handle.token)
-    monkeypatch.setenv("SHOPIFY_LOCATION_MAP", json.dumps(MAP))
-    monkeypatch.delenv("SHOPIFY_PUBLICATIONS", raising=False)
-    yield handle
-    server.stop()
+    with running_shopify() as handle:
+        monkeypatch.setenv("SHOPIFY_SHOP_URL", handle.url)
+        monkeypatch.setenv("SHOPIFY_ACCESS_TOKEN", handle.token)
+        monkeypatch.setenv("SHOPIFY_LOCATION_MAP", json.dumps(MAP))
+        monkeypatch.delenv("SHOPIFY_PUBLICATIONS", raising=False)
+        yield handle
 
 
 def check(capsys) -> tuple[int, list[str]]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from boeinghub_dagster_tests.support.hub_harness import wait_until as wait_for  # noqa: F401 - the tests use it
+from boeinghub_dagster_tests.support.waiting import wait_until as wait_for  # noqa: F401 - the tests use it
 from boeinghub_dagster_tests.support.live_hub import shared_live_hub
 from boeinghub_dagster_tests.support.operator_batch import start_operator_batch, wait_published
 

@@ -18,8 +18,6 @@ from boeinghub_dagster_tests.browser.conftest import shoot, wait_for
 
 MATERIALIZE = re.compile(r"^\s*Materialize\s*$")
 ACTIVE = {dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED}
-LAUNCH_RUN = """mutation($params: ExecutionParams!) { launchRun(executionParams: $params) {
-  __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } ... on Error { message } } }"""
 LAUNCH_BACKFILL = """mutation($params: LaunchBackfillParams!) { launchPartitionBackfill(backfillParams: $params) {
   __typename ... on LaunchBackfillSuccess { backfillId } ... on PythonError { message } ... on Error { message } } }"""
 
@@ -35,10 +33,6 @@ def launch_from_the_launchpad(page, job: str, config: dict) -> str:
     launch.click()
     page.wait_for_url(re.compile(r"/runs/[0-9a-f-]{36}"))
     return re.search(r"/runs/([0-9a-f-]{36})", page.url).group(1)
-
-
-def finished(hub, run_id: str, timeout: float = 120) -> dg.DagsterRun:
-    return wait_for(lambda: (r := hub.instance.get_run_by_id(run_id)) and r.is_finished and r, timeout, f"run {run_id}")
 
 
 def batch_row(page, name: str) -> str:
@@ -63,7 +57,7 @@ def test_a_pasted_200_part_scattered_list_is_one_full_run(page, hub, published_b
         page, "intake_part_list", {"ops": {"record_part_list_op": {"config": {"part_numbers": "\n".join(picked)}}}}
     )
     expect(page.get_by_text("Success", exact=True).first).to_be_visible(timeout=90_000)
-    assert finished(hub, run_id).status == dg.DagsterRunStatus.SUCCESS
+    assert hub.finished(run_id, 120).status == dg.DagsterRunStatus.SUCCESS
     batch = next(b for b in hub.store.intake().report() if b["file_name"] == f"pasted list (run {run_id[:8]})")
     assert batch["accepted"] == 200
 
@@ -106,9 +100,9 @@ def test_cancelling_a_running_batch_shows_it_canceled(page, hub, published_batch
         run_id = launch_from_the_launchpad(
             page, "cancel_intake_batch", {"ops": {"cancel_intake_batch_op": {"config": {"batch_id": batch["id"]}}}}
         )
-        assert finished(hub, run_id).status == dg.DagsterRunStatus.SUCCESS
+        assert hub.finished(run_id, 120).status == dg.DagsterRunStatus.SUCCESS
         for run in running:
-            assert finished(hub, run.run_id, 90).status == dg.DagsterRunStatus.CANCELED
+            assert hub.finished(run.run_id, 90).status == dg.DagsterRunStatus.CANCELED
     finally:
         hub.boeing.admin(latency_ms=0)
     wait_for(lambda: hub.store.requests().open_parts(parts) == set(), 60, "the batch's parts out of the Boeing queue")
@@ -143,11 +137,8 @@ def _asset_job(assets: list[str], tags: list[dict]) -> dict:
 def test_asset_graph_runs_and_backfills_carry_their_run_queue_tag(hub, published_batch):
     _, fetched, _ = published_batch
     hour = datetime.now(timezone.utc).strftime("%Y-%m-%d-%H:00")
-    launched = hub.graphql(
-        LAUNCH_RUN, {"params": _asset_job(["sync_hashes"], [{"key": "dagster/partition", "value": hour}])}
-    )
-    assert launched["launchRun"]["__typename"] == "LaunchRunSuccess", launched
-    sync_run = hub.instance.get_run_by_id(launched["launchRun"]["run"]["runId"])
+    launched = hub.launch(_asset_job(["sync_hashes"], [{"key": "dagster/partition", "value": hour}]))
+    sync_run = hub.instance.get_run_by_id(launched)
     assert (sync_run.job_name, sync_run.tags["boeinghub/api"]) == ("__ASSET_JOB", "boeing-sync")
 
     backfills = {}
@@ -167,4 +158,4 @@ def test_asset_graph_runs_and_backfills_carry_their_run_queue_tag(hub, published
 
     for backfill_id, runs in wait_for(backfill_runs, 120, "the backfills' runs").items():
         assert {(r.job_name, r.tags.get("boeinghub/api")) for r in runs} == {("__ASSET_JOB", backfills[backfill_id])}
-    assert finished(hub, sync_run.run_id).status == dg.DagsterRunStatus.SUCCESS  # held by the queue, then run
+    assert hub.finished(sync_run.run_id, 120).status == dg.DagsterRunStatus.SUCCESS  # held by the queue, then run

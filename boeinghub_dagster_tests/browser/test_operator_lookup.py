@@ -15,25 +15,7 @@ from playwright.sync_api import expect
 
 from boeinghub_dagster_tests.browser.conftest import shoot, wait_for
 
-LAUNCH_RUN = """mutation($params: ExecutionParams!) { launchRun(executionParams: $params) {
-  __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } ... on Error { message } } }"""
 RUN_URL = re.compile(r"/runs/([0-9a-f-]{36})")
-
-
-def _launch(hub, job: str, run_config: dict) -> str:
-    params = {"selector": {"repositoryLocationName": "boeinghub", "repositoryName": "__repository__", "jobName": job},
-              "runConfigData": run_config}
-    result = hub.graphql(LAUNCH_RUN, {"params": params})["launchRun"]
-    assert result["__typename"] == "LaunchRunSuccess", result
-    return result["run"]["runId"]
-
-
-def _finished(hub, run_id: str) -> dg.DagsterRunStatus:
-    def done():
-        run = hub.instance.get_run_by_id(run_id)
-        return run.status if run and run.is_finished else None
-
-    return wait_for(done, 120, f"run {run_id} to finish")
 
 
 def test_operator_looks_up_a_fine_an_unknown_and_a_held_part_in_one_table(page, hub, published_batch, tmp_path):
@@ -41,8 +23,8 @@ def test_operator_looks_up_a_fine_an_unknown_and_a_held_part_in_one_table(page, 
     fine, held = fetched[1], fetched[2]
     hub.boeing.admin(repriced=held)  # Boeing's price for `held` doubles: its sync now is held for approval
     try:
-        sync = _launch(hub, "sync_part_now", {"ops": {"sync_one_part": {"config": {"part_number": held}}}})
-        assert _finished(hub, sync) == dg.DagsterRunStatus.SUCCESS
+        sync = hub.launch_job("sync_part_now", {"ops": {"sync_one_part": {"config": {"part_number": held}}}})
+        assert hub.finished(sync, 120).status == dg.DagsterRunStatus.SUCCESS
     finally:
         hub.boeing.admin(repriced="")
     assert hub.store.publishing().holds([held])[held]["approved_at"] is None
@@ -55,7 +37,7 @@ def test_operator_looks_up_a_fine_an_unknown_and_a_held_part_in_one_table(page, 
     launch.click()
     page.wait_for_url(RUN_URL)
     run_id = RUN_URL.search(page.url).group(1)
-    assert _finished(hub, run_id) == dg.DagsterRunStatus.SUCCESS
+    assert hub.finished(run_id, 120).status == dg.DagsterRunStatus.SUCCESS
 
     page.goto(f"/runs/{run_id}?logs=type:STEP_OUTPUT")  # the run's log, filtered to its output (the table)
 

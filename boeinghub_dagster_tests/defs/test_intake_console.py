@@ -16,17 +16,12 @@ from boeinghub_dagster.defs.extraction.steps import DISPATCH_LEASE
 from boeinghub_dagster.defs.intake.jobs import cancel_intake_batch, intake_part_list, resume_intake_batch
 from boeinghub_dagster.resources.inbox import InboxResource
 from boeinghub_dagster.resources.store.leases import Lease
-from boeinghub_dagster_tests.support.hub_harness import wait_until
+from boeinghub_dagster_tests.support.waiting import wait_until
 from boeinghub_dagster_tests.support.inbox import Ticker
 from boeinghub_dagster_tests.support.intake_runs import execute_requests
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 RANGE = "dagster/asset_partition_range_start"
-
-
-@pytest.fixture
-def ticker(tmp_path, instance, store) -> Ticker:
-    return Ticker(instance, InboxResource(path=str(tmp_path / "inbox")), store)
 
 
 def paste(instance, store, part_numbers, publish=False):

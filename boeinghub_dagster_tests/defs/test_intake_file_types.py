@@ -26,11 +26,6 @@ PARTS = b"BACB30LH3-4\nMS20470AD4-6\n"  # what a followed link would have sent t
 
 
 @pytest.fixture
-def ticker(tmp_path, instance, store) -> Ticker:
-    return Ticker(instance, InboxResource(path=str(tmp_path / "inbox")), store)
-
-
-@pytest.fixture
 def no_hang():
     """A blocking open or read of a FIFO fails the test after 20 s instead of hanging it."""
 

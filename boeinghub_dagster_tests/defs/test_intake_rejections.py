@@ -12,16 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from boeinghub_dagster.resources.inbox import InboxResource
 from boeinghub_dagster_tests.support.inbox import Ticker, xlsx_bytes
 from boeinghub_dagster_tests.support.inbox_corpus import CASES, good_xlsx
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-
-
-@pytest.fixture
-def ticker(tmp_path, instance, store) -> Ticker:
-    return Ticker(instance, InboxResource(path=str(tmp_path / "inbox")), store)
 
 
 def _folder(ticker: Ticker, sub: str) -> Path:

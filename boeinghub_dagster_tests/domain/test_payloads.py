@@ -16,11 +16,11 @@ from boeinghub_dagster.domain.payloads import (
     product_set_input,
 )
 from boeinghub_dagster_tests.domain.normalization_support import row_for
+from boeinghub_dagster_tests.support.locations import CHICAGO, DALLAS, SEATTLE
+from boeinghub_dagster_tests.support.locations import PAYLOAD_LOCATION_IDS as LOCATION_IDS
+from boeinghub_dagster_tests.support.locations import PAYLOAD_LOCATION_MAP as LOCATION_MAP
 
 D = Decimal
-DALLAS, CHICAGO, SEATTLE = (f"gid://shopify/Location/{i}" for i in (1, 2, 3))
-LOCATION_IDS = {"Dallas": DALLAS, "Chicago": CHICAGO, "Seattle": SEATTLE}
-LOCATION_MAP = {"Dallas Central": "Dallas", "Chicago": "Dallas", "Miami": "Seattle"}
 IMAGE = "https://cdn.example/products/BACB30LE3-4/0123456789abcdef.jpg"
 
 

@@ -9,17 +9,15 @@ from boeinghub_dagster.resources.shopify import ShopifyResource
 from boeinghub_dagster.resources.storage import LocalStorage
 from boeinghub_dagster.sandbox.files import create_files_app
 from boeinghub_dagster.sandbox.serve import serve
-from boeinghub_dagster_tests.support.publishing import LOCATION_MAP
-from boeinghub_dagster_tests.support.sandboxes import start_shopify
+from boeinghub_dagster_tests.support.locations import LOCATION_MAP
+from boeinghub_dagster_tests.support.sandboxes import running_shopify
 
 
 @pytest.fixture
 def shopify_sandbox(request, tmp_path):
     """Shopify sandbox over a SQLite shop in tmp_path; `indirect=True` parametrization sets knobs."""
-    server, handle = start_shopify(str(tmp_path / "shop.db"), **(getattr(request, "param", None) or {}))
-    yield handle
-    server.stop()
-    server.app.state.sandbox.store.close()
+    with running_shopify(str(tmp_path / "shop.db"), **(getattr(request, "param", None) or {})) as handle:
+        yield handle
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from boeinghub_dagster.resources.store.schema import boeing_raw_responses, product_staging
 from boeinghub_dagster_tests.conftest import make_boeing_resource
 from boeinghub_dagster_tests.support.expected import expected_staging, part_list
-from boeinghub_dagster_tests.support.postgres import wait_for
+from boeinghub_dagster_tests.support.waiting import wait_until
 from boeinghub_dagster_tests.support.runs import check_metadata, materialize_parts
 
 
@@ -46,7 +46,7 @@ def test_429_storm_and_token_expiry_mid_run_still_stage_every_known_part(store, 
     boeing_sandbox.admin(storm_429=4, storm_retry_after=1)
 
     def expire_tokens_mid_run():
-        wait_for(lambda: boeing_sandbox.stats()["price_calls"] >= 10, timeout=180)
+        wait_until(lambda: boeing_sandbox.stats()["price_calls"] >= 10, 180, "10 price calls", every=0.05)
         boeing_sandbox.admin(expire_tokens=True)
 
     saboteur = threading.Thread(target=expire_tokens_mid_run)

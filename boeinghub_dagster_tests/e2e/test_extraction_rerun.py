@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from boeinghub_dagster.resources.store.schema import boeing_raw_responses, product_staging
 from boeinghub_dagster_tests.conftest import make_boeing_resource
 from boeinghub_dagster_tests.support.expected import expected_staging, part_list
-from boeinghub_dagster_tests.support.postgres import wait_for
+from boeinghub_dagster_tests.support.waiting import wait_until
 from boeinghub_dagster_tests.support.runs import check_metadata, materialize_parts
 
 RATE, BATCH = 300, 5
@@ -27,7 +27,7 @@ def test_killed_run_rerun_reaches_the_same_end_state(database_url, store, boeing
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     try:
-        wait_for(lambda: store.extraction().count_raw_responses() >= 4, timeout=180)
+        wait_until(lambda: store.extraction().count_raw_responses() >= 4, 180, "4 raw responses", every=0.05)
     finally:
         worker.send_signal(signal.SIGKILL)
         worker.wait()

@@ -26,7 +26,7 @@ import psutil
 import psycopg
 import pytest
 
-from boeinghub_dagster_tests.support.postgres import wait_for
+from boeinghub_dagster_tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_BINARIES = shutil.which("pg_ctl") or glob.glob("/usr/lib/postgresql/*/bin/pg_ctl")
@@ -134,7 +134,7 @@ def test_hub_postgres_runs_three_dagster_processes_a_sensor_run_succeeds_and_ctr
     started = time.monotonic()
     hub = Hub(hub_data)
     try:
-        wait_for(hub.location_loaded, timeout=300, interval=1)  # a fresh .venv install takes longer
+        wait_until(hub.location_loaded, 300, "the code location", every=1)  # a fresh .venv install takes longer
         up_after = time.monotonic() - started
 
         # Three Dagster processes, each its own process group: no `dagster dev`, nothing loaded in-process.
@@ -165,7 +165,7 @@ def test_hub_postgres_runs_three_dagster_processes_a_sensor_run_succeeds_and_ctr
             assert all(r["status"] not in ("FAILURE", "CANCELED") for r in ours), f"{ours}\n{hub.tail()}"
             return [r for r in ours if r["status"] == "SUCCESS"]
 
-        [run] = wait_for(intake_run, timeout=240, interval=1)
+        [run] = wait_until(intake_run, 240, "the intake run", every=1)
         run_after = time.monotonic() - dropped
         assert run["jobName"] == "extraction_job"
 

@@ -20,7 +20,8 @@ from contextlib import ExitStack
 import dagster as dg
 import pytest
 
-from boeinghub_dagster_tests.support.publish_hub import calls_for, start_publishing_hub, wait_until
+from boeinghub_dagster_tests.support.publish_hub import calls_for, start_publishing_hub
+from boeinghub_dagster_tests.support.waiting import wait_until
 
 RATE_PER_MIN = 60
 SLOW_ANSWER_MS = 10_000

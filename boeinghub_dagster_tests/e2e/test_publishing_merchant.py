@@ -16,7 +16,8 @@ from boeinghub_dagster.resources.store.schema import product_staging
 from boeinghub_dagster.resources.store.schema_publishing import products
 from boeinghub_dagster_tests.support.expected import expected_staging, part_list
 from boeinghub_dagster_tests.support.merchant import add_image, add_metafields, add_to_new_collection, view
-from boeinghub_dagster_tests.support.publishing import LOCATION_MAP, SHOPIFY_PRODUCTS, check, publish, stage
+from boeinghub_dagster_tests.support.locations import LOCATION_MAP
+from boeinghub_dagster_tests.support.publishing import SHOPIFY_PRODUCTS, check, publish, stage
 from boeinghub_dagster_tests.support.sync import sync_now
 
 PARTS = [p for p in part_list(12) if expected_staging([p]).get(p) == "fetched"][:3]

@@ -22,7 +22,7 @@ from boeinghub_dagster.domain.pricing import shop_price
 from boeinghub_dagster.resources.store.extraction import utcnow
 from boeinghub_dagster.sandbox.catalogue import current_hour
 from boeinghub_dagster_tests.support.expected import expected_staging, part_list
-from boeinghub_dagster_tests.support.hub_harness import wait_until
+from boeinghub_dagster_tests.support.waiting import wait_until
 from boeinghub_dagster_tests.support.live_hub import start_live_hub
 from boeinghub_dagster_tests.support.publishing import shop_stock
 
@@ -32,8 +32,6 @@ PARTS = [p for p in part_list(60, "CRASH") if expected_staging([p]).get(p) == "f
 FILE = "crash.txt"
 KILL_AT = "extraction.dispatch_claimed:2,publish.after_answer:2,sync.mid_push:1"
 PARENT = "dagster/parent_run_id"
-LAUNCH_RUN = """mutation($params: ExecutionParams!) { launchRun(executionParams: $params) {
-  __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } ... on Error { message } } }"""
 
 
 @pytest.fixture(scope="module")
@@ -104,13 +102,9 @@ def test_a_sync_killed_mid_push(hub):
     before = hub.boeing.stats()["codes_repeated"]
     hub.boeing.admin(hour=current_hour() + 5)  # Boeing's prices and stock move: the sync has changes to push
     started = utcnow()
-    params = {"selector": {"repositoryLocationName": "boeinghub", "repositoryName": "__repository__",
-                           "jobName": "sync_part_now"},
-              "runConfigData": {"ops": {"sync_one_part": {"config": {"part_number": part}}}}}
-    result = hub.graphql(LAUNCH_RUN, {"params": params})["launchRun"]
-    assert result["__typename"] == "LaunchRunSuccess", result
+    run_id = hub.launch_job("sync_part_now", {"ops": {"sync_one_part": {"config": {"part_number": part}}}})
     killed, retry = _killed_and_retried(hub, "sync_part_now", "kill.sync.mid_push")
-    assert killed.run_id == result["run"]["runId"]
+    assert killed.run_id == run_id
 
     row = hub.store.sync().rows([part])[part]
     history = hub.store.sync().history(started)

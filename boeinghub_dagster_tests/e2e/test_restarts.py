@@ -29,14 +29,13 @@ from boeinghub_dagster.resources.store.extraction import utcnow
 from boeinghub_dagster_tests.support.expected import expected_staging, part_list
 from boeinghub_dagster_tests.support.live_hub import start_daemon, start_live_hub
 from boeinghub_dagster_tests.support.postgres import LocalPostgres, _bin
+from boeinghub_dagster_tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 
 RATE = 60  # Boeing calls a minute: a 100-part file is 10 calls, ~10 s
 BATCH = 10
 RETRY_NUMBER, PARENT = "dagster/retry_number", "dagster/parent_run_id"
-LAUNCH_RUN = """mutation($params: ExecutionParams!) { launchRun(executionParams: $params) {
-  __typename ... on LaunchRunSuccess { run { runId status } } ... on PythonError { message } ... on Error { message } } }"""
 
 
 @pytest.fixture(scope="module")
@@ -69,16 +68,6 @@ def file_runs(hub, name: str) -> list[dg.DagsterRun]:
                   key=lambda r: hub.instance.get_run_record_by_id(r.run_id).create_timestamp)
 
 
-def wait(predicate, timeout: float, what: str, every: float = 0.5):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
-
-
 def answered(hub, parts: list[str], since) -> int:
     return len(hub.store.extraction().latest_index(parts, since))
 
@@ -87,7 +76,7 @@ def drop_and_wait_midway(hub, name: str, parts: list[str], at_least: int) -> dg.
     """Drop the file; return its run once `at_least` of its parts have a stored answer (not all)."""
     since = utcnow()
     hub.drop(name, parts)
-    wait(lambda: at_least <= answered(hub, parts, since), 180, f"{at_least} answers for {name}", every=0.2)
+    wait_until(lambda: at_least <= answered(hub, parts, since), 180, f"{at_least} answers for {name}", every=0.2)
     assert answered(hub, parts, since) < len(parts), "the run finished before the fault: raise the part count"
     (run,) = file_runs(hub, name)
     return run
@@ -117,12 +106,13 @@ def test_a_killed_worker_fails_the_run_and_its_retry_reuses_the_answers(hub):
         proc.send_signal(signal.SIGKILL)
     psutil.wait_procs(doomed, timeout=10)
 
-    assert wait(lambda: hub.instance.get_run_by_id(first.run_id).is_finished, 180, "the killed run to end")
+    assert wait_until(lambda: hub.instance.get_run_by_id(first.run_id).is_finished, 180, "the killed run to end",
+                      every=0.5)
     assert hub.instance.get_run_by_id(first.run_id).status == dg.DagsterRunStatus.FAILURE
-    retry = wait(lambda: next((r for r in file_runs(hub, "killed-worker.txt") if r.tags.get(PARENT) == first.run_id), None),
-                 180, "the automatic retry run")
+    retry = wait_until(lambda: next((r for r in file_runs(hub, "killed-worker.txt") if r.tags.get(PARENT) == first.run_id), None),
+                       180, "the automatic retry run", every=0.5)
     assert retry.tags.get(RETRY_NUMBER) == "1" and retry.tags["dagster/run_key"] == first.tags["dagster/run_key"]
-    assert wait(lambda: hub.instance.get_run_by_id(retry.run_id).is_finished, 300, "the retry to end")
+    assert wait_until(lambda: hub.instance.get_run_by_id(retry.run_id).is_finished, 300, "the retry to end", every=0.5)
     assert hub.instance.get_run_by_id(retry.run_id).status == dg.DagsterRunStatus.SUCCESS
 
     assert staged(hub.store, parts) == expected_staging(parts)
@@ -133,7 +123,7 @@ def test_a_killed_worker_fails_the_run_and_its_retry_reuses_the_answers(hub):
     def closed():
         return next((c for c in hub.store.chunks().for_batch(batch) if c["status"] != "requested"), None)
 
-    chunk = wait(closed, 120, "the sensor to close the chunk")
+    chunk = wait_until(closed, 120, "the sensor to close the chunk", every=0.5)
     assert (chunk["status"], chunk["attempts"], chunk["run_id"]) == ("success", 1, retry.run_id)
     assert [r.run_id for r in file_runs(hub, "killed-worker.txt")] == [first.run_id, retry.run_id]
 
@@ -145,9 +135,7 @@ def _launch_one_part(hub, part: str) -> str:
                            "jobName": "extraction_job",
                            "assetSelection": [{"path": ["boeing_raw_responses"]}, {"path": ["staged_products"]}]},
               "executionMetadata": {"tags": [{"key": "dagster/partition", "value": part}]}, "runConfigData": {}}
-    result = hub.graphql(LAUNCH_RUN, {"params": params})["launchRun"]
-    assert result["__typename"] == "LaunchRunSuccess", result
-    return result["run"]["runId"]
+    return hub.launch(params)
 
 
 def test_daemon_restart_keeps_runs_queue_and_sensors_going(hub):
@@ -166,10 +154,12 @@ def test_daemon_restart_keeps_runs_queue_and_sensors_going(hub):
 
     start_daemon(hub.stack, hub)
     for run_id, what in ((running.run_id, "the run in flight"), (queued, "the run queued while the daemon was down")):
-        assert wait(lambda: hub.instance.get_run_by_id(run_id).is_finished, 300, what)
+        assert wait_until(lambda: hub.instance.get_run_by_id(run_id).is_finished, 300, what, every=0.5)
         assert hub.instance.get_run_by_id(run_id).status == dg.DagsterRunStatus.SUCCESS, what
-    late_run = wait(lambda: file_runs(hub, "dropped-while-down.txt"), 180, "the sensor to take the late file")[0]
-    assert wait(lambda: hub.instance.get_run_by_id(late_run.run_id).is_finished, 300, "the late file's run")
+    late_run = wait_until(lambda: file_runs(hub, "dropped-while-down.txt"), 180, "the sensor to take the late file",
+                          every=0.5)[0]
+    assert wait_until(lambda: hub.instance.get_run_by_id(late_run.run_id).is_finished, 300, "the late file's run",
+                      every=0.5)
     assert hub.instance.get_run_by_id(late_run.run_id).status == dg.DagsterRunStatus.SUCCESS
     assert staged(hub.store, parts) == expected_staging(parts) and staged(hub.store, late) == expected_staging(late)
     assert staged(hub.store, ["QUEUEDWHILEDOWN-1"]) == expected_staging(["QUEUEDWHILEDOWN-1"])
@@ -186,8 +176,8 @@ def test_postgres_restarted_mid_run_ends_like_a_clean_run(hub, server):
     # own event write fails the step (outside the op: no step retry) and the inbox sensor runs the chunk
     # again; either way the chunk ends done on the rows of a clean run, no part asked twice beyond a batch.
     batch = int(run.tags["boeinghub/intake-batch"])
-    chunk = wait(lambda: next((c for c in hub.store.chunks().for_batch(batch) if c["status"] not in ("requested", "planned")), None),
-                 300, "the chunk to end")
+    chunk = wait_until(lambda: next((c for c in hub.store.chunks().for_batch(batch) if c["status"] not in ("requested", "planned")), None),
+                       300, "the chunk to end", every=0.5)
     runs = file_runs(hub, "pg-restart.txt")
     assert chunk["status"] == "success" and len(runs) <= 2, [(r.run_id, r.status) for r in runs]
     print(f"pg restart: runs {[(r.run_id[:8], r.status.value) for r in runs]}")
@@ -200,7 +190,7 @@ def test_postgres_restarted_mid_run_ends_like_a_clean_run(hub, server):
     # The webserver keeps one pooled connection per storage without a pre-ping (dagster-postgres): a
     # query or two fail once after the restart, then it answers again by itself.
     failures = []
-    wait(lambda: _ui_answers(hub, failures), 90, "the webserver to answer after the restart")
+    wait_until(lambda: _ui_answers(hub, failures), 90, "the webserver to answer after the restart", every=0.5)
     assert len(failures) <= 3, failures
 
 

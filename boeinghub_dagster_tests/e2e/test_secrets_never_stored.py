@@ -9,8 +9,6 @@ cannot be an accident; Boeing tokens live 4 s and the sandboxes storm 429 / THRO
 
 from __future__ import annotations
 
-import time
-
 import dagster as dg
 import pytest
 
@@ -18,9 +16,6 @@ from boeinghub_dagster_tests.support.live_hub import shared_live_hub
 from boeinghub_dagster_tests.support.operator_batch import start_operator_batch, wait_published
 from boeinghub_dagster_tests.support.recorder import recording_server
 from boeinghub_dagster_tests.support.secrets_scan import ScanResult, scan_database, scan_folder
-
-LAUNCH_RUN = """mutation($params: ExecutionParams!) { launchRun(executionParams: $params) {
-  __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } ... on Error { message } } }"""
 
 
 @pytest.fixture(scope="module")
@@ -30,26 +25,8 @@ def hub(tmp_path_factory, pg_admin_url):
 
 
 def _sync_now(hub, part: str, resources: dict | None = None) -> str:
-    return _launch(hub, "sync_part_now", {"ops": {"sync_one_part": {"config": {"part_number": part}}},
-                                          "resources": resources or {}})
-
-
-def _launch(hub, job: str, run_config: dict) -> str:
-    params = {"selector": {"repositoryLocationName": "boeinghub", "repositoryName": "__repository__", "jobName": job},
-              "runConfigData": run_config}
-    result = hub.graphql(LAUNCH_RUN, {"params": params})["launchRun"]
-    assert result["__typename"] == "LaunchRunSuccess", result
-    return result["run"]["runId"]
-
-
-def _wait_run(hub, run_id: str, timeout: float = 300) -> dg.DagsterRunStatus:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        run = hub.instance.get_run_by_id(run_id)
-        if run and run.is_finished:
-            return run.status
-        time.sleep(1)
-    raise TimeoutError(f"run {run_id} did not finish within {timeout:.0f} s")
+    return hub.launch_job("sync_part_now", {"ops": {"sync_one_part": {"config": {"part_number": part}}},
+                                            "resources": resources or {}})
 
 
 @pytest.mark.slow
@@ -59,7 +36,7 @@ def test_no_credential_or_issued_token_is_stored_anywhere(hub):
     hub.boeing.admin(expire_tokens=True, storm_429=2)
     hub.shopify.admin(throttle_storm=2)
     sync_run = _sync_now(hub, parts[0])
-    assert _wait_run(hub, sync_run) == dg.DagsterRunStatus.SUCCESS
+    assert hub.finished(sync_run, 300).status == dg.DagsterRunStatus.SUCCESS
     boeing, shopify = hub.boeing.stats(), hub.shopify.stats()
     assert boeing["responses_429"] >= 3 and boeing["token_calls"] >= 3, boeing  # storms met, expired tokens renewed
     assert shopify["throttled"] >= 3, shopify
@@ -102,10 +79,10 @@ def test_a_launch_from_the_ui_cannot_send_a_secret_elsewhere(hub):
         boeing = {k: {"env": v} for k, v in BOEING_ENV.items()} | {"oauth_token_url": f"{evil.url}/oauth/token"}
         shopify = {"shop_url": evil.url, "access_token": {"env": "SHOPIFY_ACCESS_TOKEN"}}
         setup = {"resources": {"shopify": {"config": shopify}}}
-        runs = {"resources.shopify.config.shop_url": _launch(hub, "shopify_setup", setup),
+        runs = {"resources.shopify.config.shop_url": hub.launch_job("shopify_setup", setup),
                 "resources.boeing.config.oauth_token_url": _sync_now(hub, "ANY-PART", {"boeing": {"config": boeing}})}
         for field, run_id in runs.items():
-            assert _wait_run(hub, run_id) == dg.DagsterRunStatus.FAILURE
+            assert hub.finished(run_id, 300).status == dg.DagsterRunStatus.FAILURE
             logs = "\n".join(dg.serialize_value(e) for e in hub.instance.all_logs(run_id))
             assert field in logs and "cannot be changed at launch" in logs, field
             assert not any(v in logs for v in hub.credentials.values()), field

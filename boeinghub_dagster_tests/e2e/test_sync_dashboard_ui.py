@@ -3,16 +3,13 @@
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import dagster as dg
-import httpx
 import pytest
 
 from boeinghub_dagster.defs.sync.reports import sync_dashboard
@@ -20,16 +17,11 @@ from boeinghub_dagster.resources.boeing import BoeingResource
 from boeinghub_dagster.resources.store import StoreResource
 from boeinghub_dagster.resources.store.extraction import utcnow
 from boeinghub_dagster_tests.defs.test_definitions import ENV
+from boeinghub_dagster_tests.support.waiting import first_answer, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium")  # Debian's; Playwright drives it, nothing is downloaded
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _seed(store: StoreResource, n: int = 265) -> None:
@@ -69,15 +61,8 @@ def test_the_dashboard_chart_renders_on_the_asset_page(tmp_path):
                             "-p", str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                            start_new_session=True)
     try:
-        deadline = time.monotonic() + 240
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/server_info", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "dagster-webserver did not start"
-            time.sleep(0.5)
+        first_answer(f"http://127.0.0.1:{port}/server_info", web, 240, "dagster-webserver", every=0.5,
+                     ok=lambda r: r.status_code == 200)
         out = tmp_path / "sync_dashboard.png"
         from playwright.sync_api import sync_playwright
 

@@ -6,7 +6,7 @@ import pytest
 
 from boeinghub_dagster.resources.shopify import ShopifyResource
 from boeinghub_dagster_tests.support.s3 import new_bucket, s3_server
-from boeinghub_dagster_tests.support.sandboxes import start_shopify
+from boeinghub_dagster_tests.support.sandboxes import running_shopify
 
 
 @pytest.fixture(scope="session")
@@ -23,10 +23,8 @@ def s3_store(s3_endpoint):
 @pytest.fixture
 def shopify_sandbox(request):
     """Shopify sandbox; `@pytest.mark.parametrize("shopify_sandbox", [{...knobs}], indirect=True)` sets knobs."""
-    server, handle = start_shopify(**(getattr(request, "param", None) or {}))
-    yield handle
-    server.stop()
-    server.app.state.sandbox.store.close()
+    with running_shopify(**(getattr(request, "param", None) or {})) as handle:
+        yield handle
 
 
 @pytest.fixture

@@ -24,7 +24,8 @@ from sqlalchemy import select
 
 from boeinghub_dagster.resources.store.schema import boeing_raw_parts, boeing_requests, store_leases
 from boeinghub_dagster_tests.support.expected import part_list
-from boeinghub_dagster_tests.support.sandboxes import start_boeing
+from boeinghub_dagster_tests.support.sandboxes import running_boeing
+from boeinghub_dagster_tests.support.waiting import wait_until
 
 RATE, TTL, GRACE = 120, 2.0, 30.0  # calls a minute (one every 0.5 s), lease seconds, grace after a takeover
 PARTS = part_list(40, "FENCE")
@@ -32,9 +33,8 @@ PARTS = part_list(40, "FENCE")
 
 @pytest.fixture
 def sandbox():
-    server, handle = start_boeing(rate_per_min=RATE)
-    yield handle
-    server.stop()
+    with running_boeing(rate_per_min=RATE) as handle:
+        yield handle
 
 
 STARTED: list[subprocess.Popen] = []
@@ -62,16 +62,6 @@ def _start(store, sandbox, run: str, tmp_path, stop_at: str | None = None) -> su
     STARTED.append(proc)
     assert proc.stdout.readline().strip() == "started"
     return proc
-
-
-def _wait(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
 def _stopped(proc) -> bool:
@@ -115,14 +105,14 @@ def test_a_holder_stopped_with_a_claimed_batch_never_sends_it(database_url, stor
     """A stalls right after claiming its third batch, before confirming it for sending; B takes over and
     asks that batch at once; A wakes, its pre-send check finds the lease gone, and it sends nothing more."""
     a = _start(store, sandbox, "run-a", tmp_path, stop_at="extraction.dispatch_claimed:3")
-    _wait(lambda: _stopped(a), 60, "A to stall holding a claimed batch")
+    wait_until(lambda: _stopped(a), 60, "A to stall holding a claimed batch", every=0.1)
     stalled_batch = _claimed_by(store, a.pid)
     assert len(stalled_batch) == 10 and sandbox.stats()["codes_requested"] == 20
 
     b = _start(store, sandbox, "run-b", tmp_path)
-    _wait(lambda: _holder(store).endswith(f":{b.pid}"), 90, "B to take over the lapsed lease")
-    _wait(lambda: not _claimed_by(store, a.pid), 90, "B to take back A's unsent batch")
-    _wait(lambda: sandbox.stats()["codes_requested"] == len(PARTS), 90, "B to ask every part")
+    wait_until(lambda: _holder(store).endswith(f":{b.pid}"), 90, "B to take over the lapsed lease", every=0.1)
+    wait_until(lambda: not _claimed_by(store, a.pid), 90, "B to take back A's unsent batch", every=0.1)
+    wait_until(lambda: sandbox.stats()["codes_requested"] == len(PARTS), 90, "B to ask every part", every=0.1)
     os.kill(a.pid, signal.SIGCONT)
     result_a, result_b = _finish(a, b)
     _assert_each_part_asked_once(sandbox, result_a, result_b)
@@ -134,12 +124,12 @@ def test_a_holder_stopped_between_calls_stops_dispatching_when_resumed(database_
     still dispatches and within the grace: A writes the answer it had in flight, if any, and its next claim
     (or pre-send check, or heartbeat) fails on the fencing token: it dispatches nothing more."""
     a = _start(store, sandbox, "run-a", tmp_path)
-    _wait(lambda: sandbox.stats()["codes_requested"] >= 10, 90, "A to dispatch")
+    wait_until(lambda: sandbox.stats()["codes_requested"] >= 10, 90, "A to dispatch", every=0.1)
     os.kill(a.pid, signal.SIGSTOP)
     b = _start(store, sandbox, "run-b", tmp_path)
-    _wait(lambda: _holder(store).endswith(f":{b.pid}"), 90, "B to take over the lapsed lease")
+    wait_until(lambda: _holder(store).endswith(f":{b.pid}"), 90, "B to take over the lapsed lease", every=0.1)
     taken = time.time()
-    _wait(lambda: _claimed_by(store, b.pid, ("sending", "answered")), 90, "B to send a call")
+    wait_until(lambda: _claimed_by(store, b.pid, ("sending", "answered")), 90, "B to send a call", every=0.1)
     os.kill(a.pid, signal.SIGCONT)  # B still has parts to ask: both are alive, one holds the lease
     assert time.time() - taken < GRACE
     result_a, result_b = _finish(a, b)
@@ -154,12 +144,12 @@ def test_a_holder_stopped_with_a_call_in_flight_writes_its_answer_and_nothing_is
     the answer that waited in its socket and writes it: those parts are answered once, by A's call."""
     sandbox.admin(latency_ms=2000)
     a = _start(store, sandbox, "run-a", tmp_path)
-    in_flight = _wait(lambda: _claimed_by(store, a.pid, ("sending",)), 90, "A to have a call in flight")
+    in_flight = wait_until(lambda: _claimed_by(store, a.pid, ("sending",)), 90, "A to have a call in flight", every=0.1)
     os.kill(a.pid, signal.SIGSTOP)
     b = _start(store, sandbox, "run-b", tmp_path)
-    _wait(lambda: _holder(store).endswith(f":{b.pid}"), 90, "B to take over the lapsed lease")
+    wait_until(lambda: _holder(store).endswith(f":{b.pid}"), 90, "B to take over the lapsed lease", every=0.1)
     taken = time.time()
-    _wait(lambda: _claimed_by(store, b.pid, ("answered",)), 90, "B to get an answer")
+    wait_until(lambda: _claimed_by(store, b.pid, ("answered",)), 90, "B to get an answer", every=0.1)
     assert _claimed_by(store, a.pid, ("sending",)) == in_flight  # held back, not asked again
     os.kill(a.pid, signal.SIGCONT)
     assert time.time() - taken < GRACE

@@ -1,6 +1,5 @@
 """The shared request queue and the dispatch lease, on SQLite and a real PostgreSQL."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -10,6 +9,7 @@ from boeinghub_dagster.resources.store.extraction import utcnow
 from boeinghub_dagster.resources.store.leases import Lease, LeaseLost
 from boeinghub_dagster.resources.store.requests import PRIORITY_EXTRACTION, PRIORITY_SYNC
 from boeinghub_dagster.resources.store.schema import store_leases
+from boeinghub_dagster_tests.support.waiting import wait_until
 
 
 def test_claims_take_priority_then_round_robin_then_arrival(store):
@@ -52,23 +52,16 @@ def _expires(engine, name: str) -> float:
         return conn.execute(select(store_leases.c.expires_at).where(store_leases.c.name == name)).scalar_one()
 
 
-def _until(predicate, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-
-
 def test_one_lease_holder_and_a_dead_one_lapses(store):
     engine = store.engine()
     a, b = Lease(engine, "dispatch", "run-a", ttl=2.0), Lease(engine, "dispatch", "run-b", ttl=2.0)
     assert a.try_take() and not b.try_take()
     first = _expires(engine, "dispatch")
-    _until(lambda: _expires(engine, "dispatch") > first)  # a's heartbeat renewed it
+    wait_until(lambda: _expires(engine, "dispatch") > first, 60, "a's heartbeat", every=0.05)  # a's heartbeat renewed it
     assert not b.try_take()  # so it holds
     a._stop.set()  # a dies: no release, no more renewals
     a._thread.join()
-    _until(b.try_take)  # lapses within the ttl, however busy the machine
+    wait_until(b.try_take, 60, "the lease to lapse", every=0.05)  # lapses within the ttl, however busy the machine
     assert b.took_over and b.token == a.token + 1
     b.release()
     assert a._acquire()
@@ -125,7 +118,8 @@ def test_a_stalled_holder_claims_and_sends_nothing_and_its_parts_are_asked_once(
         q.confirm_send(a, parts[10:20])  # nor may it send what it claimed before
     assert q.release_stale(b) == 10  # the unsent batch is back at once; the one in flight is held back
     assert q.claim(b.holder, 20, b.fence()) == parts[10:30]
-    _until(lambda: q.release_stale(b) == 0)  # the grace is over: a can no longer send or answer it
+    # the grace is over: a can no longer send or answer it
+    wait_until(lambda: q.release_stale(b) == 0, 60, "the grace to end", every=0.05)
     assert q.claim(b.holder, 10, b.fence()) == parts[:10]
 
 
@@ -150,7 +144,8 @@ def test_a_holder_stopped_inside_a_transaction_does_not_hold_the_lease_row(store
     try:
         assert child.stdout.readline().strip() == "locked"
         b = Lease(store.engine(), "dispatch", "run-b", ttl=1.0)
-        taker = threading.Thread(target=_until, args=(b.try_take,), daemon=True)  # blocks on the row lock until
+        taker = threading.Thread(target=wait_until, args=(b.try_take, 60, "the row lock"), kwargs={"every": 0.05},
+                                 daemon=True)  # blocks on the row lock until
         taker.start()  # the server ends the stalled session (without that, until the stopped holder wakes)
         taker.join(60)
         assert not taker.is_alive() and b.held and b.took_over

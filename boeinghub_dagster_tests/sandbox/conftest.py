@@ -9,7 +9,7 @@ import pytest
 
 from boeinghub_dagster.sandbox.boeing import create_boeing_app
 from boeinghub_dagster.sandbox.serve import ServerHandle, serve
-from boeinghub_dagster_tests.support.sandboxes import start_shopify
+from boeinghub_dagster_tests.support.sandboxes import running_shopify
 
 PINNED_HOUR = 480_000  # fixed so answers are predictable from the catalogue
 
@@ -58,7 +58,5 @@ def boeing():
 @pytest.fixture
 def shopify(tmp_path):
     """A Shopify sandbox over a fresh SQLite shop in tmp_path, on a free port."""
-    server, handle = start_shopify(str(tmp_path / "shop.db"))
-    yield handle
-    server.stop()
-    server.app.state.sandbox.store.close()
+    with running_shopify(str(tmp_path / "shop.db")) as handle:
+        yield handle

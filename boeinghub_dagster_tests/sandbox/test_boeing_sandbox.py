@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-import socket
 from concurrent.futures import ThreadPoolExecutor
 import subprocess
 import sys
 import time
 
-import httpx
 import pytest
 
 from boeinghub_dagster.sandbox.catalogue import current_hour, item_for
+from boeinghub_dagster_tests.support.waiting import first_answer, free_port
 
 from .conftest import PINNED_HOUR
 
@@ -271,20 +270,11 @@ def test_stats_config_has_no_secrets(boeing):
 
 # -- CLI ----------------------------------------------------------------------
 def test_cli_starts_a_server_that_answers_stats():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "boeinghub_dagster.sandbox", "boeing", "--port", str(port),
                              "--rate-per-min", "30", "--seed", "3"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                r = httpx.get(f"http://127.0.0.1:{port}/_stats", timeout=1)
-                break
-            except httpx.TransportError:
-                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read() if proc.poll() else ""
-                time.sleep(0.05)
+        r = first_answer(f"http://127.0.0.1:{port}/_stats", proc, 60, "the sandbox CLI server", every=0.05)
         assert r.status_code == 200
         assert r.json()["config"]["rate_per_min"] == 30 and r.json()["config"]["seed"] == 3
     finally:

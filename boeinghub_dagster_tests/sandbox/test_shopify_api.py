@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from boeinghub_dagster.domain.shopify_api import SHOPIFY_API_VERSION
-from boeinghub_dagster_tests.support.sandboxes import start_shopify
+from boeinghub_dagster_tests.support.sandboxes import running_shopify
 from boeinghub_dagster_tests.support.shopify_calls import (
     PRODUCT_SET, define_part_number, location_ids, part_identifier, product_input,
 )
@@ -20,10 +20,8 @@ LOCATIONS = "{ locations(first: 10) { nodes { id name } } }"
 @pytest.fixture
 def small_bucket(tmp_path):
     """A bucket of 30 points refilled at 1 point/s, set by the CLI-equivalent knobs (3 calls fit in 2 s)."""
-    server, handle = start_shopify(str(tmp_path / "shop.db"), bucket_size=30, restore_rate=1)
-    yield handle
-    server.stop()
-    server.app.state.sandbox.store.close()
+    with running_shopify(str(tmp_path / "shop.db"), bucket_size=30, restore_rate=1) as handle:
+        yield handle
 
 
 def test_pinned_api_version_is_2026_07_or_later():

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
 
-import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.responses import Response
@@ -18,6 +16,7 @@ from boeinghub_dagster_tests.support.sandboxes import start_shopify
 from boeinghub_dagster_tests.support.shopify_calls import (
     PRODUCT_SET, define_part_number, part_identifier, product_input, publish,
 )
+from boeinghub_dagster_tests.support.waiting import first_answer, free_port
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(4000)
 MEDIA = ('query($q: String) { products(first: 5, query: $q) { nodes { media(first: 5) { nodes { status '
@@ -159,22 +158,13 @@ def test_reset_clears_stats_and_wipe_empties_the_shop(shopify):
 
 
 def test_cli_serves_the_shop_with_flags(tmp_path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     db = tmp_path / "cli.db"
     proc = subprocess.Popen([sys.executable, "-m", "boeinghub_dagster.sandbox", "shopify", "--port", str(port),
                              "--db", str(db), "--bucket-size", "500", "--variants-per-day", "7", "--outage"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                r = httpx.get(f"http://127.0.0.1:{port}/_stats", timeout=1)
-                break
-            except httpx.TransportError:
-                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read() if proc.poll() else ""
-                time.sleep(0.05)
+        r = first_answer(f"http://127.0.0.1:{port}/_stats", proc, 60, "the sandbox CLI server", every=0.05)
         config = r.json()["config"]
         assert (config["bucket_size"], config["variants_per_day"], config["outage"]) == (500.0, 7, True)
         assert db.exists()

@@ -10,7 +10,8 @@ import threading
 
 import pytest
 
-from boeinghub_dagster_tests.support.shopify_calls import define_part_number, location_ids, publish
+from boeinghub_dagster_tests.support.shopify_calls import available as _quantity
+from boeinghub_dagster_tests.support.shopify_calls import location_ids, stocked_part
 
 SET = """
 mutation Set($input: InventorySetQuantitiesInput!, $key: String!) {
@@ -19,17 +20,12 @@ mutation Set($input: InventorySetQuantitiesInput!, $key: String!) {
     userErrors { field message code }
   }
 }"""
-LEVEL = ("query($id: ID!, $loc: ID!) { inventoryItem(id: $id) { inventoryLevel(locationId: $loc) "
-         '{ quantities(names: ["available"]) { quantity } } } }')
 
 
 @pytest.fixture
 def stocked(shopify):
     """A published part with 4 available at the first location: (shop, item id, location id)."""
-    define_part_number(shopify)
-    location = location_ids(shopify)[0]
-    product = publish(shopify, "IDEM-1", stock=[(location, 4)])["data"]["productSet"]["product"]
-    return shopify, product["variants"]["nodes"][0]["inventoryItem"]["id"], location
+    return stocked_part(shopify, "IDEM-1")
 
 
 def _input(item: str, location: str, quantity: int, change_from: int | None) -> dict:
@@ -45,11 +41,6 @@ def _call(shop, variables: dict) -> dict:
 
 def _codes(payload: dict) -> list[str]:
     return [e["code"] for e in payload["userErrors"]]
-
-
-def _quantity(shop, item: str, location: str) -> int:
-    body = shop.graphql(LEVEL, {"id": item, "loc": location}).json()
-    return body["data"]["inventoryItem"]["inventoryLevel"]["quantities"][0]["quantity"]
 
 
 def test_a_key_whose_attempt_failed_is_spent_and_a_new_key_succeeds(stocked):

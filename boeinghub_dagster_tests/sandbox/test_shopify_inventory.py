@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from boeinghub_dagster_tests.support.shopify_calls import define_part_number, location_ids, publish
+from boeinghub_dagster_tests.support.shopify_calls import available as _quantity
+from boeinghub_dagster_tests.support.shopify_calls import location_ids, stocked_part
 
 SET = """
 mutation Set($input: InventorySetQuantitiesInput!, $key: String!) {
@@ -15,17 +16,12 @@ mutation Set($input: InventorySetQuantitiesInput!, $key: String!) {
   }
 }"""
 WITHOUT_DIRECTIVE = SET.replace(" @idempotent(key: $key)", "").replace(", $key: String!", "")
-LEVEL = ("query($id: ID!, $loc: ID!) { inventoryItem(id: $id) { inventoryLevel(locationId: $loc) "
-         '{ quantities(names: ["available"]) { quantity } } } }')
 
 
 @pytest.fixture
 def stocked(shopify):
     """One published part with 4 available at the first location: (shop, item id, location id)."""
-    define_part_number(shopify)
-    location = location_ids(shopify)[0]
-    product = publish(shopify, "INV-1", stock=[(location, 4)])["data"]["productSet"]["product"]
-    return shopify, product["variants"]["nodes"][0]["inventoryItem"]["id"], location
+    return stocked_part(shopify, "INV-1")
 
 
 def _input(item: str, location: str, quantity: int, change_from="omit") -> dict:
@@ -34,11 +30,6 @@ def _input(item: str, location: str, quantity: int, change_from="omit") -> dict:
         q["changeFromQuantity"] = change_from
     return {"name": "available", "reason": "correction", "referenceDocumentUri": "gid://boeinghub/Sync/1",
             "quantities": [q]}
-
-
-def _quantity(shop, item: str, location: str) -> int:
-    body = shop.graphql(LEVEL, {"id": item, "loc": location}).json()
-    return body["data"]["inventoryItem"]["inventoryLevel"]["quantities"][0]["quantity"]
 
 
 def test_without_idempotent_directive_is_refused(stocked):

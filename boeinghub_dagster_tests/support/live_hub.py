@@ -32,12 +32,13 @@ import httpx
 from boeinghub_dagster.instance import dagster_pg_url
 from boeinghub_dagster_tests.support.postgres import create_database
 from boeinghub_dagster_tests.support.sandboxes import BoeingSandbox, ShopifySandbox
-from boeinghub_dagster_tests.support.hub_harness import load_harness, serve_sandbox
+from boeinghub_dagster_tests.support.hub_harness import load_harness
+from boeinghub_dagster_tests.support.locations import LOCATION_MAP
+from boeinghub_dagster_tests.support.waiting import serve_sandbox, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
-# As scripts/hub maps them: every Boeing sandbox location lands in one of the sandbox shop's locations.
-LOCATION_MAP = {"Dallas Central": "Dallas Central", "Chicago": "Chicago", "Miami": "Miami",
-                "Seattle": "Chicago", "Atlanta": "Miami"}
+LAUNCH_RUN = """mutation($params: ExecutionParams!) { launchRun(executionParams: $params) {
+  __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } ... on Error { message } } }"""
 SANDBOX_CREDENTIALS = {"client_id": "sandbox-client", "client_secret": "sandbox-secret",
                        "username": "sandbox-user", "password": "sandbox-pass", "shopify_token": "shpat_sandbox_token"}
 
@@ -84,6 +85,22 @@ class LiveHub:
         if body.get("errors"):
             raise RuntimeError(f"GraphQL errors: {body['errors']}")
         return body["data"]
+
+    def launch(self, params: dict) -> str:
+        """`launchRun` as the UI sends it (ExecutionParams); the new run's id, once Dagster took it."""
+        result = self.graphql(LAUNCH_RUN, {"params": params})["launchRun"]
+        assert result["__typename"] == "LaunchRunSuccess", result
+        return result["run"]["runId"]
+
+    def launch_job(self, job: str, run_config: dict) -> str:
+        """The launchpad's *Launch Run* of `job` with `run_config`; the new run's id."""
+        return self.launch({"selector": {"repositoryLocationName": "boeinghub", "repositoryName": "__repository__",
+                                         "jobName": job}, "runConfigData": run_config})
+
+    def finished(self, run_id: str, timeout: float):
+        """The run, once it has finished (whatever its status)."""
+        return wait_until(lambda: (r := self.instance.get_run_by_id(run_id)) and r.is_finished and r, timeout,
+                          f"run {run_id} to finish", every=1.0)
 
     def drop(self, name: str, parts: list[str], folder: str = "") -> float:
         """Write `inbox/<folder>/<name>` atomically (dotfile, then rename); return the drop time."""

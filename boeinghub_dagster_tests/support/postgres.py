@@ -12,15 +12,15 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
+
+from boeinghub_dagster_tests.support.waiting import free_port
 
 
 def _bin(name: str) -> str:
@@ -28,12 +28,6 @@ def _bin(name: str) -> str:
     if not found:
         raise RuntimeError(f"{name} not found: install a PostgreSQL server (apt-get install postgresql) or set BOEINGHUB_TEST_PG_URL")
     return found
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _unprivileged_user() -> str:
@@ -61,7 +55,7 @@ class LocalPostgres:
             pw = pwd.getpwnam(self.user)
             os.chmod(self.root, 0o755)
             os.chown(self.root, pw.pw_uid, pw.pw_gid)
-        self.data, port = self.root / "data", _free_port()
+        self.data, port = self.root / "data", free_port()
         subprocess.run(
             _as_user([_bin("initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"], self.user),
             check=True,
@@ -102,14 +96,3 @@ def create_database(admin_url: str) -> str:
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     return admin_url.rsplit("/", 1)[0] + "/" + name
-
-
-def wait_for(predicate, timeout: float = 30.0, interval: float = 0.05):
-    """Poll `predicate` until it returns something truthy, or fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise TimeoutError(f"condition not met within {timeout}s")

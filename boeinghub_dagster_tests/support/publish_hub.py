@@ -23,21 +23,13 @@ from pathlib import Path
 
 
 from boeinghub_dagster.sandbox.shopify import DEFAULT_ACCESS_TOKEN
-from boeinghub_dagster_tests.support.hub_harness import (  # noqa: F401 - re-exported for the publishing tests
-    Group,
-    free_port,
-    harness,
-    serve_sandbox,
-    snapshot_code,
-    wait_until,
-)
+from boeinghub_dagster_tests.support.hub_harness import harness, snapshot_code  # noqa: F401 - benchmarks use them
+from boeinghub_dagster_tests.support.locations import LOCATION_MAP as SANDBOX_LOCATION_MAP
 from boeinghub_dagster_tests.support.sandboxes import BoeingSandbox, ShopifySandbox
+from boeinghub_dagster_tests.support.waiting import free_port, serve_sandbox, wait_until  # noqa: F401 - as above
 
 ROOT = Path(__file__).resolve().parents[2]
 BATCH = 10  # parts per Boeing call (BOEING_BATCH_SIZE default)
-# The sandbox shop's locations; every Boeing sandbox location maps to one of them (as scripts/hub sets).
-SANDBOX_LOCATION_MAP = {"Dallas Central": "Dallas Central", "Chicago": "Chicago", "Miami": "Miami",
-                        "Seattle": "Chicago", "Atlanta": "Miami"}
 
 
 def start_shopify(stack: ExitStack, tmp: Path, code: Path = ROOT, **flags) -> ShopifySandbox:

@@ -10,10 +10,9 @@ import dagster as dg
 from boeinghub_dagster.defs.extraction.assets import extraction
 from boeinghub_dagster.defs.publishing.assets import publishing
 from boeinghub_dagster.domain.pricing import row_base_cost, shop_price
+from boeinghub_dagster_tests.support.locations import LOCATION_MAP
 from boeinghub_dagster_tests.support.runs import materialize_parts
 
-LOCATION_MAP = {"Dallas Central": "Dallas Central", "Chicago": "Chicago", "Miami": "Miami",
-                "Seattle": "Chicago", "Atlanta": "Miami"}
 SHOPIFY_PRODUCTS = dg.AssetKey("shopify_products")
 
 METAFIELDS = """

@@ -1,7 +1,11 @@
-"""Handles on the sandbox servers for tests: start on a free port, read stats, turn knobs."""
+"""Handles on the sandbox servers for tests: start on a free port, read stats, turn knobs.
+
+`running_boeing` / `running_shopify` are what the fixtures yield from: the server stopped (and the shop's
+store closed) when the test is done, pass or fail."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -42,6 +46,16 @@ def start_boeing(rate_per_min: float = 6000, **knobs):
     return server, BoeingSandbox(server.url, rate_per_min)
 
 
+@contextmanager
+def running_boeing(rate_per_min: float = 6000, **knobs):
+    """A Boeing sandbox's handle while the block runs; stopped after."""
+    server, handle = start_boeing(rate_per_min, **knobs)
+    try:
+        yield handle
+    finally:
+        server.stop()
+
+
 @dataclass
 class ShopifySandbox:
     """Handle on a running Shopify sandbox: GraphQL URL, token, stats and knobs."""
@@ -77,3 +91,14 @@ def start_shopify(db_path: str = ":memory:", **knobs):
     app = create_shopify_app(db_path, **knobs)
     server = serve(app)
     return server, ShopifySandbox(server.url, DEFAULT_ACCESS_TOKEN)
+
+
+@contextmanager
+def running_shopify(db_path: str = ":memory:", **knobs):
+    """A Shopify sandbox's handle while the block runs; stopped, and its store closed, after."""
+    server, handle = start_shopify(db_path, **knobs)
+    try:
+        yield handle
+    finally:
+        server.stop()
+        server.app.state.sandbox.store.close()

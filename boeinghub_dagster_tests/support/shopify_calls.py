@@ -30,6 +30,9 @@ mutation Publish($input: ProductSetInput!, $identifier: ProductSetIdentifiers) {
 
 LOCATIONS = "{ locations(first: 10) { nodes { id name } } }"
 
+LEVEL = ("query($id: ID!, $loc: ID!) { inventoryItem(id: $id) { inventoryLevel(locationId: $loc) "
+         '{ quantities(names: ["available"]) { quantity } } } }')
+
 VARIANTS_BY_SKU = """
 query Variants($q: String) {
   productVariants(first: 10, query: $q) { nodes { id sku product { id } inventoryItem { id } } }
@@ -46,6 +49,20 @@ def define_part_number(shop: ShopifySandbox, unique: bool = True, filterable: bo
 
 def location_ids(shop: ShopifySandbox) -> list[str]:
     return [n["id"] for n in shop.graphql(LOCATIONS).json()["data"]["locations"]["nodes"]]
+
+
+def stocked_part(shop: ShopifySandbox, part: str) -> tuple[ShopifySandbox, str, str]:
+    """`part` published with 4 available at the shop's first location: (shop, inventory item id, location id)."""
+    define_part_number(shop)
+    location = location_ids(shop)[0]
+    product = publish(shop, part, stock=[(location, 4)])["data"]["productSet"]["product"]
+    return shop, product["variants"]["nodes"][0]["inventoryItem"]["id"], location
+
+
+def available(shop: ShopifySandbox, item: str, location: str) -> int:
+    """The item's `available` quantity at the location."""
+    body = shop.graphql(LEVEL, {"id": item, "loc": location}).json()
+    return body["data"]["inventoryItem"]["inventoryLevel"]["quantities"][0]["quantity"]
 
 
 def part_identifier(part: str) -> dict:
