@@ -16,9 +16,9 @@ import httpx
 import pytest
 
 from boeinghub_dagster.defs.sync.reports import sync_dashboard
+from boeinghub_dagster.domain.clock import utcnow
 from boeinghub_dagster.resources.boeing import BoeingResource
 from boeinghub_dagster.resources.store import StoreResource
-from boeinghub_dagster.resources.store.extraction import utcnow
 from boeinghub_dagster_tests.defs.test_definitions import ENV
 
 ROOT = Path(__file__).resolve().parents[2]

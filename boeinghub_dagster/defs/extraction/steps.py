@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from boeinghub_dagster.domain.clock import utcnow
 from boeinghub_dagster.domain.normalization import NOT_RETURNED, match_items
 from boeinghub_dagster.resources import faults
 from boeinghub_dagster.resources.boeing import BoeingClient, BoeingRequestError
-from boeinghub_dagster.resources.store.extraction import ExtractionStore, utcnow
+from boeinghub_dagster.resources.store.extraction import ExtractionStore
 from boeinghub_dagster.resources.store.leases import Lease, LeaseLost
 from boeinghub_dagster.resources.store.requests import RequestStore
 

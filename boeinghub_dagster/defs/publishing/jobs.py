@@ -4,6 +4,7 @@ and the operator's `retire_parts` and `set_price_overrides` (issue 15)."""
 import dagster as dg
 
 from boeinghub_dagster.defs.partitions import part_numbers
+from boeinghub_dagster.domain.clock import utcnow
 from boeinghub_dagster.domain.lookup import parse_entries
 from boeinghub_dagster.domain.part_numbers import normalize_part_number
 from boeinghub_dagster.domain.pricing import override_from
@@ -12,7 +13,6 @@ from boeinghub_dagster.resources.settings import location_map_from_env, publicat
 from boeinghub_dagster.resources.shopify import ShopifyResource
 from boeinghub_dagster.resources.shopify_setup import check, run_setup
 from boeinghub_dagster.resources.store import StoreResource
-from boeinghub_dagster.resources.store.extraction import utcnow
 
 from .overrides import Request, apply
 from .retire import retire

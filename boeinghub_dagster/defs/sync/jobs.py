@@ -8,11 +8,11 @@ from datetime import timedelta
 
 import dagster as dg
 
+from boeinghub_dagster.domain.clock import utcnow
 from boeinghub_dagster.domain.sync_rules import SyncState, reactivate
 from boeinghub_dagster.resources.boeing import BoeingResource
 from boeinghub_dagster.resources.shopify import ShopifyResource
 from boeinghub_dagster.resources.store import StoreResource
-from boeinghub_dagster.resources.store.extraction import utcnow
 
 from .runner import resume_after_crash, run_sync
 from .steps import SyncTally

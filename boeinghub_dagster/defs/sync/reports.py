@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import dagster as dg
 
+from boeinghub_dagster.domain.clock import utcnow
 from boeinghub_dagster.resources.boeing import BoeingResource
 from boeinghub_dagster.resources.store import StoreResource
-from boeinghub_dagster.resources.store.extraction import utcnow
 
 from .assets import boeing_capacity
 from .dashboard import every, figures, markdown
