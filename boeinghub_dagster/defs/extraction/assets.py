@@ -17,9 +17,9 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from boeinghub_dagster.defs.failures import failed_part_observations
 from boeinghub_dagster.defs.normalization.steps import stage_answer, stage_stored
 from boeinghub_dagster.defs.partitions import part_numbers
-from boeinghub_dagster.defs.queue_guard import refuse_untagged
 from boeinghub_dagster.domain.clock import utcnow
 from boeinghub_dagster.resources.boeing import BoeingResource
+from boeinghub_dagster.resources.queue_guard import refuse_untagged
 from boeinghub_dagster.resources.settings import location_map_from_env
 from boeinghub_dagster.resources.store import StoreResource
 from boeinghub_dagster.resources.store.leases import Lease

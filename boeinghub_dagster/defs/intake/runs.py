@@ -20,10 +20,10 @@ from dataclasses import dataclass
 
 import dagster as dg
 
-from boeinghub_dagster.defs.extraction.jobs import BOEING_RUN_TAGS
 from boeinghub_dagster.domain.alerts import subject_key
 from boeinghub_dagster.domain.clock import aware, utcnow
 from boeinghub_dagster.domain.intake_chunks import duration_text, eta_minutes, is_range, plan_chunks
+from boeinghub_dagster.domain.run_queue import BOEING_RUN_TAGS
 from boeinghub_dagster.resources.alerts import Alerts, run_link
 from boeinghub_dagster.resources.settings import Limits
 from boeinghub_dagster.resources.store import StoreResource

@@ -4,7 +4,6 @@ import json
 
 import dagster as dg
 
-from boeinghub_dagster.defs.extraction.jobs import extraction_job
 from boeinghub_dagster.defs.partitions import part_numbers
 from boeinghub_dagster.resources.inbox import Inbox
 from boeinghub_dagster.resources.settings import Limits
@@ -24,7 +23,7 @@ def _run_for_key(instance: dg.DagsterInstance):
     return lookup
 
 
-@dg.sensor(job=extraction_job, minimum_interval_seconds=5, default_status=dg.DefaultSensorStatus.RUNNING)
+@dg.sensor(job_name="extraction_job", minimum_interval_seconds=5, default_status=dg.DefaultSensorStatus.RUNNING)
 def inbox_sensor(context: dg.SensorEvaluationContext, inbox: Inbox, store: StoreResource) -> dg.SensorResult:
     """Watches BOEINGHUB_INBOX (a folder or s3:// prefix, and its publish/) for part-number files, and keeps each
     batch's chunk runs going (a few at a time, failed ones asked again)."""

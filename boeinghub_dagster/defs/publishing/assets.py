@@ -12,10 +12,10 @@ import dagster as dg
 
 from boeinghub_dagster.defs.failures import failed_part_observations
 from boeinghub_dagster.defs.partitions import part_numbers
-from boeinghub_dagster.defs.queue_guard import refuse_untagged
 from boeinghub_dagster.resources.alerts import Alerts
 from boeinghub_dagster.resources.images import ProductImagesResource
 from boeinghub_dagster.domain.shopify_api import admin_product_url
+from boeinghub_dagster.resources.queue_guard import refuse_untagged
 from boeinghub_dagster.resources.settings import location_codes_from_env, location_map_from_env, publications_from_env
 from boeinghub_dagster.resources.shopify import ShopifyResource
 from boeinghub_dagster.resources.shopify_setup import ensure_setup

@@ -9,6 +9,7 @@ from boeinghub_dagster.domain.lookup import parse_entries
 from boeinghub_dagster.domain.part_numbers import normalize_part_number
 from boeinghub_dagster.domain.pricing import override_from
 from boeinghub_dagster.domain.reporting import markdown_table, plain_text
+from boeinghub_dagster.domain.run_queue import SHOPIFY_RUN_TAGS
 from boeinghub_dagster.resources.settings import location_map_from_env, publications_from_env
 from boeinghub_dagster.resources.shopify import ShopifyResource
 from boeinghub_dagster.resources.shopify_setup import check, run_setup
@@ -18,9 +19,6 @@ from .overrides import Request, apply
 from .retire import retire
 
 MAX_PARTS_PER_OPERATOR_RUN = 5_000  # retire_parts: parts a run takes (two Shopify calls each)
-
-# Run-queue tag: dagster.yaml lets two runs with this tag be in flight at a time.
-SHOPIFY_RUN_TAGS = {"boeinghub/api": "shopify"}
 
 publish_job = dg.define_asset_job(
     "publish_job",

@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from boeinghub_dagster.defs.publishing.jobs import SHOPIFY_RUN_TAGS
 from boeinghub_dagster.domain.reporting import markdown_table
+from boeinghub_dagster.domain.run_queue import SHOPIFY_RUN_TAGS
 from boeinghub_dagster.resources.settings import publications_from_env
 from boeinghub_dagster.resources.shopify import ShopifyResource
 from boeinghub_dagster.resources.shopify_setup import match_names, stored_setup

@@ -13,12 +13,12 @@ from datetime import datetime, timedelta
 import dagster as dg
 
 from boeinghub_dagster.defs.partitions import sync_hours
-from boeinghub_dagster.defs.queue_guard import refuse_untagged
 from boeinghub_dagster.domain.clock import utcnow
 from boeinghub_dagster.domain.reporting import markdown_table
 from boeinghub_dagster.domain.slots import due_buckets
 from boeinghub_dagster.resources.alerts import Alerts
 from boeinghub_dagster.resources.boeing import BoeingResource
+from boeinghub_dagster.resources.queue_guard import refuse_untagged
 from boeinghub_dagster.resources.shopify import ShopifyResource
 from boeinghub_dagster.resources.store import StoreResource
 

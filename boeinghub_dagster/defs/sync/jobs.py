@@ -9,6 +9,7 @@ from datetime import timedelta
 import dagster as dg
 
 from boeinghub_dagster.domain.clock import utcnow
+from boeinghub_dagster.domain.run_queue import SYNC_RUN_TAGS
 from boeinghub_dagster.domain.sync_rules import SyncState, reactivate
 from boeinghub_dagster.resources.boeing import BoeingResource
 from boeinghub_dagster.resources.shopify import ShopifyResource
@@ -17,7 +18,6 @@ from boeinghub_dagster.resources.store import StoreResource
 from .runner import resume_after_crash, run_sync
 from .steps import SyncTally
 
-SYNC_RUN_TAGS = {"boeinghub/api": "boeing-sync"}
 RETRY_LIMIT = 200  # SPEC §8: at most 200 failed parts a retry run
 
 hourly_sync_job = dg.define_asset_job(
