@@ -15,7 +15,7 @@ import dagster as dg
 import httpx
 import pytest
 
-from boeinghub_dagster.defs.sync.reports import sync_dashboard
+from boeinghub_dagster.defs.sync.assets import sync_dashboard
 from boeinghub_dagster.domain.clock import utcnow
 from boeinghub_dagster.resources.boeing import BoeingResource
 from boeinghub_dagster.resources.store import StoreResource
