@@ -15,8 +15,8 @@ from boeinghub_dagster.resources.shopify import ShopifyResource
 from boeinghub_dagster.resources.shopify_setup import check, run_setup
 from boeinghub_dagster.resources.store import StoreResource
 
-from .overrides import Request, apply
-from .retire import retire
+from .steps.overrides import Request, apply
+from .steps.retire import retire
 
 MAX_PARTS_PER_OPERATOR_RUN = 5_000  # retire_parts: parts a run takes (two Shopify calls each)
 

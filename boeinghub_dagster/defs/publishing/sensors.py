@@ -22,8 +22,8 @@ from boeinghub_dagster.resources.store import StoreResource
 from boeinghub_dagster.resources.store.publish_intake import due_parts, stream_parts
 
 from .jobs import publish_job
+from .steps.publisher import STREAM_TAG
 
-STREAM_TAG = "boeinghub/publish-stream"
 SLICES_PER_TICK = 4  # ranges stop at other files' parts and at longer gaps: a few per tick
 IN_FLIGHT = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
              dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]

@@ -36,6 +36,7 @@ from .inflight import InFlight
 from .work import Outcome, PartWork
 
 STAGE = "publishing"
+STREAM_TAG = "boeinghub/publish-stream"  # on the runs publish_intake_sensor starts: their ranges may pass unstaged parts
 CHUNK = 25  # parts per store round trip (pending rows before, results after), at least
 NOT_STAGED = "not staged: materialize staged_products for this part first"
 MAX_UNREACHABLE = 3  # consecutive parts whose call could not be completed: then the run stops

@@ -22,7 +22,7 @@ from boeinghub_dagster.resources.shopify_product import ProductWriter
 from boeinghub_dagster.resources.store.idempotency import IdempotencyStore
 
 if TYPE_CHECKING:
-    from .steps import Plan
+    from .publisher import Plan
 
 NOT_SENT = ("not_sent", "the run stopped before this part's call")
 
