@@ -26,9 +26,9 @@ from boeinghub_dagster.resources.settings import location_map_from_env
 from boeinghub_dagster.resources.store import StoreResource
 from boeinghub_dagster.resources.store.leases import Lease
 
-from .report import CHECK_SPECS, RAW, STAGED, ExtractionReport
-from .scope import backfill_parts, run_parts
-from .steps import stage_answer, stage_stored
+from .steps.report import CHECK_SPECS, RAW, STAGED, ExtractionReport
+from .steps.scope import backfill_parts, run_parts
+from .steps.staging import stage_answer, stage_stored
 
 
 # A lost database connection (PostgreSQL restarted, a failover, a pooler dropping us) retries the

@@ -16,8 +16,8 @@ from boeinghub_dagster.defs.partitions import part_numbers
 from boeinghub_dagster.domain.clock import aware
 from boeinghub_dagster.resources.store import StoreResource
 
-from .report import RAW
-from .steps import STAGE
+from .steps.report import RAW
+from .steps.staging import STAGE
 
 
 def _run_parts(run: dg.DagsterRun, instance: dg.DagsterInstance, store: StoreResource, created: datetime) -> tuple[list[str], datetime]:

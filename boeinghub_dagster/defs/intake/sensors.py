@@ -1,4 +1,5 @@
-"""`inbox_sensor`: dropped part-number files become intake batches, cut into exact chunk runs."""
+"""`inbox_sensor`: dropped part-number files become intake batches, cut into exact chunk runs; and
+`intake_report_automation`, which keeps the batch view fresh."""
 
 import json
 
@@ -9,8 +10,8 @@ from boeinghub_dagster.resources.inbox import Inbox
 from boeinghub_dagster.resources.settings import Limits
 from boeinghub_dagster.resources.store import StoreResource
 
-from .runs import RunSeen, chunk_runs, plan_batches
-from .steps import KnownPartitions, scan_inbox
+from .steps.inbox import KnownPartitions, scan_inbox
+from .steps.runs import RunSeen, chunk_runs, plan_batches
 
 PARTITION_CHUNK = 500  # SQLite's variable limit: add keys in chunks (dagster #16260)
 
@@ -52,3 +53,12 @@ def register(instance: dg.DagsterInstance, keys: list[str]) -> None:
     PARTITION_CHUNK keys takes ~25 ms. Adding is idempotent, so a lost tick costs nothing."""
     for i in range(0, len(keys), PARTITION_CHUNK):
         instance.add_dynamic_partitions(part_numbers.name, keys[i : i + PARTITION_CHUNK])
+
+
+intake_report_automation = dg.AutomationConditionSensorDefinition(
+    "intake_report_automation",
+    target=dg.AssetSelection.assets("intake_batch_report"),
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=30,
+    description="Keeps the batch view fresh (its automation condition says when).",
+)

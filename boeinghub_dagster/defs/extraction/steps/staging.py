@@ -1,4 +1,4 @@
-"""The extraction op's plain steps: stage Boeing's raw answers as staging rows, upserted in bulk.
+"""Staging: Boeing's raw answers become `product_staging` rows, upserted in bulk.
 
 Asking Boeing goes through the shared request queue (`resources/boeing_queue.py`); what comes back
 is normalized here, so `staged_products` is made by the same op as `boeing_raw_responses`.

@@ -29,7 +29,7 @@ from boeinghub_dagster.resources.boeing_queue import ask_boeing
 from boeinghub_dagster.resources.settings import Limits
 from boeinghub_dagster.resources.store import StoreResource
 
-from .steps import BatchRun
+from .inbox import BatchRun
 
 CHUNKS_IN_FLIGHT = 2
 MAX_ATTEMPTS = 3
