@@ -49,8 +49,3 @@ def reconcile_publishes(context: dg.OpExecutionContext, shopify: ShopifyResource
 def publish_reconciliation():
     reconcile_publishes()
 
-
-publish_reconciliation_schedule = dg.ScheduleDefinition(
-    job=publish_reconciliation, cron_schedule="*/30 * * * *", default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Every 30 minutes: complete what dead publishing runs left pending.",
-)

@@ -1,0 +1,11 @@
+"""`publish_reconciliation_schedule`: every 30 minutes, complete what dead publishing runs left pending."""
+
+import dagster as dg
+
+from .jobs import publish_reconciliation
+
+
+publish_reconciliation_schedule = dg.ScheduleDefinition(
+    job=publish_reconciliation, cron_schedule="*/30 * * * *", default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Every 30 minutes: complete what dead publishing runs left pending.",
+)
