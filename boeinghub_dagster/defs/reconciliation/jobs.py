@@ -1,4 +1,4 @@
-"""`publish_reconciliation`: complete the products rows a dead publishing run left `pending`."""
+"""`publish_reconciliation_job`: complete the products rows a dead publishing run left `pending`."""
 
 import dagster as dg
 
@@ -46,6 +46,6 @@ def reconcile_publishes(context: dg.OpExecutionContext, shopify: ShopifyResource
 
 @dg.job(tags=SHOPIFY_RUN_TAGS, description="Complete products rows for publishes a dead run left pending, and put "
         "products on the sales channels they are missing from (nothing deleted).")
-def publish_reconciliation():
+def publish_reconciliation_job():
     reconcile_publishes()
 

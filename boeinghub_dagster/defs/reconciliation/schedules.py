@@ -2,10 +2,11 @@
 
 import dagster as dg
 
-from .jobs import publish_reconciliation
+from .jobs import publish_reconciliation_job
 
 
 publish_reconciliation_schedule = dg.ScheduleDefinition(
-    job=publish_reconciliation, cron_schedule="*/30 * * * *", default_status=dg.DefaultScheduleStatus.RUNNING,
+    name="publish_reconciliation_schedule", job=publish_reconciliation_job, cron_schedule="*/30 * * * *",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Every 30 minutes: complete what dead publishing runs left pending.",
 )
