@@ -168,7 +168,7 @@ def _distinct_asked(hub: Hub, since: float) -> tuple[int, int]:
     """(stored answers, distinct parts in them) fetched since `since`: a part asked twice shows here."""
     from sqlalchemy import select
 
-    from boeinghub_dagster.resources.store.extraction import aware
+    from boeinghub_dagster.domain.clock import aware
     from boeinghub_dagster.resources.store.schema import boeing_raw_responses as raw
 
     with hub.store.engine().connect() as conn:

@@ -12,7 +12,7 @@ by class name, so Dagster accepts the two together).
 Cost: the webserver and the daemon import this module, so they must run where the package is
 installed. `scripts/hub` (both shapes) and the tests do; on Kubernetes the chart's stock webserver
 and daemon images do not, so deploy/k8s/values.yaml leaves Dagster's coordinator in place and the
-hub's assets refuse an untagged run at once instead (defs/queue_guard.py). Imports nothing of the
+hub's assets refuse an untagged run at once instead (resources/queue_guard.py). Imports nothing of the
 definitions: only Dagster and `domain/run_queue.py`.
 """
 

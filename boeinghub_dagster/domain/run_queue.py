@@ -19,6 +19,12 @@ ASSET_APIS = {
     "sync_hashes": BOEING_SYNC,
 }
 PRECEDENCE = (BOEING, BOEING_SYNC, SHOPIFY)
+
+# The tags jobs carry. dagster.yaml lets one `boeing` run, one `boeing-sync` run (beside, never queued
+# behind, the extraction runs) and two `shopify` runs be in flight at a time.
+BOEING_RUN_TAGS = {API_TAG: BOEING}
+SYNC_RUN_TAGS = {API_TAG: BOEING_SYNC}
+SHOPIFY_RUN_TAGS = {API_TAG: SHOPIFY}
 JOB_FOR = {
     BOEING: "`extraction_job` (a range of parts), or `intake_part_list` (a list of parts, in a few full runs)",
     BOEING_SYNC: "`hourly_sync_job`",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from boeinghub_dagster.defs.publishing.retire import take_down
+from boeinghub_dagster.defs.publishing.steps.retire import take_down
 from boeinghub_dagster.resources.shopify_lookup import lookup
 
 pytestmark = pytest.mark.shopify_contract

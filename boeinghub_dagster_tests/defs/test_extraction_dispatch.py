@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from boeinghub_dagster.defs.extraction.steps import DISPATCH_LEASE, Dispatcher, ExtractionStats, await_answers
-from boeinghub_dagster.resources.store.extraction import utcnow
+from boeinghub_dagster.domain.clock import utcnow
+from boeinghub_dagster.resources.boeing_queue import DISPATCH_LEASE, Dispatcher, ExtractionStats, await_answers
 from boeinghub_dagster.resources.store.leases import Lease
 from boeinghub_dagster.resources.store.requests import PRIORITY_EXTRACTION
 from boeinghub_dagster_tests.conftest import make_boeing_resource

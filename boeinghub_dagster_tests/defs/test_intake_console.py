@@ -8,12 +8,12 @@ import dagster as dg
 import pytest
 from dagster._core.events import DagsterEventType
 
-import boeinghub_dagster.defs.extraction.steps as extraction_steps
+import boeinghub_dagster.resources.boeing_queue as boeing_queue
 from boeinghub_dagster.defs.extraction.assets import extraction
 from boeinghub_dagster.defs.extraction.jobs import extraction_job
 from boeinghub_dagster.defs.extraction.sensors import extraction_canceled_sensor, extraction_failure_sensor
-from boeinghub_dagster.defs.extraction.steps import DISPATCH_LEASE
 from boeinghub_dagster.defs.intake.jobs import cancel_intake_batch, intake_part_list, resume_intake_batch
+from boeinghub_dagster.resources.boeing_queue import DISPATCH_LEASE
 from boeinghub_dagster.resources.inbox import InboxResource
 from boeinghub_dagster.resources.store.leases import Lease
 from boeinghub_dagster_tests.support.waiting import wait_until
@@ -174,7 +174,7 @@ def test_cancelling_an_unknown_or_finished_batch_is_refused_plainly(store, insta
 def test_a_chunk_run_its_termination_missed_stops_at_its_next_request_and_records_no_failures(
     tmp_path, store, boeing, boeing_sandbox, instance, monkeypatch
 ):
-    monkeypatch.setattr(extraction_steps, "HEAL_SECONDS", 0.5)  # how often a waiting run asks again (30 s)
+    monkeypatch.setattr(boeing_queue, "HEAL_SECONDS", 0.5)  # how often a waiting run asks again (30 s)
     ticker = Ticker(instance, InboxResource(path=str(tmp_path / "inbox")), store, record_runs=False)
     ticker.drop("late.txt", b"BACB30LH3-4\nMS20470AD4-6\n")
     (request,) = ticker.settle().run_requests

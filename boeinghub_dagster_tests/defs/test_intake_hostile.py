@@ -141,7 +141,7 @@ def test_the_hostile_inbox(tmp_path, instance, store, monkeypatch):
 KILLER = """
 import os, signal, sys
 import dagster as dg
-from boeinghub_dagster.defs.intake import steps
+from boeinghub_dagster.defs.intake.steps import inbox as steps
 from boeinghub_dagster.defs.intake.sensors import inbox_sensor
 from boeinghub_dagster.resources.inbox import InboxResource
 from boeinghub_dagster.resources.store import StoreResource

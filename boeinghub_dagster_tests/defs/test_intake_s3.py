@@ -19,7 +19,7 @@ import textwrap
 import pytest
 
 from boeinghub_dagster.cli import main
-from boeinghub_dagster.defs.intake import steps
+from boeinghub_dagster.defs.intake.steps import inbox as steps
 from boeinghub_dagster.resources import inbox_s3
 from boeinghub_dagster.resources.inbox_s3 import JOURNAL, S3InboxResource
 from boeinghub_dagster_tests.support.inbox import Ticker

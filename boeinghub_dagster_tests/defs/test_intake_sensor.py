@@ -145,7 +145,7 @@ def test_an_unreadable_file_does_not_block_the_files_behind_it(ticker, monkeypat
 def test_an_oversized_file_is_refused_without_being_read(ticker, store, monkeypatch):
     from pathlib import Path
 
-    import boeinghub_dagster.defs.intake.steps as steps
+    import boeinghub_dagster.defs.intake.steps.inbox as steps
 
     monkeypatch.setattr(steps, "MAX_FILE_BYTES", 10)
     monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("an oversized file must not be read whole"))

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from boeinghub_dagster.defs.sync.schedules import hourly_request, bucket_for_tick
-from boeinghub_dagster.defs.sync.steps import hourly_capacity
+from boeinghub_dagster.defs.sync.steps.sync_rows import hourly_capacity
 from boeinghub_dagster_tests.defs.test_definitions import ENV
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ from dagster._core.events import DagsterEventType
 from dagster._core.test_utils import create_run_for_test
 from sqlalchemy import select, update
 
-import boeinghub_dagster.defs.intake.runs as runs_module
+import boeinghub_dagster.defs.intake.steps.runs as runs_module
 from boeinghub_dagster.defs.alerts.sensors import alerts_digest_sensor, run_failure_alert
 from boeinghub_dagster.resources.alerts import Alerts
 from boeinghub_dagster.resources.inbox import InboxResource

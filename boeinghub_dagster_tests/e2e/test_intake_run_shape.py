@@ -4,7 +4,7 @@ import dagster as dg
 import pytest
 from dagster._core.events import DagsterEventType
 
-import boeinghub_dagster.defs.intake.runs as runs_module
+import boeinghub_dagster.defs.intake.steps.runs as runs_module
 from boeinghub_dagster.defs.extraction.assets import extraction
 from boeinghub_dagster.defs.extraction.jobs import extraction_job
 from boeinghub_dagster.defs.extraction.sensors import extraction_failure_sensor

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import update
 
 from boeinghub_dagster.defs.publishing.jobs import approve_prices
-from boeinghub_dagster.defs.reconciliation.jobs import publish_reconciliation
+from boeinghub_dagster.defs.reconciliation.jobs import publish_reconciliation_job
 from boeinghub_dagster.resources.shopify import ShopifyResource
 from boeinghub_dagster.resources.store.schema import product_staging
 from boeinghub_dagster_tests.support.expected import expected_staging, part_list
@@ -16,7 +16,7 @@ PARTS = [p for p in part_list(12) if expected_staging([p]).get(p) == "fetched"][
 
 
 def _reconcile(instance, resources):
-    result = publish_reconciliation.execute_in_process(
+    result = publish_reconciliation_job.execute_in_process(
         instance=instance, resources={"shopify": resources["shopify"], "store": resources["store"]})
     assert result.success
     return result

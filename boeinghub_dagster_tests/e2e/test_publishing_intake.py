@@ -2,7 +2,8 @@
 
 import dagster as dg
 
-from boeinghub_dagster.defs.publishing.sensors import STREAM_TAG, publish_intake_sensor
+from boeinghub_dagster.defs.publishing.sensors import publish_intake_sensor
+from boeinghub_dagster.defs.publishing.steps.publisher import STREAM_TAG
 from boeinghub_dagster_tests.support.expected import expected_staging, part_list
 from boeinghub_dagster_tests.support.publishing import publish, stage
 

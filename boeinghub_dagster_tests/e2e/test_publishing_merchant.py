@@ -10,7 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import update
 
-from boeinghub_dagster.defs.reconciliation.jobs import publish_reconciliation
+from boeinghub_dagster.defs.reconciliation.jobs import publish_reconciliation_job
 from boeinghub_dagster.resources.shopify_calls import ShopifyCalls
 from boeinghub_dagster.resources.store.schema import product_staging
 from boeinghub_dagster.resources.store.schema_publishing import products
@@ -125,7 +125,7 @@ def test_reconciliation_puts_a_product_that_exists_but_sells_nowhere_on_the_onli
                              {"id": store.publishing().products([PARTS[1]])[PARTS[1]]["shopify_product_id"],
                               "input": [{"publicationId": shopify.client().publications()["Online Store"]}]})
 
-    result = publish_reconciliation.execute_in_process(instance=instance,
+    result = publish_reconciliation_job.execute_in_process(instance=instance,
                                                        resources={"shopify": shopify, "store": store})
     assert result.success
     online = shopify.client().publications()["Online Store"]

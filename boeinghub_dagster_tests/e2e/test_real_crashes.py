@@ -18,8 +18,8 @@ from decimal import Decimal
 import dagster as dg
 import pytest
 
+from boeinghub_dagster.domain.clock import utcnow
 from boeinghub_dagster.domain.pricing import shop_price
-from boeinghub_dagster.resources.store.extraction import utcnow
 from boeinghub_dagster.sandbox.catalogue import current_hour
 from boeinghub_dagster_tests.support.expected import expected_staging, part_list
 from boeinghub_dagster_tests.support.waiting import wait_until

@@ -25,7 +25,7 @@ import httpx
 import psutil
 import pytest
 
-from boeinghub_dagster.resources.store.extraction import utcnow
+from boeinghub_dagster.domain.clock import utcnow
 from boeinghub_dagster_tests.support.expected import expected_staging, part_list
 from boeinghub_dagster_tests.support.live_hub import start_daemon, start_live_hub
 from boeinghub_dagster_tests.support.postgres import LocalPostgres, _bin

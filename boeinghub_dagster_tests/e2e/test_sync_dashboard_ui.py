@@ -12,10 +12,10 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from boeinghub_dagster.defs.sync.reports import sync_dashboard
+from boeinghub_dagster.defs.sync.assets import sync_dashboard
+from boeinghub_dagster.domain.clock import utcnow
 from boeinghub_dagster.resources.boeing import BoeingResource
 from boeinghub_dagster.resources.store import StoreResource
-from boeinghub_dagster.resources.store.extraction import utcnow
 from boeinghub_dagster_tests.defs.test_definitions import ENV
 from boeinghub_dagster_tests.support.waiting import first_answer, free_port
 

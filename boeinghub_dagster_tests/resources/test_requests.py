@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from boeinghub_dagster.resources.store.extraction import utcnow
+from boeinghub_dagster.domain.clock import utcnow
 from boeinghub_dagster.resources.store.leases import Lease, LeaseLost
 from boeinghub_dagster.resources.store.requests import PRIORITY_EXTRACTION, PRIORITY_SYNC
 from boeinghub_dagster.resources.store.schema import store_leases

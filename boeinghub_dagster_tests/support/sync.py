@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 import dagster as dg
 import time_machine
 
-from boeinghub_dagster.defs.sync.assets import active_parts_synced_within_26_hours, sync_hashes
+from boeinghub_dagster.defs.sync.assets import sync_daily_report, sync_dashboard, sync_hashes
+from boeinghub_dagster.defs.sync.checks import active_parts_synced_within_26_hours
 from boeinghub_dagster.defs.sync.jobs import reactivate_parts, retry_failed_parts_job, sync_part_now
-from boeinghub_dagster.defs.sync.reports import sync_daily_report, sync_dashboard
 from boeinghub_dagster.sandbox.catalogue import item_for
 from boeinghub_dagster_tests.support.expected import expected_staging
 from boeinghub_dagster_tests.support.publishing import publish, stage

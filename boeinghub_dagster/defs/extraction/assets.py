@@ -15,19 +15,20 @@ import dagster as dg
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from boeinghub_dagster.defs.failures import failed_part_observations
-from boeinghub_dagster.defs.normalization.steps import stage_answer, stage_stored
 from boeinghub_dagster.defs.partitions import part_numbers
-from boeinghub_dagster.defs.queue_guard import refuse_untagged
+from boeinghub_dagster.domain.clock import utcnow
 from boeinghub_dagster.resources.boeing import BoeingResource
+from boeinghub_dagster.resources.boeing_queue import (
+    DISPATCH_LEASE, Dispatcher, ExtractionStats, ask_boeing, await_answers,
+)
+from boeinghub_dagster.resources.queue_guard import refuse_untagged
 from boeinghub_dagster.resources.settings import location_map_from_env
 from boeinghub_dagster.resources.store import StoreResource
-from boeinghub_dagster.resources.store.extraction import utcnow
 from boeinghub_dagster.resources.store.leases import Lease
-from boeinghub_dagster.resources.store.requests import PRIORITY_EXTRACTION
 
-from .report import CHECK_SPECS, RAW, STAGED, ExtractionReport
-from .scope import backfill_parts, run_parts
-from .steps import DISPATCH_LEASE, Dispatcher, ExtractionStats, await_answers
+from .steps.report import CHECK_SPECS, RAW, STAGED, ExtractionReport
+from .steps.scope import backfill_parts, run_parts
+from .steps.staging import stage_answer, stage_stored
 
 
 # A lost database connection (PostgreSQL restarted, a failover, a pooler dropping us) retries the
@@ -57,7 +58,7 @@ class ExtractionConfig(dg.Config):
     specs=[
         dg.AssetSpec(RAW, partitions_def=part_numbers, skippable=True, group_name="extraction", kinds={"python", "sql"},
                      description="Raw Boeing PNA answers (`boeing_raw_responses` table), kept with the run id."),
-        dg.AssetSpec(STAGED, partitions_def=part_numbers, skippable=True, deps=[RAW], group_name="normalization",
+        dg.AssetSpec(STAGED, partitions_def=part_numbers, skippable=True, deps=[RAW], group_name="extraction",
                      kinds={"python", "sql"}, description="SPEC §5 staging rows (`product_staging`), fetched or blocked."),
     ],
     check_specs=CHECK_SPECS,
@@ -94,12 +95,11 @@ def _extract(context: dg.AssetExecutionContext, config: ExtractionConfig, boeing
             # cancel_intake_batch withdrew these parts; a run its termination did not reach stops here (≤ 30 s)
             raise dg.Failure(f"batch {config.intake_batch_id} was canceled by the operator: "
                              "this run stops asking Boeing")
-        return requests.enqueue(todo, context.run_id, PRIORITY_EXTRACTION, batch_size)
+        return ask_boeing(requests, todo, context.run_id, batch_size)
 
     prefetch = backfill_parts(context)
     if prefetch and not requests.has_requester(prefetch[0]):
-        fresh = raw_store.latest_index(prefetch[1], since)
-        requests.enqueue([p for p in prefetch[1] if p not in fresh], prefetch[0], PRIORITY_EXTRACTION, batch_size)
+        ask_boeing(requests, prefetch[1], prefetch[0], batch_size, answered=raw_store.latest_index(prefetch[1], since))
     lease = Lease(store.engine(), DISPATCH_LEASE, context.run_id)
     dispatcher = Dispatcher(boeing.client, requests, raw_store, lease, batch_size, context.run_id, stats)
     for answer in await_answers(parts, since, enqueue, requests, raw_store, dispatcher, config.poll_seconds, started):

@@ -3,9 +3,7 @@
 import dagster as dg
 
 from boeinghub_dagster.defs.partitions import part_numbers
-
-# Run-queue tag: dagster.yaml lets one run with this tag be in flight at a time.
-BOEING_RUN_TAGS = {"boeinghub/api": "boeing"}
+from boeinghub_dagster.domain.run_queue import BOEING_RUN_TAGS
 
 extraction_job = dg.define_asset_job(
     "extraction_job",

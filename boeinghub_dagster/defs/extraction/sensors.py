@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 import dagster as dg
 
 from boeinghub_dagster.defs.partitions import part_numbers
+from boeinghub_dagster.domain.clock import aware
 from boeinghub_dagster.resources.store import StoreResource
-from boeinghub_dagster.resources.store.extraction import aware
 
-from .report import RAW
-from .steps import STAGE
+from .steps.report import RAW
+from .steps.staging import STAGE
 
 
 def _run_parts(run: dg.DagsterRun, instance: dg.DagsterInstance, store: StoreResource, created: datetime) -> tuple[list[str], datetime]:

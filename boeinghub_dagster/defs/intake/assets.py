@@ -40,11 +40,3 @@ def intake_batch_report(store: StoreResource) -> dg.MaterializeResult:
         }
     )
 
-
-intake_report_automation = dg.AutomationConditionSensorDefinition(
-    "intake_report_automation",
-    target=dg.AssetSelection.assets("intake_batch_report"),
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    minimum_interval_seconds=30,
-    description="Keeps the batch view fresh (its automation condition says when).",
-)

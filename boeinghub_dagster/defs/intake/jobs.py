@@ -10,9 +10,9 @@ from boeinghub_dagster.domain.reporting import markdown_table
 from boeinghub_dagster.resources.settings import Limits
 from boeinghub_dagster.resources.store import StoreResource
 
-from .cancel import CannotCancel, cancel_batch
-from .pasted import NotAPartList, record_part_list
-from .runs import MAX_ATTEMPTS
+from .steps.cancel import CannotCancel, cancel_batch
+from .steps.pasted import NotAPartList, record_part_list
+from .steps.runs import MAX_ATTEMPTS
 
 REJECTED_SHOWN = 200
 

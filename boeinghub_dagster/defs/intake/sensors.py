@@ -1,17 +1,17 @@
-"""`inbox_sensor`: dropped part-number files become intake batches, cut into exact chunk runs."""
+"""`inbox_sensor`: dropped part-number files become intake batches, cut into exact chunk runs; and
+`intake_report_automation`, which keeps the batch view fresh."""
 
 import json
 
 import dagster as dg
 
-from boeinghub_dagster.defs.extraction.jobs import extraction_job
 from boeinghub_dagster.defs.partitions import part_numbers
 from boeinghub_dagster.resources.inbox import Inbox
 from boeinghub_dagster.resources.settings import Limits
 from boeinghub_dagster.resources.store import StoreResource
 
-from .runs import RunSeen, chunk_runs, plan_batches
-from .steps import KnownPartitions, scan_inbox
+from .steps.inbox import KnownPartitions, scan_inbox
+from .steps.runs import RunSeen, chunk_runs, plan_batches
 
 PARTITION_CHUNK = 500  # SQLite's variable limit: add keys in chunks (dagster #16260)
 
@@ -24,7 +24,7 @@ def _run_for_key(instance: dg.DagsterInstance):
     return lookup
 
 
-@dg.sensor(job=extraction_job, minimum_interval_seconds=5, default_status=dg.DefaultSensorStatus.RUNNING)
+@dg.sensor(job_name="extraction_job", minimum_interval_seconds=5, default_status=dg.DefaultSensorStatus.RUNNING)
 def inbox_sensor(context: dg.SensorEvaluationContext, inbox: Inbox, store: StoreResource) -> dg.SensorResult:
     """Watches BOEINGHUB_INBOX (a folder or s3:// prefix, and its publish/) for part-number files, and keeps each
     batch's chunk runs going (a few at a time, failed ones asked again)."""
@@ -53,3 +53,12 @@ def register(instance: dg.DagsterInstance, keys: list[str]) -> None:
     PARTITION_CHUNK keys takes ~25 ms. Adding is idempotent, so a lost tick costs nothing."""
     for i in range(0, len(keys), PARTITION_CHUNK):
         instance.add_dynamic_partitions(part_numbers.name, keys[i : i + PARTITION_CHUNK])
+
+
+intake_report_automation = dg.AutomationConditionSensorDefinition(
+    "intake_report_automation",
+    target=dg.AssetSelection.assets("intake_batch_report"),
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=30,
+    description="Keeps the batch view fresh (its automation condition says when).",
+)

@@ -12,21 +12,20 @@ import dagster as dg
 
 from boeinghub_dagster.defs.failures import failed_part_observations
 from boeinghub_dagster.defs.partitions import part_numbers
-from boeinghub_dagster.defs.queue_guard import refuse_untagged
 from boeinghub_dagster.resources.alerts import Alerts
 from boeinghub_dagster.resources.images import ProductImagesResource
 from boeinghub_dagster.domain.shopify_api import admin_product_url
+from boeinghub_dagster.resources.queue_guard import refuse_untagged
 from boeinghub_dagster.resources.settings import location_codes_from_env, location_map_from_env, publications_from_env
 from boeinghub_dagster.resources.shopify import ShopifyResource
 from boeinghub_dagster.resources.shopify_setup import ensure_setup
 from boeinghub_dagster.resources.store import StoreResource
 from boeinghub_dagster.resources.store.catalogue import CatalogueStore
 
-from .catalogue import markdown as catalogue_markdown
 from .checks import CHECK_SPECS, check_results
-from .report import SHOPIFY_PRODUCTS, PublishReport
-from .sensors import STREAM_TAG
-from .steps import STAGE, Publisher, PublishSettings
+from .steps.catalogue import markdown as catalogue_markdown
+from .steps.publisher import STAGE, STREAM_TAG, Publisher, PublishSettings
+from .steps.report import SHOPIFY_PRODUCTS, PublishReport
 
 
 @dg.multi_asset(
@@ -58,7 +57,7 @@ def publishing(context: dg.AssetExecutionContext, shopify: ShopifyResource, prod
         publisher = Publisher(shopify.client, pub, store.staging(), images, settings, context.run_id,
                               shopify.concurrency())
         fetched, report.blocked, missing = publisher.split(parts)
-        if context.run.tags.get(STREAM_TAG) == "1":  # its range may pass over parts not staged yet (sensors.py): not its own
+        if context.run.tags.get(STREAM_TAG) == "1":  # its range may pass over parts not staged yet: not its own
             report.asked, missing = report.asked - len(missing), []
         store.staging().record_failures(context.run_id, STAGE, missing)
         report.failed += missing

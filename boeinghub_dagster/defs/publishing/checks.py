@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from .report import SHOPIFY_PRODUCTS, PublishReport
-from .steps import PublishStats
+from .steps.publisher import PublishStats
+from .steps.report import SHOPIFY_PRODUCTS, PublishReport
 
 PRICES_NOT_HELD = "shopify_prices_not_held"
 COVER_PARTS_ASKED = "shopify_products_cover_parts_asked"

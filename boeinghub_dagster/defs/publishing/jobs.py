@@ -4,23 +4,21 @@ and the operator's `retire_parts` and `set_price_overrides` (issue 15)."""
 import dagster as dg
 
 from boeinghub_dagster.defs.partitions import part_numbers
+from boeinghub_dagster.domain.clock import utcnow
 from boeinghub_dagster.domain.lookup import parse_entries
 from boeinghub_dagster.domain.part_numbers import normalize_part_number
 from boeinghub_dagster.domain.pricing import override_from
 from boeinghub_dagster.domain.reporting import markdown_table, plain_text
+from boeinghub_dagster.domain.run_queue import SHOPIFY_RUN_TAGS
 from boeinghub_dagster.resources.settings import location_map_from_env, publications_from_env
 from boeinghub_dagster.resources.shopify import ShopifyResource
 from boeinghub_dagster.resources.shopify_setup import check, run_setup
 from boeinghub_dagster.resources.store import StoreResource
-from boeinghub_dagster.resources.store.extraction import utcnow
 
-from .overrides import Request, apply
-from .retire import retire
+from .steps.overrides import Request, apply
+from .steps.retire import retire
 
 MAX_PARTS_PER_OPERATOR_RUN = 5_000  # retire_parts: parts a run takes (two Shopify calls each)
-
-# Run-queue tag: dagster.yaml lets two runs with this tag be in flight at a time.
-SHOPIFY_RUN_TAGS = {"boeinghub/api": "shopify"}
 
 publish_job = dg.define_asset_job(
     "publish_job",

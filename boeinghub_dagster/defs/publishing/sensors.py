@@ -16,13 +16,14 @@ import dagster as dg
 
 from boeinghub_dagster.defs.partitions import part_numbers
 from boeinghub_dagster.domain.intake_chunks import plan_chunks
+from boeinghub_dagster.domain.run_queue import SHOPIFY_RUN_TAGS
 from boeinghub_dagster.resources.settings import Limits
 from boeinghub_dagster.resources.store import StoreResource
 from boeinghub_dagster.resources.store.publish_intake import due_parts, stream_parts
 
-from .jobs import SHOPIFY_RUN_TAGS, publish_job
+from .jobs import publish_job
+from .steps.publisher import STREAM_TAG
 
-STREAM_TAG = "boeinghub/publish-stream"
 SLICES_PER_TICK = 4  # ranges stop at other files' parts and at longer gaps: a few per tick
 IN_FLIGHT = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
              dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]

@@ -1,9 +1,9 @@
-"""`publish_reconciliation`: complete the products rows a dead publishing run left `pending`."""
+"""`publish_reconciliation_job`: complete the products rows a dead publishing run left `pending`."""
 
 import dagster as dg
 
-from boeinghub_dagster.defs.publishing.jobs import SHOPIFY_RUN_TAGS
 from boeinghub_dagster.domain.reporting import markdown_table
+from boeinghub_dagster.domain.run_queue import SHOPIFY_RUN_TAGS
 from boeinghub_dagster.resources.settings import publications_from_env
 from boeinghub_dagster.resources.shopify import ShopifyResource
 from boeinghub_dagster.resources.shopify_setup import match_names, stored_setup
@@ -46,11 +46,6 @@ def reconcile_publishes(context: dg.OpExecutionContext, shopify: ShopifyResource
 
 @dg.job(tags=SHOPIFY_RUN_TAGS, description="Complete products rows for publishes a dead run left pending, and put "
         "products on the sales channels they are missing from (nothing deleted).")
-def publish_reconciliation():
+def publish_reconciliation_job():
     reconcile_publishes()
 
-
-publish_reconciliation_schedule = dg.ScheduleDefinition(
-    job=publish_reconciliation, cron_schedule="*/30 * * * *", default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Every 30 minutes: complete what dead publishing runs left pending.",
-)

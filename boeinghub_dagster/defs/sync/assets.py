@@ -1,4 +1,5 @@
-"""`sync_hashes`: the hourly sync of one hour bucket (SPEC §8), one partition per UTC hour.
+"""`sync_hashes`: the hourly sync of one hour bucket (SPEC §8), one partition per UTC hour; beside it
+`sync_dashboard` (what the old `/sync/*` pages showed) and `sync_daily_report` (the 00:00 cleanup).
 
 For the partition of hour H the run takes the due rows of the buckets `due_buckets` gives
 for H (active bucket H; all filling buckets with the first of them), stalest first, at most
@@ -6,6 +7,9 @@ what Boeing's rate lets it fetch within one hour; the rest are deferred to their
 (nothing piles up into the next hour). The parts go through the shared Boeing queue ahead
 of any extraction, are hashed, and only real changes reach Shopify. Every attempt lands in
 `sync_history`; the run's counts are the materialization's metadata.
+
+The daily report asset *is* the cleanup: materializing it resets parts stuck in `syncing`
+longer than SYNC_STUCK_MINUTES, prunes history older than 30 days, and reports yesterday.
 """
 
 from datetime import datetime, timedelta
@@ -13,19 +17,19 @@ from datetime import datetime, timedelta
 import dagster as dg
 
 from boeinghub_dagster.defs.partitions import sync_hours
-from boeinghub_dagster.defs.queue_guard import refuse_untagged
-from boeinghub_dagster.domain.reporting import markdown_table
+from boeinghub_dagster.domain.clock import utcnow
 from boeinghub_dagster.domain.slots import due_buckets
 from boeinghub_dagster.resources.alerts import Alerts
 from boeinghub_dagster.resources.boeing import BoeingResource
+from boeinghub_dagster.resources.queue_guard import refuse_untagged
 from boeinghub_dagster.resources.shopify import ShopifyResource
 from boeinghub_dagster.resources.store import StoreResource
-from boeinghub_dagster.resources.store.extraction import utcnow
 
-from .runner import resume_after_crash, run_sync
-from .steps import SyncTally, hourly_capacity
+from .steps.dashboard import every, figures, markdown, yesterday
+from .steps.runner import resume_after_crash, run_sync
+from .steps.sync_rows import SyncTally, hourly_capacity
 
-STALE_HOURS = 26
+HISTORY_DAYS = 30
 
 
 class SyncConfig(dg.Config):
@@ -74,14 +78,37 @@ def sync_hashes(context: dg.AssetExecutionContext, config: SyncConfig, boeing: B
     return dg.MaterializeResult(metadata=metadata)
 
 
-@dg.asset_check(asset=sync_hashes, blocking=False,
-                description=f"Every active part was synced within the last {STALE_HOURS} hours; names those that were not.")
-def active_parts_synced_within_26_hours(store: StoreResource) -> dg.AssetCheckResult:
-    stale = store.sync().stale_active(utcnow() - timedelta(hours=STALE_HOURS))
-    rows = [{**r, "last_sync_at": r["last_sync_at"].isoformat(timespec="minutes") if r["last_sync_at"] else "never"}
-            for r in stale]
-    return dg.AssetCheckResult(
-        passed=not stale, severity=dg.AssetCheckSeverity.WARN,
-        metadata={"stale_parts": len(stale), "stale_part_numbers": dg.MetadataValue.json([r["part_number"] for r in stale[:200]]),
-                  "stale": dg.MetadataValue.md(markdown_table(rows, ["part_number", "sku", "hour_bucket", "sync_status", "last_sync_at"], 50))},
-    )
+@dg.asset(group_name="sync", kinds={"python"}, deps=["sync_hashes"],
+          description="Sync dashboard: slot distribution, status counts, last 24 h outcomes, failures, and a chart.")
+def sync_dashboard(boeing: BoeingResource, store: StoreResource) -> dg.MaterializeResult:
+    now, sync = utcnow(), store.sync()
+    f = figures(sync.all_rows(), sync.history(now - timedelta(hours=24)), now, boeing_capacity(boeing) * 24,
+                boeing.effective_batch_size())
+    return dg.MaterializeResult(metadata={
+        "dashboard": dg.MetadataValue.md(markdown(f, boeing.effective_batch_size())),
+        "parts_scheduled": f["total"], "parts_active": f["active"], "parts_inactive": f["inactive"],
+        "parts_failed": f["status"].get("failed", 0), "parts_with_3_failures": len(f["three_plus"]),
+        "success_rate_pct_24h": f["success_rate"] if f["success_rate"] is not None else dg.MetadataValue.null(),
+        "slot_efficiency_pct": f["slot_efficiency"], "effective_recheck": every(f["recheck_days"]),
+        "parts_older_than_recheck": len(f["older"]),
+    })
+
+
+@dg.asset(group_name="sync", kinds={"python"}, deps=["sync_hashes"],
+          description="Daily sync cleanup (stuck parts reset, history over 30 days pruned) and yesterday's report.")
+def sync_daily_report(boeing: BoeingResource, store: StoreResource) -> dg.MaterializeResult:
+    now, sync, limits = utcnow(), store.sync(), boeing.limits()
+    reset = sync.reset_stuck(now - timedelta(minutes=limits.sync_stuck_minutes), now)
+    pruned = sync.prune_history(now - timedelta(days=HISTORY_DAYS))
+    start, end = yesterday(now)
+    outcomes = sync.outcome_counts(start, end)
+    rows = sync.all_rows()
+    attempted = sum(outcomes.values())
+    return dg.MaterializeResult(metadata={
+        "day": start.date().isoformat(), "stuck_reset": len(reset), "stuck_parts": dg.MetadataValue.json(reset[:200]),
+        "history_pruned": pruned, "outcomes": dg.MetadataValue.json(outcomes), "attempts": attempted,
+        "success_rate_pct": round((attempted - outcomes.get("failed", 0)) / attempted * 100, 1) if attempted else dg.MetadataValue.null(),
+        "parts_active": sum(1 for r in rows if r["is_active"]), "parts_inactive": sum(1 for r in rows if not r["is_active"]),
+        "parts_failed": sum(1 for r in rows if r["sync_status"] == "failed"),
+    })
+

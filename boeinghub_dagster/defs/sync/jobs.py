@@ -1,23 +1,22 @@
-"""Sync jobs: the hourly job over `sync_hashes`, the 4-hourly retry, and the operator jobs.
+"""Sync jobs: the hourly job over `sync_hashes`, the 4-hourly retry, the daily cleanup, the dashboard's
+refresh, and the operator jobs.
 
 Every job that calls Boeing for the sync carries `boeinghub/api=boeing-sync`: dagster.yaml
 lets one such run be in flight, beside (never queued behind) the extraction runs.
 """
 
-from datetime import timedelta
-
 import dagster as dg
 
+from boeinghub_dagster.domain.clock import utcnow
+from boeinghub_dagster.domain.run_queue import SYNC_RUN_TAGS
 from boeinghub_dagster.domain.sync_rules import SyncState, reactivate
 from boeinghub_dagster.resources.boeing import BoeingResource
 from boeinghub_dagster.resources.shopify import ShopifyResource
 from boeinghub_dagster.resources.store import StoreResource
-from boeinghub_dagster.resources.store.extraction import utcnow
 
-from .runner import resume_after_crash, run_sync
-from .steps import SyncTally
+from .steps.runner import resume_after_crash, run_sync
+from .steps.sync_rows import SyncTally
 
-SYNC_RUN_TAGS = {"boeinghub/api": "boeing-sync"}
 RETRY_LIMIT = 200  # SPEC §8: at most 200 failed parts a retry run
 
 hourly_sync_job = dg.define_asset_job(
@@ -95,6 +94,7 @@ def reactivate_parts():
     reactivate_selected()
 
 
-def yesterday(now):
-    start = now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=1)
-    return start, start + timedelta(days=1)
+sync_cleanup_job = dg.define_asset_job("sync_cleanup_job", selection=dg.AssetSelection.assets("sync_daily_report"),
+                                       description="Daily sync cleanup and report (00:00 UTC).")
+sync_dashboard_job = dg.define_asset_job("sync_dashboard_job", selection=dg.AssetSelection.assets("sync_dashboard"),
+                                         description="Refresh the sync dashboard.")

@@ -20,8 +20,7 @@ import dagster as dg
 from boeinghub_dagster.defs.partitions import sync_hours
 from boeinghub_dagster.resources.settings import Limits
 
-from .jobs import hourly_sync_job, retry_failed_parts_job
-from .reports import sync_cleanup_job, sync_dashboard_job
+from .jobs import hourly_sync_job, retry_failed_parts_job, sync_cleanup_job, sync_dashboard_job
 
 HOURLY_CRON, TESTING_CRON = "45 * * * *", "*/10 * * * *"
 

@@ -13,7 +13,8 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import Engine, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .extraction import utcnow
+from boeinghub_dagster.domain.clock import utcnow
+
 from .schema import alert_groups
 
 LONG_AGO = datetime(2000, 1, 1, tzinfo=timezone.utc)

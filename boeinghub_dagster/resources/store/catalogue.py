@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, func, or_, select
 
-from .extraction import aware
+from boeinghub_dagster.domain.clock import aware
+
 from .overrides import OverrideStore
 from .price_history import PriceHistoryStore
 from .schema import boeing_raw_parts, part_failures, product_staging

@@ -7,7 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import Engine, select, update
 
-from .extraction import aware, utcnow
+from boeinghub_dagster.domain.clock import aware, utcnow
+
 from .schema import intake_batch_chunks, intake_batch_parts, intake_batches
 from .upsert import chunks as slices
 

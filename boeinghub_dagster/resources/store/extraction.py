@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import Engine, func, insert, select
 
+from boeinghub_dagster.domain.clock import aware, utcnow
+
 from .schema import boeing_raw_parts, boeing_raw_responses, part_failures, product_staging
 from .upsert import chunks, upsert
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def aware(at: datetime) -> datetime:
-    """SQLite hands timestamps back naive; they were written in UTC."""
-    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, select
 
-from .extraction import utcnow
+from boeinghub_dagster.domain.clock import utcnow
+
 from .schema_shopify import shopify_idempotency
 from .upsert import upsert
 

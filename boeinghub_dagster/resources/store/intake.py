@@ -7,7 +7,8 @@ from datetime import timezone
 
 from sqlalchemy import Engine, delete, insert, select, update
 
-from .extraction import utcnow
+from boeinghub_dagster.domain.clock import utcnow
+
 from .intake_report import batch_report
 from .schema import intake_batch_parts, intake_batches, intake_parse_marks
 from .upsert import chunks

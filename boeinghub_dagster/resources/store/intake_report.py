@@ -11,7 +11,8 @@ from collections import Counter
 
 from sqlalchemy import Engine, and_, func, select
 
-from .extraction import aware
+from boeinghub_dagster.domain.clock import aware
+
 from .schema import boeing_raw_parts, intake_batch_chunks, intake_batch_parts, intake_batches, part_failures, product_staging
 
 

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 from sqlalchemy import Engine, func, select
 
-from .extraction import aware
+from boeinghub_dagster.domain.clock import aware
+
 from .overrides import OverrideStore
 from .price_history import PriceHistoryStore
 from .retire import RetireStore

@@ -12,9 +12,9 @@ from datetime import datetime
 
 from sqlalchemy import Engine, func, insert, select
 
+from boeinghub_dagster.domain.clock import aware
 from boeinghub_dagster.domain.pricing import Override
 
-from .extraction import aware
 from .price_history import record_changes
 from .publishing import update_many
 from .schema_prices import price_overrides

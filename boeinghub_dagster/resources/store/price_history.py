@@ -14,7 +14,8 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, Engine, func, insert, select
 
-from .extraction import aware
+from boeinghub_dagster.domain.clock import aware
+
 from .schema_prices import price_history
 from .schema_publishing import products
 from .upsert import chunks

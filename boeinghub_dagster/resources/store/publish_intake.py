@@ -17,7 +17,8 @@ from datetime import datetime
 
 from sqlalchemy import Engine, and_, exists, or_, select
 
-from .extraction import utcnow
+from boeinghub_dagster.domain.clock import utcnow
+
 from .schema import intake_batch_parts, intake_batches, part_failures, product_staging
 from .schema_publishing import products, publish_deferrals
 

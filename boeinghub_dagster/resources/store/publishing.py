@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from sqlalchemy import Engine, bindparam, func, select, update
 
+from boeinghub_dagster.domain.clock import utcnow
 from boeinghub_dagster.domain.slots import HOURS, assign_slots
 
-from .extraction import utcnow
 from .price_history import record_changes
 from .schema_publishing import (
     price_holds,

@@ -21,7 +21,8 @@ from datetime import datetime
 
 from sqlalchemy import Engine, and_, delete, exists, func, insert, select, update
 
-from .extraction import utcnow
+from boeinghub_dagster.domain.clock import utcnow
+
 from .leases import Lease, LeaseLost, dead_here, now_seconds
 from .schema import boeing_raw_parts, boeing_requests, intake_batch_chunks, intake_batch_parts, store_leases
 from .upsert import chunks

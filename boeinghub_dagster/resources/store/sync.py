@@ -13,10 +13,10 @@ from datetime import datetime
 
 from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
 
+from boeinghub_dagster.domain.clock import aware, utcnow
 from boeinghub_dagster.domain.slots import HOURS
 from boeinghub_dagster.domain.sync_rules import FAILED, PENDING, SUCCESS, SYNCING
 
-from .extraction import aware, utcnow
 from .price_history import record_changes
 from .publishing import update_many
 from .schema_publishing import product_sync_schedule as sched

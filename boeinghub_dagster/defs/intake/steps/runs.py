@@ -20,16 +20,16 @@ from dataclasses import dataclass
 
 import dagster as dg
 
-from boeinghub_dagster.defs.extraction.jobs import BOEING_RUN_TAGS
 from boeinghub_dagster.domain.alerts import subject_key
+from boeinghub_dagster.domain.clock import aware, utcnow
 from boeinghub_dagster.domain.intake_chunks import duration_text, eta_minutes, is_range, plan_chunks
+from boeinghub_dagster.domain.run_queue import BOEING_RUN_TAGS
 from boeinghub_dagster.resources.alerts import Alerts, run_link
+from boeinghub_dagster.resources.boeing_queue import ask_boeing
 from boeinghub_dagster.resources.settings import Limits
 from boeinghub_dagster.resources.store import StoreResource
-from boeinghub_dagster.resources.store.extraction import aware, utcnow
-from boeinghub_dagster.resources.store.requests import PRIORITY_EXTRACTION
 
-from .steps import BatchRun
+from .inbox import BatchRun
 
 CHUNKS_IN_FLIGHT = 2
 MAX_ATTEMPTS = 3
@@ -158,8 +158,7 @@ def _launch(store: StoreResource, chunk: dict, batch_size: int) -> dict | None:
     since = aware(chunk["asked_since"]) if chunk["asked_since"] else utcnow()
     parts, _ = store.chunks().parts(chunk["batch_id"], chunk["chunk"])
     answered = store.extraction().latest_index(parts, since)
-    store.requests().enqueue([p for p in parts if p not in answered], chunk_requester(chunk["batch_id"], chunk["chunk"]),
-                             PRIORITY_EXTRACTION, batch_size)
+    ask_boeing(store.requests(), parts, chunk_requester(chunk["batch_id"], chunk["chunk"]), batch_size, answered=answered)
     run_key = f"intake-{chunk['sha256'][:24]}-c{chunk['chunk']}-a{attempt}"
     moved = store.chunks().update(chunk["batch_id"], chunk["chunk"], status="requested", attempts=attempt,
                                   run_key=run_key, asked_since=since)

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from boeinghub_dagster.domain.clock import aware
 from boeinghub_dagster.domain.intake import (
     MAX_FILE_BYTES,
     FileRejected,
@@ -33,7 +34,6 @@ from boeinghub_dagster.domain.intake import (
 from boeinghub_dagster.domain.intake_names import TAKE, NameVerdict, escape_name, judge_name, safe_name
 from boeinghub_dagster.resources.inbox import DIRECTORY, REGULAR, FileChanged, Inbox, InboxFile, NotRegularFile
 from boeinghub_dagster.resources.intake_parser import parse_bounded
-from boeinghub_dagster.resources.store.extraction import aware
 from boeinghub_dagster.resources.store.intake import IntakeStore
 
 MAX_FILES_PER_TICK = 20

@@ -9,7 +9,7 @@ import dagster as dg
 
 from boeinghub_dagster.domain.reporting import markdown_table
 
-from .steps import ChunkResult, PublishStats
+from .publisher import ChunkResult, PublishStats
 
 SHOPIFY_PRODUCTS = dg.AssetKey("shopify_products")
 SAMPLE_COLUMNS = ["part_number", "sku", "price", "cost", "quantity", "shopify_product_id", "outcome"]

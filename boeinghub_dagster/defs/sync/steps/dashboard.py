@@ -1,4 +1,4 @@
-"""The sync dashboard's figures and Markdown (SPEC §8 History and dashboard), from store rows.
+"""The sync dashboard's figures and Markdown (SPEC §8 History and dashboard), from store rows, and the daily report's day.
 
 Pure: rows and history in, tables and a chart out; the clock and the Boeing capacity come in
 as arguments.
@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
+from boeinghub_dagster.domain.charts import data_uri, sync_chart_svg
 from boeinghub_dagster.domain.reporting import markdown_table
 from boeinghub_dagster.domain.slots import HOURS, bucket_state, slot_efficiency
 from boeinghub_dagster.domain.sync_rules import STATUSES
-
-from .chart import data_uri, sync_chart_svg
 
 OUTCOMES = ("unchanged", "changed", "held", "failed")
 
@@ -26,6 +25,12 @@ def recheck_days(active: int, per_day: int) -> float:
 def every(days: float) -> str:
     """'every 1 day', 'every 1.7 days'."""
     return f"every {days:g} day" + ("" if days == 1 else "s")
+
+
+def yesterday(now: datetime) -> tuple[datetime, datetime]:
+    """The UTC day before `now`'s, as (start, end): the day `sync_daily_report` reports."""
+    start = now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    return start, start + timedelta(days=1)
 
 
 def _when(at: datetime | None) -> str:

@@ -22,7 +22,7 @@ from boeinghub_dagster.resources.shopify_product import ProductWriter
 from boeinghub_dagster.resources.store.idempotency import IdempotencyStore
 
 if TYPE_CHECKING:
-    from .steps import Plan
+    from .publisher import Plan
 
 NOT_SENT = ("not_sent", "the run stopped before this part's call")
 
@@ -65,13 +65,13 @@ class PartWork:
         except ShopifyVariantThrottled as exc:
             return Outcome(deferred=f"Shopify variant throttle: {exc}", settle=("deferred", str(exc)))
         except ShopifyRetryable as exc:  # applied or not, nobody knows: the row stays pending for reconciliation
-            return Outcome(error=f"{exc} (retries exhausted; left for publish_reconciliation)", unreachable=True,
+            return Outcome(error=f"{exc} (retries exhausted; left for publish_reconciliation_job)", unreachable=True,
                            exception=exc)
         except ShopifyError as exc:  # refused as a whole: nothing applied
             return Outcome(error=str(exc), settle=("rejected", str(exc)))
         except (KeyError, IndexError, TypeError) as exc:  # an answer not shaped as documented: applied or not?
             return Outcome(error=f"Shopify's answer had an unexpected shape ({type(exc).__name__}: {exc}); left for "
-                                 f"publish_reconciliation")
+                                 f"publish_reconciliation_job")
         row = {"part_number": plan.part, "sku": plan.sku, **done.columns(), "price": plan.price, "cost": plan.cost,
                "quantity": plan.quantity, "image_url": done.image_url or plan.image_url,
                "payload_hash": None if done.error else plan.hash, "status": "published"}

@@ -1,7 +1,7 @@
 """The sync step as plain functions: due rows -> Boeing answers (shared queue) -> hash -> Shopify -> store.
 
-The parts go into the shared Boeing request queue at `PRIORITY_SYNC`, so whoever holds the
-dispatch lease (this run, or an extraction run) packs them into the next calls ahead of any
+The parts go into the shared Boeing request queue (`boeing_queue.ask_boeing`) at `PRIORITY_SYNC`,
+so whoever holds the dispatch lease (this run, or an extraction run) packs them into the next calls ahead of any
 extraction. Each answer is normalized and hashed as it lands: an unchanged part is a
 `success` with no Shopify call; a changed one goes through `push.Pusher`. Every outcome and
 its `sync_history` row are written per answer in one bulk transaction. Parts the run took
@@ -16,13 +16,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from boeinghub_dagster.defs.extraction.steps import DISPATCH_LEASE, BatchAnswer, Dispatcher, ExtractionStats, await_answers
 from boeinghub_dagster.domain.hashing import change_hash
 from boeinghub_dagster.domain.normalization import normalize_response
 from boeinghub_dagster.domain.sync_rules import SHOPIFY_ACTIVE, SHOPIFY_DRAFT, SyncState, after_failure, after_success
+from boeinghub_dagster.resources.boeing_queue import (
+    DISPATCH_LEASE, BatchAnswer, Dispatcher, ExtractionStats, ask_boeing, await_answers,
+)
 from boeinghub_dagster.resources.store import StoreResource
 from boeinghub_dagster.resources.store.leases import Lease
-from boeinghub_dagster.resources.store.requests import PRIORITY_SYNC
 
 from .push import Change, Pusher
 
@@ -178,7 +179,7 @@ def sync_rows(store: StoreResource, boeing, pusher: Pusher, rows: list[dict], no
     requests, raw_store, batch = store.requests(), store.extraction(), boeing.effective_batch_size()
 
     def enqueue(todo: list[str]) -> int:
-        return requests.enqueue(todo, requested_by, PRIORITY_SYNC, batch)
+        return ask_boeing(requests, todo, requested_by, batch, sync=True)
 
     dispatcher = Dispatcher(boeing.client, requests, raw_store, Lease(store.engine(), DISPATCH_LEASE, run_id), batch,
                             run_id, tally.boeing)

@@ -8,7 +8,7 @@ rows, then make the chunk's Shopify calls several at a time (`inflight.py`): cre
 product, or update only what the hub owns, stock new locations and publish it to the sales
 channels (`resources/shopify_product.py`). Then the products rows, their sync-schedule rows
 and the reconciliation's completion go in one transaction. A run that dies between an
-answer and that write leaves `pending` rows: the `publish_reconciliation` job finds those
+answer and that write leaves `pending` rows: `publish_reconciliation_job` finds those
 products by their unique metafield. A product is only ever created by
 `productSet(identifier: customId)`, an upsert, so a retried call never duplicates.
 """
@@ -36,6 +36,7 @@ from .inflight import InFlight
 from .work import Outcome, PartWork
 
 STAGE = "publishing"
+STREAM_TAG = "boeinghub/publish-stream"  # on the runs publish_intake_sensor starts: their ranges may pass unstaged parts
 CHUNK = 25  # parts per store round trip (pending rows before, results after), at least
 NOT_STAGED = "not staged: materialize staged_products for this part first"
 MAX_UNREACHABLE = 3  # consecutive parts whose call could not be completed: then the run stops

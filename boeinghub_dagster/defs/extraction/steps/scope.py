@@ -14,8 +14,8 @@ from datetime import datetime, timezone
 import dagster as dg
 
 from boeinghub_dagster.defs.partitions import part_numbers
+from boeinghub_dagster.domain.clock import aware, utcnow
 from boeinghub_dagster.resources.store import StoreResource
-from boeinghub_dagster.resources.store.extraction import aware, utcnow
 
 from .report import RAW
 

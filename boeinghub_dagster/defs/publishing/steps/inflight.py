@@ -6,7 +6,7 @@ republish would be bound by latency, not by the shop. Here a small pool of threa
 its own client (a client counts its own calls and holds its own connection), works through a
 chunk's parts, and every call still reserves its cost from the one limiter in the store, so
 the bucket, not the thread count, sets the pace. Threads only call Shopify: each chunk's store
-writes stay in the run's thread, in bulk, before and after its calls (steps.py), and the next
+writes stay in the run's thread, in bulk, before and after its calls (publisher.py), and the next
 chunk is prepared (images stored, `pending` rows written) while this one's calls are in flight.
 """
 

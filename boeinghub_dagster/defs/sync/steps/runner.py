@@ -22,8 +22,8 @@ from boeinghub_dagster.resources.shopify_setup import ensure_setup
 from boeinghub_dagster.resources.store import StoreResource
 
 from .push import Pusher, SyncSettings
-from .report import sync_metadata
-from .steps import SyncTally, sync_rows
+from .metadata import sync_metadata
+from .sync_rows import SyncTally, sync_rows
 
 
 @contextmanager

@@ -9,8 +9,7 @@ from decimal import Decimal
 import dagster as dg
 
 from boeinghub_dagster.domain.reporting import markdown_table
-
-from .steps import ExtractionStats
+from boeinghub_dagster.resources.boeing_queue import ExtractionStats
 
 RAW, STAGED = dg.AssetKey("boeing_raw_responses"), dg.AssetKey("staged_products")
 SAMPLE_COLUMNS = ["part_number", "sku", "list_price", "net_price", "inventory_quantity", "inventory_status", "status", "status_reason"]

@@ -8,9 +8,7 @@ from boeinghub_dagster.domain.reporting import markdown_table
 from boeinghub_dagster.resources.shopify import ShopifyClient
 
 from .push import Pusher
-from .steps import SyncTally
-
-SYNC_HASHES = dg.AssetKey("sync_hashes")
+from .sync_rows import SyncTally
 
 
 def pairs_md(pairs: list[tuple[str, str]], what: str = "reason") -> dg.MetadataValue:

@@ -1,6 +1,7 @@
-"""The extraction step as plain functions: put a run's parts in the shared request queue,
-send full Boeing calls while this run holds the dispatch lease, and hand back each
-answer for this run's parts as it lands, whoever asked for it.
+"""The shared Boeing request queue and its dispatcher: whoever needs Boeing answers (an extraction
+run, an intake chunk, the hourly sync) puts parts in one queue (`ask_boeing`), and the run that
+holds the dispatch lease sends full calls for every waiting run's parts; each run takes back the
+answers for its own parts as they land, whoever asked for them.
 
 Every call packs up to the batch size from all waiting requests (every run's, the hourly
 sync's first), so ten 1-part runs cost one call, not ten. Answers younger than the run's
@@ -11,18 +12,18 @@ and re-run spends no Boeing budget twice.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from boeinghub_dagster.domain.clock import utcnow
 from boeinghub_dagster.domain.normalization import NOT_RETURNED, match_items
 from boeinghub_dagster.resources import faults
 from boeinghub_dagster.resources.boeing import BoeingClient, BoeingRequestError
-from boeinghub_dagster.resources.store.extraction import ExtractionStore, utcnow
+from boeinghub_dagster.resources.store.extraction import ExtractionStore
 from boeinghub_dagster.resources.store.leases import Lease, LeaseLost
-from boeinghub_dagster.resources.store.requests import RequestStore
+from boeinghub_dagster.resources.store.requests import PRIORITY_EXTRACTION, PRIORITY_SYNC, RequestStore
 
-STAGE = "extraction"
 DISPATCH_LEASE = "boeing-dispatch"
 HEAL_SECONDS = 30.0  # how often a waiting run re-queues parts whose request vanished
 
@@ -44,6 +45,16 @@ class ExtractionStats:
     waited_seconds: float = 0.0
     dispatch_seconds: float = 0.0  # slot waits and calls this run made as the dispatcher
     lease_lost: int = 0  # times this run found its lease taken over (it had stalled) and stopped dispatching
+
+
+def ask_boeing(requests: RequestStore, parts: Sequence[str], requested_by: str, batch_size: int, *,
+               sync: bool = False, answered: Container[str] = ()) -> int:
+    """Put `parts` (less those `answered` already) in the shared Boeing request queue for `requested_by`.
+
+    The one way a Boeing request is queued (extraction runs, their backfill, intake chunks, the sync):
+    sync parts at `PRIORITY_SYNC`, ahead of every extraction's. Returns the rows added."""
+    todo = [p for p in parts if p not in answered] if answered else list(parts)
+    return requests.enqueue(todo, requested_by, PRIORITY_SYNC if sync else PRIORITY_EXTRACTION, batch_size)
 
 
 def line_items(payload: dict) -> list[dict]:

@@ -1,0 +1,14 @@
+"""The hub's clock: every stored and compared time is timezone-aware UTC."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def aware(at: datetime) -> datetime:
+    """SQLite hands timestamps back naive; they were written in UTC."""
+    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
