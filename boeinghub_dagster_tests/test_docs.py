@@ -91,3 +91,26 @@ def test_the_docs_map_names_every_document():
     listed = (DOCS / "README.md").read_text(encoding="utf-8")
     missing = [p.name for p in DOCS.glob("*.md") if p.name != "README.md" and f"]({p.name})" not in listed]
     assert not missing, f"docs/README.md does not link {missing}"
+
+
+CODE_PATH = re.compile(
+    r"`((?:boeinghub_dagster_tests|boeinghub_dagster|defs|domain|resources|sandbox|deploy|scripts|benchmarks)"
+    r"/[\w./*-]+)`"
+)
+
+
+def test_every_path_the_documents_name_exists():
+    """A moved or renamed module shows here, not in a newcomer's failed search (`defs/...` is the package's)."""
+    named = [
+        (f"{doc.relative_to(ROOT)}:{number}", match.group(1))
+        for doc in [ROOT / "README.md", *DOCS.glob("*.md")]
+        for number, line in enumerate(doc.read_text(encoding="utf-8").splitlines(), 1)
+        for match in CODE_PATH.finditer(line)
+    ]
+    assert len(named) >= 50, f"only {len(named)} paths found: is the pattern still right?"
+    missing = [
+        f"{where}: {path}"
+        for where, path in named
+        if not any(list(ROOT.glob(p)) if "*" in p else (ROOT / p).exists() for p in (path, f"boeinghub_dagster/{path}"))
+    ]
+    assert not missing, "the documents name paths that do not exist:\n" + "\n".join(missing)

@@ -1,4 +1,4 @@
-"""Change detection for the hourly sync (SPEC §8). Stdlib only.
+"""Change detection for the hourly sync (docs/behaviour.md §8). Stdlib only.
 
 A part's *change hash* is sha256 over the canonical JSON of exactly what the
 sync pushes to Shopify: base cost, quantity, stock status and per-location
@@ -54,7 +54,7 @@ def _location_pairs(locations: Iterable[Mapping] | None) -> list[list]:
 def change_fields(row: Mapping) -> dict:
     """The four hashed fields of a staging-row-like dict.
 
-    `price` is the base cost (list price, else net price; SPEC §6) as a
+    `price` is the base cost (list price, else net price; docs/behaviour.md §6) as a
     2-decimal string, or None when Boeing gave no price. The row's prices may
     be Decimals, numbers or numeric strings.
     """
@@ -68,5 +68,5 @@ def change_fields(row: Mapping) -> dict:
 
 
 def change_hash(row: Mapping) -> str:
-    """sha256 hex of `canonical_json(change_fields(row))` (SPEC §8)."""
+    """sha256 hex of `canonical_json(change_fields(row))` (docs/behaviour.md §8)."""
     return sha256_hex(canonical_json(change_fields(row)))

@@ -1,4 +1,4 @@
-"""Product images (SPEC §6): which URL to take, whether a download is an image, where it is stored.
+"""Product images (docs/behaviour.md §6): which URL to take, whether a download is an image, where it is stored.
 
 Pure: the resource downloads and stores, this module only decides. A download is
 accepted when it answered < 300, has an image content type and a body over
@@ -92,7 +92,7 @@ def header_reason(status: int, content_type: str | None) -> str | None:
 
 
 def judge_download(status: int, content_type: str | None, body: bytes) -> Verdict:
-    """SPEC §6 acceptance: status < 300, an image content type, over 1,000 bytes, real image bytes."""
+    """docs/behaviour.md §6 acceptance: status < 300, an image content type, over 1,000 bytes, real image bytes."""
     reason = header_reason(status, content_type)
     if reason:
         return Verdict(reason=reason)
@@ -114,7 +114,7 @@ def key_segment(sku: str) -> str:
 
     Letters, digits, `-`, `.` and `_` stay; every other byte (of its UTF-8) becomes
     `!` and two upper-case hex digits: `/` -> `!2F`, `#` -> `!23`, `+` -> `!2B`,
-    `=` -> `!3D`, space -> `!20`, `!` -> `!21`. `!` never occurs in a SKU (SPEC §3),
+    `=` -> `!3D`, space -> `!20`, `!` -> `!21`. `!` never occurs in a SKU (docs/behaviour.md §3),
     so two SKUs never share a segment; the result needs no URL encoding and is a
     key S3 and Supabase Storage accept. A segment of dots only (`.`, `..`) is
     escaped whole, so a URL can never read it as a path step.

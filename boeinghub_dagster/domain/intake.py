@@ -1,4 +1,4 @@
-"""Intake parsing (SPEC §3): an operator's part-number file -> accepted part numbers.
+"""Intake parsing (docs/behaviour.md §3): an operator's part-number file -> accepted part numbers.
 
 Pure domain code. `parse_intake_file` turns the bytes of a `.txt`, `.csv` or
 `.xlsx` file into accepted, normalized part numbers plus one `RejectedLine` per

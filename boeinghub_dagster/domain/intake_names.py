@@ -1,4 +1,4 @@
-"""Inbox file names (SPEC §3): which are taken, which wait, which are refused, and how the hub shows them.
+"""Inbox file names (docs/behaviour.md §3): which are taken, which wait, which are refused, and how the hub shows them.
 
 A name is input like the bytes inside the file. It reaches log lines, run tags, the batch view and
 the names of the notes written beside the file, so:

@@ -1,4 +1,4 @@
-"""Low-level readers for intake files (SPEC §3): text decoding, CSV rows, xlsx rows.
+"""Low-level readers for intake files (docs/behaviour.md §3): text decoding, CSV rows, xlsx rows.
 
 Pure domain code: no Dagster, no I/O beyond the bytes handed in. Each reader
 raises `Unreadable` with an operator-facing reason; `intake.parse_intake_file`

@@ -1,7 +1,7 @@
-"""The product metafields (SPEC §6): one definition set, used by setup and publish alike.
+"""The product metafields (docs/behaviour.md §6): one definition set, used by setup and publish alike.
 
 The original system wrote metafields under keys that differed from their
-definitions (SPEC §12). Here `METAFIELD_DEFINITIONS` is the only list: the setup
+definitions (docs/behaviour.md §12). Here `METAFIELD_DEFINITIONS` is the only list: the setup
 job sends `definition.as_input()` to `metafieldDefinitionCreate`, and
 `product_metafields` writes values under exactly these keys and types.
 """

@@ -1,4 +1,4 @@
-"""Boeing PNA line item → staging row (SPEC §5). Stdlib only.
+"""Boeing PNA line item → staging row (docs/behaviour.md §5). Stdlib only.
 
 `normalize_response` takes the part numbers asked in one PNA call and Boeing's
 answer, and returns one staging row per asked part Boeing returned, plus a

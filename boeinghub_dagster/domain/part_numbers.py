@@ -1,4 +1,4 @@
-"""Part-number rules (SPEC §3).
+"""Part-number rules (docs/behaviour.md §3).
 
 A part number doubles as a Dagster dynamic partition key, so anything Dagster
 cannot key (commas, `|`, `...`, control characters) is rejected here, with a

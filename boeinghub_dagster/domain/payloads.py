@@ -1,4 +1,4 @@
-"""Shopify Admin GraphQL inputs built from staging rows (SPEC §6, §7, §8). Stdlib only.
+"""Shopify Admin GraphQL inputs built from staging rows (docs/behaviour.md §6, §7, §8). Stdlib only.
 
 Every function returns plain dicts shaped exactly as the named GraphQL input
 type (API version `shopify_api.SHOPIFY_API_VERSION`), so the client sends them
@@ -33,7 +33,7 @@ PRODUCT_CATEGORY = "gid://shopify/TaxonomyCategory/vp-1-1"
 DEFAULT_OPTION = "Title"  # Shopify's own name for the option of a single-variant product
 DEFAULT_OPTION_VALUE = "Default Title"
 AVAILABLE = "available"  # the inventory quantity name the hub sets
-MAX_INPUT_ARRAY = 250  # SPEC §7: a Shopify input array holds at most 250 items
+MAX_INPUT_ARRAY = 250  # docs/behaviour.md §7: a Shopify input array holds at most 250 items
 SYNC_REASON = "correction"  # Boeing is the source of truth: the shop's count is corrected to it
 _KILOGRAMS = frozenset({"kg", "kgs", "kilogram", "kilograms"})
 
@@ -50,7 +50,7 @@ def origin_tag(country: object) -> str | None:
 
 
 def weight_unit(unit: object) -> str:
-    """`KILOGRAMS` for kg, kgs, kilogram(s) in any case; `POUNDS` for anything else (SPEC §6)."""
+    """`KILOGRAMS` for kg, kgs, kilogram(s) in any case; `POUNDS` for anything else (docs/behaviour.md §6)."""
     return "KILOGRAMS" if str(unit or "").strip().lower() in _KILOGRAMS else "POUNDS"
 
 
@@ -94,7 +94,7 @@ def product_set_input(
     part_number: str,
     price: Decimal | None = None,
 ) -> dict:
-    """The `ProductSetInput` for one publishable staging row (SPEC §6).
+    """The `ProductSetInput` for one publishable staging row (docs/behaviour.md §6).
 
     Title and SKU are the part number before `=`; price is `price` when given (`pricing.decide_price`:
     an operator's override), else base cost × markup, half-up to cents; cost is the base cost.
@@ -168,8 +168,8 @@ def variant_update_input(
 ) -> dict | None:
     """The `ProductVariantsBulkInput` setting price and cost, or None without a base cost.
 
-    SPEC §8: a null price leaves the shop price alone (only stock is updated);
-    0 counts as no price (SPEC §5). `price` (the decided price) replaces base × markup when given.
+    docs/behaviour.md §8: a null price leaves the shop price alone (only stock is updated);
+    0 counts as no price (docs/behaviour.md §5). `price` (the decided price) replaces base × markup when given.
     """
     if base is None or base == 0:
         return None
@@ -184,7 +184,7 @@ def variant_update_input(
 def inventory_quantity(
     inventory_item_id: str, location_id: str, quantity: int, change_from_quantity: int | None = None
 ) -> dict:
-    """One `InventoryQuantityInput`; `changeFromQuantity` is always present (SPEC §7).
+    """One `InventoryQuantityInput`; `changeFromQuantity` is always present (docs/behaviour.md §7).
 
     None (the default) skips Shopify's compare-and-swap: Boeing is the source
     of truth, and the shop's count moves with every sale, so the hub's last

@@ -35,7 +35,7 @@ def price_jump(old: Decimal | None, new: Decimal | None, hold_pct: Decimal | str
     """Why the move from `old` to `new` must be held, or None when it may go through.
 
     Held when |new − old| ÷ old × 100 is strictly above `hold_pct`. No old price
-    (a first sync) and no new price (SPEC §8: a null price leaves the shop price
+    (a first sync) and no new price (docs/behaviour.md §8: a null price leaves the shop price
     alone) are never held; nor is an old price of 0, which counts as absent.
     Compare like with like: both base costs, or both shop prices.
     """

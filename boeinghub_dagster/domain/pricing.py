@@ -1,7 +1,7 @@
-"""Pricing (SPEC §6): base cost, the shop price, and the one decision of what price a part sells at. Stdlib only.
+"""Pricing (docs/behaviour.md §6): base cost, the shop price, and the one decision of what price a part sells at. Stdlib only.
 
 `price = base_cost × PRICE_MARKUP_FACTOR`, rounded half-up to cents, in Decimal
-arithmetic. `decide_price` is the whole rule publishing and the sync both follow (SPEC §12):
+arithmetic. `decide_price` is the whole rule publishing and the sync both follow (docs/behaviour.md §12):
 an operator's override (a fixed price, or a markup of its own), else Boeing's cost × markup,
 and whether the price-jump guard holds it for `approve_prices`.
 """
@@ -42,7 +42,7 @@ def _decimal(value: Decimal | str | float | int, what: str) -> Decimal:
 
 
 def _present(price: Decimal | None) -> bool:
-    # SPEC §5: a price of 0 counts as absent, like null
+    # docs/behaviour.md §5: a price of 0 counts as absent, like null
     return price is not None and price != 0
 
 
@@ -129,7 +129,7 @@ def decide_price(cost: Decimal | None, *, markup: Decimal | str, hold_pct: Decim
     says, and is never held: the operator chose it. Under a markup override the guard compares the
     new cost × that markup with the published cost × the same markup, so only Boeing's cost moving
     holds it, never the operator's markup. Without an override the new cost × markup is compared
-    with the published price (SPEC §8). A held price goes through once `hold` (the part's
+    with the published price (docs/behaviour.md §8). A held price goes through once `hold` (the part's
     `price_holds` row: `new_price`, `approved_at`) approves exactly it. No published price (a new
     part, or a retired one coming back) is never held.
     """

@@ -1,4 +1,4 @@
-"""The Shopify Admin API contract the hub and the sandbox share (SPEC §6, §7).
+"""The Shopify Admin API contract the hub and the sandbox share (docs/behaviour.md §6, §7).
 
 One pinned API version, the metafield that keys a published product to its Boeing part
 number, and where a product is in the admin. Pure, so both the hub's client and the

@@ -1,4 +1,4 @@
-"""Hour slots for the daily re-check (SPEC §8). Stdlib only.
+"""Hour slots for the daily re-check (docs/behaviour.md §8). Stdlib only.
 
 Each published part lives in one of 24 UTC hour buckets and is re-checked once
 a day in its hour. Buckets are filled with whole Boeing batches (10 parts per
@@ -19,7 +19,7 @@ __all__ = [
 ]  # fmt: skip
 
 HOURS = 24
-MIN_PRODUCTS_FOR_ACTIVE_SLOT = 10  # SPEC §8: one Boeing batch
+MIN_PRODUCTS_FOR_ACTIVE_SLOT = 10  # docs/behaviour.md §8: one Boeing batch
 
 ACTIVE = "active"
 FILLING = "filling"

@@ -1,4 +1,4 @@
-"""Sync status rules for a scheduled part (SPEC §8). Stdlib only.
+"""Sync status rules for a scheduled part (docs/behaviour.md §8). Stdlib only.
 
 One place decides what a sync outcome does to a part's schedule row: the
 status, the failure counter, deactivation after too many failures in a row
@@ -23,7 +23,7 @@ __all__ = [
 
 PENDING, SYNCING, SUCCESS, FAILED = "pending", "syncing", "success", "failed"
 STATUSES = (PENDING, SYNCING, SUCCESS, FAILED)
-MAX_ERROR_CHARS = 500  # SPEC §8: last_error ≤ 500 characters
+MAX_ERROR_CHARS = 500  # docs/behaviour.md §8: last_error ≤ 500 characters
 SHOPIFY_ACTIVE, SHOPIFY_DRAFT = "ACTIVE", "DRAFT"
 _ELLIPSIS = "…"
 
@@ -180,7 +180,7 @@ def daily_part_ceiling(boeing_rate_per_min: float, batch_size: int) -> int:
 def effective_recheck_days(catalogue: int, ceiling_per_day: int) -> int:
     """Days one full re-check of `catalogue` parts takes at `ceiling_per_day` parts a day (at least 1).
 
-    SPEC §8 wants every part re-checked daily; past the ceiling (28,800 parts
+    docs/behaviour.md §8 wants every part re-checked daily; past the ceiling (28,800 parts
     at 2 calls/min × 10 parts) that cannot hold, and this says how far it slips.
     """
     if catalogue < 0:

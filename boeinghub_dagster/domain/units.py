@@ -1,4 +1,4 @@
-"""Number parsing and the unit-of-measure and certificate tables (SPEC §5).
+"""Number parsing and the unit-of-measure and certificate tables (docs/behaviour.md §5).
 
 Boeing sends numbers as JSON numbers or as strings (`"25.50"`), and either may
 be null. These helpers turn such values into plain Python values, or `None`
@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 
-# SPEC §5: the UOM table (input trimmed and upper-cased before lookup).
+# docs/behaviour.md §5: the UOM table (input trimmed and upper-cased before lookup).
 UOM_TABLE: dict[str, str] = {
     **dict.fromkeys(("EA", "EACH", "PC", "PCS", "PIECE", "PIECES", "UNIT", "UNITS"), "EA"),
     **dict.fromkeys(("IN", "INCH", "INCHES"), "Inches"),
@@ -22,7 +22,7 @@ UOM_TABLE: dict[str, str] = {
 
 DEFAULT_CERT = "FAA 8130-3"
 
-# SPEC §5: the cert mapping, checked in this order; each needle is a
+# docs/behaviour.md §5: the cert mapping, checked in this order; each needle is a
 # case-insensitive "contains".
 CERT_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("8130", "FAA"), "FAA 8130-3"),

@@ -1,4 +1,4 @@
-"""Boeing Part Price & Availability client (SPEC §4) and its Dagster resource.
+"""Boeing Part Price & Availability client (docs/behaviour.md §4) and its Dagster resource.
 
 Every price call, retries included, first takes a slot from the shared limiter:
 no call goes out unmetered. Tokens are cached until 60 s before expiry; a 401

@@ -1,4 +1,4 @@
-"""Product images (SPEC §6): download Boeing's image, check it, store it, hand back its public URL.
+"""Product images (docs/behaviour.md §6): download Boeing's image, check it, store it, hand back its public URL.
 
 A bad image never fails a publish: no URL, a refused answer (status, content type,
 size, bytes) or a transport failure all give the shipped placeholder

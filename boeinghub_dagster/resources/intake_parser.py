@@ -14,7 +14,7 @@ Why `subprocess` running `python -m boeinghub_dagster.resources.intake_parser`, 
 parent's `__main__` (Dagster's CLI, pytest) and keep process-wide state (one forkserver, its
 preload list) that other code may also set. `Popen` without `preexec_fn` forks and execs in C,
 safe under threads; the child is a fresh interpreter that imports only the domain parser
-(measured ≈ 0.1 s a spreadsheet on this machine: see README *Intake*), gets the file on stdin and
+(measured ≈ 0.1 s a spreadsheet on this machine: see docs/operations.md §10), gets the file on stdin and
 answers JSON on stdout, and its environment holds none of the hub's secrets. If the parent dies
 mid-parse, the child's CPU limit (or a closed pipe) ends it.
 """

@@ -1,4 +1,4 @@
-"""Resource config cannot be changed at launch (README, *Access*: what UI access allows).
+"""Resource config cannot be changed at launch (docs/operations.md §9: what UI access allows).
 
 Dagster lets whoever opens the launchpad replace a top-level resource's config in the run's
 config, and a secret read through `EnvVar` goes wherever the endpoint field points: launching

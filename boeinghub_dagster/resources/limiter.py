@@ -1,4 +1,4 @@
-"""One rate limiter per external API, shared by every process through the store (SPEC §9).
+"""One rate limiter per external API, shared by every process through the store (docs/behaviour.md §9).
 
 A small GCRA in one row, rather than pyrate-limiter's SQL buckets: pyrate's
 PostgreSQL bucket needs its own psycopg pool beside SQLAlchemy's, answers

@@ -1,6 +1,6 @@
-"""SPEC §2 limits, read from the environment when a run starts (never at import).
+"""docs/behaviour.md §2 limits, read from the environment when a run starts (never at import).
 
-Each business constant is defined once here with its SPEC default; resources
+Each business constant is defined once here with its default (docs/behaviour.md §2); resources
 take an explicit value when given one and fall back to these.
 """
 

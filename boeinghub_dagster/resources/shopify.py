@@ -1,4 +1,4 @@
-"""Shopify Admin GraphQL client (SPEC §6, §7) and its Dagster resource.
+"""Shopify Admin GraphQL client (docs/behaviour.md §6, §7) and its Dagster resource.
 
 httpx rather than the ShopifyAPI package, on purpose: its GraphQL call has no timeout
 (Shopify/shopify_python_api issues #594 and #630, closed as stale) and hands back the raw body

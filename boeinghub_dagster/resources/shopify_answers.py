@@ -1,4 +1,4 @@
-"""How the hub reads one Shopify Admin GraphQL answer (SPEC §7, §7a): what it means and who must act.
+"""How the hub reads one Shopify Admin GraphQL answer (docs/behaviour.md §7, §7a): what it means and who must act.
 
 - Transient (429, 5xx, timeouts, THROTTLED, INTERNAL_SERVER_ERROR): `ShopifyRetryable`, retried by the client.
 - Fatal for the whole run (401/403, ACCESS_DENIED, a served API version other than the pinned one):

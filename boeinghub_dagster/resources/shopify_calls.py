@@ -164,7 +164,7 @@ class ShopifyCalls:
 
     # -- sync ---------------------------------------------------------------------------
     def update_product_status(self, product_id: str, status: str) -> "ShopifyResult":
-        """ACTIVE after a good sync, DRAFT when a part is deactivated (SPEC §8)."""
+        """ACTIVE after a good sync, DRAFT when a part is deactivated (docs/behaviour.md §8)."""
         if status not in PRODUCT_STATUSES:
             raise ValueError(f"status must be one of {', '.join(PRODUCT_STATUSES)}, got {status!r}")
         return self.execute(docs.PRODUCT_UPDATE_STATUS, {"product": {"id": product_id, "status": status}})
@@ -177,10 +177,10 @@ class ShopifyCalls:
     def set_inventory_quantities(self, input: Mapping, idempotency_key: str) -> "ShopifyResult":
         """One `InventorySetQuantitiesInput` under `@idempotent(key:)`: a retry replays, never applies twice."""
         if not idempotency_key:
-            raise ValueError("inventorySetQuantities needs an idempotency key (SPEC §7)")
+            raise ValueError("inventorySetQuantities needs an idempotency key (docs/behaviour.md §7)")
         return self.execute(docs.INVENTORY_SET_QUANTITIES, {"input": dict(input), "key": idempotency_key})
 
     # -- tests and operators only ---------------------------------------------------------
     def delete_product(self, product_id: str) -> "ShopifyResult":
-        """Never used to compensate a failed publish (SPEC §12); tests and manual clean-up only."""
+        """Never used to compensate a failed publish (docs/behaviour.md §12); tests and manual clean-up only."""
         return self.execute(docs.PRODUCT_DELETE, {"input": {"id": product_id}})

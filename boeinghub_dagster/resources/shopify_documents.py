@@ -186,7 +186,7 @@ mutation ProductUpdateStatus($product: ProductUpdateInput!) {
 }
 """
 
-# Tests and operators only: publishing never deletes to compensate (SPEC §6, §12).
+# Tests and operators only: publishing never deletes to compensate (docs/behaviour.md §6, §12).
 PRODUCT_DELETE = """
 mutation ProductDelete($input: ProductDeleteInput!) {
   productDelete(input: $input) {
@@ -205,7 +205,7 @@ mutation VariantsBulkUpdate($productId: ID!, $variants: [ProductVariantsBulkInpu
 }
 """
 
-# From 2026-04 the mutation requires `@idempotent` (SPEC §7): a retry after a lost answer replays.
+# From 2026-04 the mutation requires `@idempotent` (docs/behaviour.md §7): a retry after a lost answer replays.
 INVENTORY_SET_QUANTITIES = """
 mutation InventorySetQuantities($input: InventorySetQuantitiesInput!, $key: String!) {
   inventorySetQuantities(input: $input) @idempotent(key: $key) {

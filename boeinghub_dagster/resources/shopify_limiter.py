@@ -1,4 +1,4 @@
-"""Adaptive Shopify limiter: publishing spends the shop's cost bucket, not a fixed rate (SPEC §7, §9).
+"""Adaptive Shopify limiter: publishing spends the shop's cost bucket, not a fixed rate (docs/behaviour.md §7, §9).
 
 Shopify meters an app per shop with a leaky bucket (`maximumAvailable` points refilled at
 `restoreRate`/s) and reports it on every answer. Until one answer has been seen the hub keeps

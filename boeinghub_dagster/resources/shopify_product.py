@@ -1,4 +1,4 @@
-"""The hub's writes of one product on Shopify (SPEC §6, §7a): create it, update only what the hub owns,
+"""The hub's writes of one product on Shopify (docs/behaviour.md §6, §7a): create it, update only what the hub owns,
 put it on the configured sales channels, stock it at the locations it is sold from.
 
 Create is one `productSet` upsert by the part-number metafield with the full input. An update

@@ -1,4 +1,4 @@
-"""Shopify setup (SPEC §6, §7a): the metafield definitions, created once, and the shop's locations
+"""Shopify setup (docs/behaviour.md §6, §7a): the metafield definitions, created once, and the shop's locations
 and sales channels by name.
 
 Safe to run any number of times: definitions the shop holds already count as existing.

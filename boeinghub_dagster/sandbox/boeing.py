@@ -1,4 +1,4 @@
-"""Local stand-in for Boeing's rate-limited PNA API (SPEC §4), for tests and benchmarks.
+"""Local stand-in for Boeing's rate-limited PNA API (docs/behaviour.md §4), for tests and benchmarks.
 
 The server enforces its own rate limit (token bucket) and counts every call, so a
 test can prove the hub never exceeded the limit by reading `/_stats` afterwards.

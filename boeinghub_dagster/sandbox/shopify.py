@@ -1,4 +1,4 @@
-"""Local stand-in for Shopify's Admin GraphQL API (SPEC §6, §7, §7a), for tests, demos and benchmarks.
+"""Local stand-in for Shopify's Admin GraphQL API (docs/behaviour.md §6, §7, §7a), for tests, demos and benchmarks.
 
 `POST /admin/api/<version>/graphql.json` with `X-Shopify-Access-Token`, answered like Shopify:
 documents validated against an SDL that uses Shopify's names and nullability (every type, field and

@@ -1,4 +1,4 @@
-"""Calculated query cost and the leaky bucket of the Shopify sandbox (SPEC §7, §7a).
+"""Calculated query cost and the leaky bucket of the Shopify sandbox (docs/behaviour.md §7, §7a).
 
 Shopify prices a document before running it: scalars and enums 0, objects 1, a connection 2
 plus `first`/`last` times the cost of one node, a mutation field 10. The bucket must hold

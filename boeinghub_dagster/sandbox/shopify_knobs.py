@@ -1,7 +1,7 @@
 """Knobs of the Shopify sandbox (see `shopify.py`): limits, faults, the simulated day, versions.
 
 Every knob can be set by a CLI flag and changed live with `POST /_admin` (JSON). Defaults
-are the Standard plan (SPEC §7): a 2,000-point bucket refilled at 100 points/s, 1,000 points
+are the Standard plan (docs/behaviour.md §7): a 2,000-point bucket refilled at 100 points/s, 1,000 points
 per query, 250 items per input array, and the large-store variant throttle (1,000 new
 variants a day once the shop holds 50,000). `api_versions` is what the shop supports (a JSON
 list, or a comma-separated string); `fail_field` makes one field fail on every call.

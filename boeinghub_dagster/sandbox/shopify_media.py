@@ -3,7 +3,7 @@
 Shopify answers `productSet` with the media UPLOADED and fetches the URL itself, later; the
 media becomes READY, or FAILED with a media error. Here a background task does the same
 with httpx: FAILED when the fetch fails, answers >= 300, is not an image content type, or
-is a tiny body (SPEC §6: a good image is over 1,000 bytes).
+is a tiny body (docs/behaviour.md §6: a good image is over 1,000 bytes).
 """
 
 from __future__ import annotations

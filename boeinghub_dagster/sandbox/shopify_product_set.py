@@ -1,4 +1,4 @@
-"""`productSet` in the Shopify sandbox: the upsert the hub publishes with (SPEC §6, §7a).
+"""`productSet` in the Shopify sandbox: the upsert the hub publishes with (docs/behaviour.md §6, §7a).
 
 With `identifier: {customId: {namespace, key, value}}` the product holding that value in a
 unique-valued metafield is updated, else a new one is created, so a publish retried after a

@@ -2,7 +2,7 @@
 
 Each helper validates what Shopify validates for its part and raises `UserErrors`; callers
 run inside the store's transaction, so a refused input leaves the shop unchanged. The
-large-store variant throttle (SPEC §7, §7a) lives here too, because every creating call checks it.
+large-store variant throttle (docs/behaviour.md §7, §7a) lives here too, because every creating call checks it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from .shopify_store import ShopifyStore, now_iso, parse_gid
 
 # Shopify's wording for the resource throttle (its REST answer and support pages). The GraphQL Admin
 # API reports it as a top-level error with `extensions.code = "VARIANT_THROTTLE_EXCEEDED"` and the
-# mutation's data null (community reports; SPEC §7a): a wait, unlike the user error VARIANTS_OVER_LIMIT
+# mutation's data null (community reports; docs/behaviour.md §7a): a wait, unlike the user error VARIANTS_OVER_LIMIT
 # ("Number of product variants exceeds shop limit"), which is for more than 2,048 variants on one product.
 VARIANT_THROTTLE_CODE = "VARIANT_THROTTLE_EXCEEDED"
 DAILY_VARIANT_LIMIT_MESSAGE = ("Daily variant creation limit reached. Please try again later. See "

@@ -1,4 +1,4 @@
-"""Contract: what Shopify's answers say beside the data (SPEC §7a): the version served, the variant
+"""Contract: what Shopify's answers say beside the data (docs/behaviour.md §7a): the version served, the variant
 throttle, fields that fail while others answer."""
 
 from __future__ import annotations

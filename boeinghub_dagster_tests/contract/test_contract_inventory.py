@@ -1,4 +1,4 @@
-"""Contract: stock as Shopify documents it (SPEC §7a): quantities only where an item is stocked, and
+"""Contract: stock as Shopify documents it (docs/behaviour.md §7a): quantities only where an item is stocked, and
 `@idempotent` keys that a failed attempt spends, through the hub's writer and idempotent calls."""
 
 from __future__ import annotations

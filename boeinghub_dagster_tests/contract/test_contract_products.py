@@ -1,4 +1,4 @@
-"""Contract: products as Shopify documents them (SPEC §7a), through the hub's own writer and client.
+"""Contract: products as Shopify documents them (docs/behaviour.md §7a), through the hub's own writer and client.
 
 productSet list fields replace what they are sent, so an update sends only the hub's share and the
 merchant's metafields, images and collections stay; ACTIVE sells nowhere until published.

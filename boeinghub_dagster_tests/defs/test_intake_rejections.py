@@ -1,4 +1,4 @@
-"""Bad intake files, ticked through the real inbox sensor: each is refused whole (SPEC §3).
+"""Bad intake files, ticked through the real inbox sensor: each is refused whole (docs/behaviour.md §3).
 
 A refused file lands byte-identical in `rejected/` with `<name>.reason.txt` naming
 the specific problem, is recorded as a `rejected` intake batch with that reason,

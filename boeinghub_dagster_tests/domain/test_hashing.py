@@ -1,4 +1,4 @@
-"""SPEC §8: the change hash — sha256 of canonical JSON of price, quantity, status, locations."""
+"""docs/behaviour.md §8: the change hash — sha256 of canonical JSON of price, quantity, status, locations."""
 
 from __future__ import annotations
 

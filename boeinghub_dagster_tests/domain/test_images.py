@@ -1,4 +1,4 @@
-"""SPEC §6 images: which URL, whether a download is an image, and the content-addressed key."""
+"""docs/behaviour.md §6 images: which URL, whether a download is an image, and the content-addressed key."""
 
 from __future__ import annotations
 

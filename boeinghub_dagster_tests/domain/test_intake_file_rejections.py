@@ -1,4 +1,4 @@
-"""Intake whole-file rejections (SPEC §3): every reason a file is refused as a whole."""
+"""Intake whole-file rejections (docs/behaviour.md §3): every reason a file is refused as a whole."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Intake per-line rules (SPEC §3): duplicates, per-line rejection reasons, counts, the
+"""Intake per-line rules (docs/behaviour.md §3): duplicates, per-line rejection reasons, counts, the
 part-number limit, and the rejected-lines CSV.
 """
 

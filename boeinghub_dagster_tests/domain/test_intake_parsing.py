@@ -1,4 +1,4 @@
-"""Intake parsing (SPEC §3): accepted .txt, .csv and .xlsx files, from tmp_path and memory."""
+"""Intake parsing (docs/behaviour.md §3): accepted .txt, .csv and .xlsx files, from tmp_path and memory."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §4/§12: matching Boeing's answer to the asked parts and normalizing a whole response."""
+"""docs/behaviour.md §4/§12: matching Boeing's answer to the asked parts and normalizing a whole response."""
 
 from __future__ import annotations
 

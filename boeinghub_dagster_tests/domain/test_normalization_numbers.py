@@ -1,4 +1,4 @@
-"""SPEC §5: numbers of the staging row: prices, unit of measure, dimensions, weight."""
+"""docs/behaviour.md §5: numbers of the staging row: prices, unit of measure, dimensions, weight."""
 
 from __future__ import annotations
 

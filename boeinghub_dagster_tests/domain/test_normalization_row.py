@@ -1,4 +1,4 @@
-"""SPEC §5: shape of the staging row, pass-through fields, images, module boundaries."""
+"""docs/behaviour.md §5: shape of the staging row, pass-through fields, images, module boundaries."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §5: row status and the reasons a row is blocked (price, stock, location map)."""
+"""docs/behaviour.md §5: row status and the reasons a row is blocked (price, stock, location map)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §5: stock of the staging row: inventory quantity, inventory status, locations."""
+"""docs/behaviour.md §5: stock of the staging row: inventory quantity, inventory status, locations."""
 
 from __future__ import annotations
 

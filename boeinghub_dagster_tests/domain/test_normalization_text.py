@@ -1,4 +1,4 @@
-"""SPEC §5: text fields of the staging row: part number/sku/title, name, description,
+"""docs/behaviour.md §5: text fields of the staging row: part number/sku/title, name, description,
 body_html, supplier, currency, pma, condition and cert.
 """
 
@@ -208,7 +208,7 @@ def test_an_unexpected_cert_field_is_ignored_today() -> None:
         ("Certificate of Conformity C of C", "C of C"),
         ("CAA", "CAA UK"),
         ("uk caa", "CAA UK"),
-        ("FAA/EASA dual", "FAA 8130-3"),  # first rule in SPEC order wins
+        ("FAA/EASA dual", "FAA 8130-3"),  # first rule in docs/behaviour.md §5 order wins
         ("EASA + OEM", "EASA Form 1"),
         ("OEM COC", "OEM Cert"),
     ],

@@ -1,4 +1,4 @@
-"""SPEC §3: part-number rules, SKU of a suffixed part number, batching."""
+"""docs/behaviour.md §3: part-number rules, SKU of a suffixed part number, batching."""
 
 from __future__ import annotations
 

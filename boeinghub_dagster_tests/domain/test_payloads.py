@@ -1,4 +1,4 @@
-"""SPEC §6–§8: Shopify GraphQL inputs built from staging rows, sent as variables unchanged."""
+"""docs/behaviour.md §6–§8: Shopify GraphQL inputs built from staging rows, sent as variables unchanged."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §6: base cost = list else net; price = base × markup, half-up to cents."""
+"""docs/behaviour.md §6: base cost = list else net; price = base × markup, half-up to cents."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def test_base_cost_none_when_both_absent() -> None:
 
 
 def test_base_cost_zero_list_counts_as_absent() -> None:
-    # SPEC §5: a price of 0 counts as absent
+    # docs/behaviour.md §5: a price of 0 counts as absent
     assert base_cost(D("0"), D("3.00")) == D("3.00")
     assert base_cost(D("0.00"), None) is None
     assert base_cost(None, D("0")) is None

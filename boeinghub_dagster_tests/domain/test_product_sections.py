@@ -1,4 +1,4 @@
-"""What of a product the hub owns (SPEC §7a): update inputs without the merchant's list fields."""
+"""What of a product the hub owns (docs/behaviour.md §7a): update inputs without the merchant's list fields."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §8: hour-slot assignment, bucket states, dispatch and slot efficiency."""
+"""docs/behaviour.md §8: hour-slot assignment, bucket states, dispatch and slot efficiency."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §7–§8: the hourly sync's Shopify inputs — variant price/cost and per-location stock."""
+"""docs/behaviour.md §7–§8: the hourly sync's Shopify inputs — variant price/cost and per-location stock."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §8: sync outcomes, deactivation after 5 failures, reactivation, stuck and due parts."""
+"""docs/behaviour.md §8: sync outcomes, deactivation after 5 failures, reactivation, stuck and due parts."""
 
 from __future__ import annotations
 

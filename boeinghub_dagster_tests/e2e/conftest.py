@@ -30,7 +30,7 @@ def images_storage(tmp_path):
 
 @pytest.fixture
 def location_map(monkeypatch):
-    """Every Boeing location mapped, several to one Shopify location (SPEC §6)."""
+    """Every Boeing location mapped, several to one Shopify location (docs/behaviour.md §6)."""
     import json
 
     monkeypatch.setenv("SHOPIFY_LOCATION_MAP", json.dumps(LOCATION_MAP))

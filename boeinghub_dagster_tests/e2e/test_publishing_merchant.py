@@ -1,4 +1,4 @@
-"""Publishing as the merchant sees it (issue 13, SPEC §7a): a republish changes only what the hub owns, every
+"""Publishing as the merchant sees it (issue 13, docs/behaviour.md §7a): a republish changes only what the hub owns, every
 product is on the Online Store, a location added later is stocked, reconciliation puts a product back on sale."""
 
 import json

@@ -1,4 +1,4 @@
-"""The Shopify client over real HTTP against the sandbox, on SQLite and PostgreSQL stores (SPEC §6, §7)."""
+"""The Shopify client over real HTTP against the sandbox, on SQLite and PostgreSQL stores (docs/behaviour.md §6, §7)."""
 
 from __future__ import annotations
 

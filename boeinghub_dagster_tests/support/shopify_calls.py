@@ -1,6 +1,6 @@
 """GraphQL documents and small call helpers for tests against the Shopify sandbox.
 
-The documents are written the way the hub's client will write them (SPEC §6), so the tests
+The documents are written the way the hub's client will write them (docs/behaviour.md §6), so the tests
 exercise the same shapes: a unique part-number metafield definition, then `productSet`
 upserting by `identifier: {customId: …}`.
 """

@@ -59,7 +59,7 @@ class ExtractionConfig(dg.Config):
         dg.AssetSpec(RAW, partitions_def=part_numbers, skippable=True, group_name="extraction", kinds={"python", "sql"},
                      description="Raw Boeing PNA answers (`boeing_raw_responses` table), kept with the run id."),
         dg.AssetSpec(STAGED, partitions_def=part_numbers, skippable=True, deps=[RAW], group_name="extraction",
-                     kinds={"python", "sql"}, description="SPEC §5 staging rows (`product_staging`), fetched or blocked."),
+                     kinds={"python", "sql"}, description="docs/behaviour.md §5 staging rows (`product_staging`), fetched or blocked."),
     ],
     check_specs=CHECK_SPECS,
     can_subset=True,

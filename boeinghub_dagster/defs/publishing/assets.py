@@ -1,4 +1,4 @@
-"""`shopify_products`: staged parts become Shopify products, many partitions per run (SPEC §6).
+"""`shopify_products`: staged parts become Shopify products, many partitions per run (docs/behaviour.md §6).
 
 Only `fetched` rows publish; `blocked` and unstaged parts are reported with their reason.
 Each part is one `productSet` upsert by its part number (a unique metafield), skipped when

@@ -1,4 +1,4 @@
-"""`sync_hashes`: the hourly sync of one hour bucket (SPEC §8), one partition per UTC hour; beside it
+"""`sync_hashes`: the hourly sync of one hour bucket (docs/behaviour.md §8), one partition per UTC hour; beside it
 `sync_dashboard` (what the old `/sync/*` pages showed) and `sync_daily_report` (the 00:00 cleanup).
 
 For the partition of hour H the run takes the due rows of the buckets `due_buckets` gives
@@ -36,7 +36,7 @@ class SyncConfig(dg.Config):
     bucket: int = -1
     """Hour bucket to sync; -1 (default) is the partition's hour. The SYNC_MODE=testing schedule sets it."""
     due_since: str = ""
-    """ISO time: rows not synced since then are due; empty is the partition's start (SPEC §8)."""
+    """ISO time: rows not synced since then are due; empty is the partition's start (docs/behaviour.md §8)."""
     poll_seconds: float = 0.5
     plan_rate_per_min: float = 0.0
     """Boeing calls a minute the bucket is planned for (0: the Boeing resource's rate); benchmarks run the

@@ -17,7 +17,7 @@ from boeinghub_dagster.resources.store import StoreResource
 from .steps.runner import resume_after_crash, run_sync
 from .steps.sync_rows import SyncTally
 
-RETRY_LIMIT = 200  # SPEC §8: at most 200 failed parts a retry run
+RETRY_LIMIT = 200  # docs/behaviour.md §8: at most 200 failed parts a retry run
 
 hourly_sync_job = dg.define_asset_job(
     "hourly_sync_job",
@@ -42,7 +42,7 @@ def retry_failed(context: dg.OpExecutionContext, boeing: BoeingResource, shopify
                                          context.run_id, tally, answers_since=since))
 
 
-@dg.job(tags=SYNC_RUN_TAGS, description="Sync the failed parts again (SPEC §8 Retry): active, < 5 failures, at most 200.")
+@dg.job(tags=SYNC_RUN_TAGS, description="Sync the failed parts again (docs/behaviour.md §8 Retry): active, < 5 failures, at most 200.")
 def retry_failed_parts_job():
     retry_failed()
 

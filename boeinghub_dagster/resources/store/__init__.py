@@ -1,4 +1,4 @@
-"""The hub's own database (SPEC §10) as a Dagster resource."""
+"""The hub's own database (docs/behaviour.md §10) as a Dagster resource."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Store operations for publishing (SPEC §6, §8): products, reconciliation, holds, deferrals, slots.
+"""Store operations for publishing (docs/behaviour.md §6, §8): products, reconciliation, holds, deferrals, slots.
 
 Every write is a bulk upsert. `mark_pending` runs before a chunk's Shopify calls and
 `record_published` writes the products rows, their sync-schedule rows and the

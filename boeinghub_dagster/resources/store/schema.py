@@ -1,4 +1,4 @@
-"""The hub's own tables (SPEC §10), as SQLAlchemy Core metadata.
+"""The hub's own tables (docs/behaviour.md §10), as SQLAlchemy Core metadata.
 
 Core rather than ORM: every write here is a bulk insert or upsert, and Alembic
 migrations are written against these definitions.
@@ -115,7 +115,7 @@ rate_limit_buckets = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
-# SPEC §3: one row per intake file (accepted, rejected, or a duplicate of an earlier batch).
+# docs/behaviour.md §3: one row per intake file (accepted, rejected, or a duplicate of an earlier batch).
 intake_batches = Table(
     "intake_batches",
     metadata,

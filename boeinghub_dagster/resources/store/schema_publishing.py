@@ -1,4 +1,4 @@
-"""Publishing tables (SPEC §6, §8, §10), on the shared `metadata` of `schema.py`.
+"""Publishing tables (docs/behaviour.md §6, §8, §10), on the shared `metadata` of `schema.py`.
 
 `products` is what the hub knows it published; `publish_reconciliation` is written *before*
 each Shopify call and completed after the database write, so a run that dies in between
@@ -81,7 +81,7 @@ publish_deferrals = Table(
     Column("updated_at", TS, nullable=False),
 )
 
-# SPEC §8, plus the Shopify product status the hub last set.
+# docs/behaviour.md §8, plus the Shopify product status the hub last set.
 product_sync_schedule = Table(
     "product_sync_schedule",
     metadata,

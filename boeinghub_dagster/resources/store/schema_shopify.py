@@ -1,4 +1,4 @@
-"""The Shopify cost-bucket mirror (SPEC §7, §9), on the shared `metadata` of `schema.py`.
+"""The Shopify cost-bucket mirror (docs/behaviour.md §7, §9), on the shared `metadata` of `schema.py`.
 
 A module of its own so the Shopify limiter's table stays next to nothing else; `schema.py`
 imports it at its end, so Alembic and the schema-vs-migration test see one metadata.

@@ -1,4 +1,4 @@
-"""Store operations for the hourly sync (SPEC §8): due rows, outcomes, history, dashboard figures.
+"""Store operations for the hourly sync (docs/behaviour.md §8): due rows, outcomes, history, dashboard figures.
 
 The schedule rows are written by publishing (`PublishingStore.record_published`); the sync
 reads them joined with the part's Shopify ids from `products`, marks the rows it takes
@@ -59,7 +59,7 @@ class SyncStore:
                     or_(sched.c.last_sync_at.is_(None), sched.c.last_sync_at < due_before))
 
     def due(self, buckets: Sequence[int], due_before: datetime, limit: int) -> tuple[list[dict], int]:
-        """(the `limit` stalest due rows, how many are due in all): SPEC §8 Dispatch, `sync_rules.is_due` in SQL."""
+        """(the `limit` stalest due rows, how many are due in all): docs/behaviour.md §8 Dispatch, `sync_rules.is_due` in SQL."""
         if not buckets:
             return [], 0
         where = self._due_where(buckets, due_before)
@@ -82,7 +82,7 @@ class SyncStore:
             return [_row(r) for r in conn.execute(q)]
 
     def failed_for_retry(self, max_failures: int, limit: int) -> list[dict]:
-        """Active `failed` rows with fewer than `max_failures` failures, oldest attempt first (SPEC §8 Retry)."""
+        """Active `failed` rows with fewer than `max_failures` failures, oldest attempt first (docs/behaviour.md §8 Retry)."""
         q = (self._select().where(sched.c.is_active.is_(True), sched.c.sync_status == FAILED,
                                   sched.c.consecutive_failures < max_failures)
              .order_by(sched.c.updated_at, sched.c.part_number).limit(limit))
