@@ -23,7 +23,7 @@ import sys
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
@@ -64,7 +64,9 @@ def snapshot_code(tmp: Path) -> Path:
     `tmp/code`. Processes started there import the copy: their working directory comes first on
     sys.path, the editable install's finder last."""
     code = tmp / "code"
-    shutil.copytree(ROOT / "boeinghub_dagster", code / "boeinghub_dagster", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "boeinghub_dagster", code / "boeinghub_dagster", ignore=shutil.ignore_patterns("__pycache__")
+    )
     for name in ("pyproject.toml", "workspace.yaml", "dagster.yaml"):
         shutil.copy(ROOT / name, code / name)
     return code
@@ -80,7 +82,7 @@ class Group:
 
     def __init__(self, cmd: list[str], log: Path, **kwargs):
         self.log = log
-        self._out = open(log, "ab")  # noqa: SIM115 - closed by stop()
+        self._out = open(log, "ab")
         self.proc = subprocess.Popen(cmd, stdout=self._out, stderr=subprocess.STDOUT, start_new_session=True, **kwargs)
         self.pgid = self.proc.pid
 
@@ -122,11 +124,22 @@ class Sandbox:
         httpx.post(f"{self.url}/_admin/reset", timeout=10).raise_for_status()
 
 
-def start_sandbox(stack: ExitStack, tmp: Path, rate_per_min: float, burst: int = 2, log: str = "sandbox.log",
-                  code: Path = ROOT) -> Sandbox:
+def start_sandbox(
+    stack: ExitStack, tmp: Path, rate_per_min: float, burst: int = 2, log: str = "sandbox.log", code: Path = ROOT
+) -> Sandbox:
     port = free_port()
-    cmd = [sys.executable, "-m", "boeinghub_dagster.sandbox", "boeing", "--port", str(port),
-           "--rate-per-min", f"{rate_per_min:g}", "--burst", str(burst)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "boeinghub_dagster.sandbox",
+        "boeing",
+        "--port",
+        str(port),
+        "--rate-per-min",
+        f"{rate_per_min:g}",
+        "--burst",
+        str(burst),
+    ]
     group = Group(cmd, tmp / log, cwd=code)
     stack.callback(group.stop, 5.0)
     sandbox = Sandbox(f"http://127.0.0.1:{port}")
@@ -157,14 +170,26 @@ class Hub:
         self.log = tmp / "dagster-dev.log"
         base = sandbox.url
         self.env = {
-            **os.environ, "DAGSTER_HOME": str(self.home), "BOEINGHUB_DATABASE_URL": self.database_url,
-            "BOEINGHUB_INBOX": str(self.inbox), "BOEING_RATE_PER_MIN": f"{rate_per_min:g}", PLANNED_EVENTS_ENV: "1",
-            "BOEING_OAUTH_TOKEN_URL": f"{base}/oauth/token", "BOEING_PNA_OAUTH_URL": f"{base}/pna/oauth",
-            "BOEING_PNA_PRICE_URL": f"{base}/pna/price", "BOEING_CLIENT_ID": "sandbox-client",
-            "BOEING_CLIENT_SECRET": "sandbox-secret", "BOEING_USERNAME": "sandbox-user", "BOEING_PASSWORD": "sandbox-pass",
+            **os.environ,
+            "DAGSTER_HOME": str(self.home),
+            "BOEINGHUB_DATABASE_URL": self.database_url,
+            "BOEINGHUB_INBOX": str(self.inbox),
+            "BOEING_RATE_PER_MIN": f"{rate_per_min:g}",
+            PLANNED_EVENTS_ENV: "1",
+            "BOEING_OAUTH_TOKEN_URL": f"{base}/oauth/token",
+            "BOEING_PNA_OAUTH_URL": f"{base}/pna/oauth",
+            "BOEING_PNA_PRICE_URL": f"{base}/pna/price",
+            "BOEING_CLIENT_ID": "sandbox-client",
+            "BOEING_CLIENT_SECRET": "sandbox-secret",
+            "BOEING_USERNAME": "sandbox-user",
+            "BOEING_PASSWORD": "sandbox-pass",
             "BOEING_SCOPE": "api://boeing-pna/.default",
         }
-        for name in ("BOEING_BATCH_SIZE", "INTAKE_CHUNK_PARTS", "DAGSTER_PG_URL"):  # the benchmark's figures assume defaults
+        for name in (
+            "BOEING_BATCH_SIZE",
+            "INTAKE_CHUNK_PARTS",
+            "DAGSTER_PG_URL",
+        ):  # the benchmark's figures assume defaults
             self.env.pop(name, None)
 
     @cached_property
@@ -194,7 +219,9 @@ class Hub:
             entries = self.graphql(WORKSPACE_QUERY)["workspaceOrError"].get("locationEntries") or []
             if not entries or any(e["loadStatus"] != "LOADED" for e in entries):
                 return False
-            broken = [e["locationOrLoadError"] for e in entries if e["locationOrLoadError"]["__typename"] == "PythonError"]
+            broken = [
+                e["locationOrLoadError"] for e in entries if e["locationOrLoadError"]["__typename"] == "PythonError"
+            ]
             if broken:
                 raise RuntimeError(f"code location failed to load: {broken[0].get('message')}")
             statuses = self.graphql(DAEMONS_QUERY)["instance"]["daemonHealth"]["allDaemonStatuses"]
@@ -218,7 +245,7 @@ class Hub:
     def run_records(self, since: float, keep: Callable[[object], bool] = lambda r: True) -> list:
         import dagster as dg
 
-        created_after = datetime.fromtimestamp(since - 1, timezone.utc)
+        created_after = datetime.fromtimestamp(since - 1, UTC)
         records = self.instance.get_run_records(filters=dg.RunsFilter(created_after=created_after))
         return [r for r in records if keep(r)]
 
@@ -230,8 +257,15 @@ class Hub:
             os.replace(self.inbox / f".{name}", self.inbox / name)
 
 
-def start_hub(stack: ExitStack, tmp: Path, sandbox: Sandbox, rate_per_min: float, code: Path = ROOT, timeout: float = 300,
-              env: dict[str, str] | None = None) -> Hub:
+def start_hub(
+    stack: ExitStack,
+    tmp: Path,
+    sandbox: Sandbox,
+    rate_per_min: float,
+    code: Path = ROOT,
+    timeout: float = 300,
+    env: dict[str, str] | None = None,
+) -> Hub:
     """`env` adds to (or overrides) what the hub's processes see, e.g. the Shopify sandbox's SHOPIFY_* variables."""
     hub = Hub(tmp, sandbox, rate_per_min, code)
     hub.env.update(env or {})

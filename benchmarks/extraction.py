@@ -35,9 +35,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT))
 
 import dagster as dg  # noqa: E402
-from dagster._core.execution.backfill import BulkActionStatus  # noqa: E402
 import httpx  # noqa: E402
 from _hub import Hub, Sandbox, snapshot_code, start_hub, start_sandbox, stop_on_sigterm, wait_until  # noqa: E402
+from dagster._core.execution.backfill import BulkActionStatus  # noqa: E402
 
 from boeinghub_dagster.defs.extraction.assets import extraction  # noqa: E402
 from boeinghub_dagster.defs.partitions import part_numbers  # noqa: E402
@@ -73,9 +73,16 @@ def raised(args, tmp: Path, stack: ExitStack) -> None:
     url = sandbox.url
     store = StoreResource(database_url=args.database_url or f"sqlite:///{tmp / 'raised-store.db'}")
     boeing = BoeingResource(
-        client_id="sandbox-client", client_secret="sandbox-secret", username="sandbox-user", password="sandbox-pass",
-        oauth_token_url=f"{url}/oauth/token", pna_oauth_url=f"{url}/pna/oauth", pna_price_url=f"{url}/pna/price",
-        store=store, rate_per_min=rate, batch_size=BATCH,
+        client_id="sandbox-client",
+        client_secret="sandbox-secret",
+        username="sandbox-user",
+        password="sandbox-pass",
+        oauth_token_url=f"{url}/oauth/token",
+        pna_oauth_url=f"{url}/pna/oauth",
+        pna_price_url=f"{url}/pna/price",
+        store=store,
+        rate_per_min=rate,
+        batch_size=BATCH,
     )
     store.engine()
     parts = [f"BACB30LH{i}-{i % 9 + 2}" for i in range(args.parts)]
@@ -86,11 +93,15 @@ def raised(args, tmp: Path, stack: ExitStack) -> None:
         instance.add_dynamic_partitions(part_numbers.name, parts[start : start + 1000])
 
     started = time.time()
-    result = dg.materialize([extraction], instance=instance, resources={"store": store, "boeing": boeing}, tags=_range_tags(parts))
+    result = dg.materialize(
+        [extraction], instance=instance, resources={"store": store, "boeing": boeing}, tags=_range_tags(parts)
+    )
     ended = time.time()
     assert result.success
     check = next(e for e in result.get_asset_check_evaluations() if e.check_name == "raw_answers_cover_parts_asked")
-    dispatcher = check.metadata["dispatch_seconds"].value  # the run's own sum: limiter waits + calls, gaps between them left out
+    dispatcher = check.metadata[
+        "dispatch_seconds"
+    ].value  # the run's own sum: limiter waits + calls, gaps between them left out
     stats = sandbox.stats()
     wall, first, last = ended - started, stats["first_price_call_at"], stats["last_price_call_at"]
     api = last - first  # the API phase as Boeing sees it: first call to last call
@@ -101,26 +112,31 @@ def raised(args, tmp: Path, stack: ExitStack) -> None:
     minimum = (stats["price_calls"] - 1) * 60.0 / rate
     orchestration_ms, floor_ms = (wall - api) * 1000 / args.parts, floor * 1000 / args.parts
     print(f"\n== raised rate: {args.parts} parts in one in-process run ==")
-    _print_rows([
-        ("parts", args.parts),
-        ("calls", stats["price_calls"]),
-        ("call fill (parts asked ÷ (calls × 10))", f"{stats['codes_requested'] / (stats['price_calls'] * BATCH):.3f}"),
-        ("rate limit (calls/min)", f"{rate:.1f}"),
-        ("API phase s (first to last call, at the sandbox)", f"{api:.2f}"),
-        ("dispatcher s (run's dispatch_seconds: slot waits + calls)", f"{dispatcher:.2f}"),
-        ("minimum s the rate limit allows", f"{minimum:.2f}"),
-        ("efficiency (target >= 0.97)", f"{minimum / api:.3f}"),
-        ("429s received (target 0)", stats["responses_429"]),
-        ("over-limit calls at the sandbox", stats["over_limit"]),
-        ("wall s", f"{wall:.2f}"),
-        ("  before the first call s", f"{first - started:.2f}"),
-        ("  after the last call s", f"{ended - last:.2f}"),
-        ("wall ÷ API phase (target <= 1.10)", f"{wall / api:.2f}"),
-        ("orchestration ms/part beyond the API phase", f"{orchestration_ms:.1f}"),
-        ("Dagster floor ms/part (trivial asset, same range)", f"{floor_ms:.1f}"),
-        ("ratio (target <= 1.5)", f"{orchestration_ms / floor_ms:.2f}"),
-        ("peak RSS MB", f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}"),
-    ])
+    _print_rows(
+        [
+            ("parts", args.parts),
+            ("calls", stats["price_calls"]),
+            (
+                "call fill (parts asked ÷ (calls × 10))",
+                f"{stats['codes_requested'] / (stats['price_calls'] * BATCH):.3f}",
+            ),
+            ("rate limit (calls/min)", f"{rate:.1f}"),
+            ("API phase s (first to last call, at the sandbox)", f"{api:.2f}"),
+            ("dispatcher s (run's dispatch_seconds: slot waits + calls)", f"{dispatcher:.2f}"),
+            ("minimum s the rate limit allows", f"{minimum:.2f}"),
+            ("efficiency (target >= 0.97)", f"{minimum / api:.3f}"),
+            ("429s received (target 0)", stats["responses_429"]),
+            ("over-limit calls at the sandbox", stats["over_limit"]),
+            ("wall s", f"{wall:.2f}"),
+            ("  before the first call s", f"{first - started:.2f}"),
+            ("  after the last call s", f"{ended - last:.2f}"),
+            ("wall ÷ API phase (target <= 1.10)", f"{wall / api:.2f}"),
+            ("orchestration ms/part beyond the API phase", f"{orchestration_ms:.1f}"),
+            ("Dagster floor ms/part (trivial asset, same range)", f"{floor_ms:.1f}"),
+            ("ratio (target <= 1.5)", f"{orchestration_ms / floor_ms:.2f}"),
+            ("peak RSS MB", f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}"),
+        ]
+    )
 
 
 # -- shapes through the daemon ---------------------------------------------------------------
@@ -135,8 +151,12 @@ def _wait_runs(hub: Hub, sandbox: Sandbox, since: float, mine, finished, timeout
         done = sum(r.dagster_run.status in DONE for r in runs)
         if time.monotonic() - shown[0] > 30:
             shown[0], s = time.monotonic(), sandbox.stats()
-            print(f"  [{time.time() - since:5.0f} s] {what}: runs {done}/{len(runs)} done, {s['price_calls']} calls, "
-                  f"{s['codes_requested']} parts asked", file=sys.stderr, flush=True)
+            print(
+                f"  [{time.time() - since:5.0f} s] {what}: runs {done}/{len(runs)} done, {s['price_calls']} calls, "
+                f"{s['codes_requested']} parts asked",
+                file=sys.stderr,
+                flush=True,
+            )
         return runs if runs and done == len(runs) and finished() else None
 
     return wait_until(settled, timeout, what, every=2.0)
@@ -172,14 +192,22 @@ def _distinct_asked(hub: Hub, since: float) -> tuple[int, int]:
     from boeinghub_dagster.resources.store.schema import boeing_raw_responses as raw
 
     with hub.store.engine().connect() as conn:
-        rows = [r for r in conn.execute(select(raw.c.part_numbers, raw.c.fetched_at)) if aware(r.fetched_at).timestamp() >= since]
+        rows = [
+            r
+            for r in conn.execute(select(raw.c.part_numbers, raw.c.fetched_at))
+            if aware(r.fetched_at).timestamp() >= since
+        ]
     return len(rows), len({p for r in rows for p in r.part_numbers})
 
 
 def figures(hub: Hub, stats: dict, since: float, runs: list, parts: int, rate: float, target: float | None) -> dict:
     ids = {r.dagster_run.run_id for r in runs}
     last_end = max(r.end_time for r in runs)
-    others = [r for r in hub.run_records(since) if r.dagster_run.run_id not in ids and r.create_timestamp.timestamp() <= last_end]
+    others = [
+        r
+        for r in hub.run_records(since)
+        if r.dagster_run.run_id not in ids and r.create_timestamp.timestamp() <= last_end
+    ]
     calls, asked = stats["price_calls"], stats["codes_requested"]
     first, last = stats["first_price_call_at"] or since, stats["last_price_call_at"] or since
     fill = asked / (calls * BATCH) if calls else float("nan")
@@ -201,7 +229,9 @@ def figures(hub: Hub, stats: dict, since: float, runs: list, parts: int, rate: f
         "over-limit calls": stats["over_limit"],
         "wall s (launch → last run ends)": f"{wall:.1f}",
         "launch → first run starts s": f"{starts[0] - since:.1f}" if starts else "",
-        "run created → started s (median / max)": f"{queued[len(queued) // 2]:.0f} / {queued[-1]:.0f}" if queued else "",
+        "run created → started s (median / max)": f"{queued[len(queued) // 2]:.0f} / {queued[-1]:.0f}"
+        if queued
+        else "",
         "launch → first call s": f"{first - since:.1f}",
         "API phase s (first → last call)": f"{api:.1f}",
         "minimum s at the rate ((calls-1)×60/rate)": f"{max(calls - 1, 0) * 60 / rate:.1f}",
@@ -221,15 +251,20 @@ def daemon_shapes(args, shapes: list[str], tmp: Path, stack: ExitStack) -> None:
     sandbox = start_sandbox(stack, tmp, rate, code=code)
     started = time.monotonic()
     hub = start_hub(stack, tmp, sandbox, rate, code=code)
-    print(f"dagster dev up in {time.monotonic() - started:.0f} s on {hub.url} (DAGSTER_HOME {hub.home}, log {hub.log})",
-          file=sys.stderr, flush=True)
+    print(
+        f"dagster dev up in {time.monotonic() - started:.0f} s on {hub.url} (DAGSTER_HOME {hub.home}, log {hub.log})",
+        file=sys.stderr,
+        flush=True,
+    )
     slack = lambda parts: math.ceil(parts / BATCH) * 60 / rate * 2 + 1800  # noqa: E731 - runs start slowly on a busy box
     table: dict[str, dict] = {}
     for shape in shapes:
         print(f"-- {shape} …", file=sys.stderr, flush=True)
         if shape == "files":
-            files = {f"bench-{f:02d}.txt": "\n".join(f"NAS1149F{f:02d}{p}" for p in range(args.parts_per_file)) + "\n"
-                     for f in range(args.files)}
+            files = {
+                f"bench-{f:02d}.txt": "\n".join(f"NAS1149F{f:02d}{p}" for p in range(args.parts_per_file)) + "\n"
+                for f in range(args.files)
+            }
             parts = args.files * args.parts_per_file
             since, runs = shape_files(hub, sandbox, files, slack(parts))
         elif shape == "backfill":
@@ -265,7 +300,9 @@ def main() -> None:
     ap.add_argument("--backfill-registered", type=int, default=600)
     ap.add_argument("--files", type=int, default=20)
     ap.add_argument("--parts-per-file", type=int, default=7)
-    ap.add_argument("--live-code", action="store_true", help="daemon shapes: run the working tree, not a snapshot of it")
+    ap.add_argument(
+        "--live-code", action="store_true", help="daemon shapes: run the working tree, not a snapshot of it"
+    )
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory (DAGSTER_HOME, logs, store)")
     args = ap.parse_args()
     shapes = [s.strip() for s in args.shapes.split(",") if s.strip()]

@@ -106,11 +106,20 @@ def run_case(fmt: str, path: str) -> None:
         error = str(exc)
     seconds = time.perf_counter() - started
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    print(json.dumps({
-        "seconds": seconds, "peak_mb": peak_kb / 1024, "base_mb": base_kb / 1024,
-        "accepted": accepted, "rejected": rejected, "duplicates": duplicates, "lines": lines,
-        "error": error,
-    }))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "peak_mb": peak_kb / 1024,
+                "base_mb": base_kb / 1024,
+                "accepted": accepted,
+                "rejected": rejected,
+                "duplicates": duplicates,
+                "lines": lines,
+                "error": error,
+            }
+        )
+    )
 
 
 def main() -> int:
@@ -136,13 +145,19 @@ def main() -> int:
             # so this process must stay small for the per-case numbers to mean anything.
             gen = subprocess.run(
                 [sys.executable, __file__, "--generate", tmp, str(n)],
-                capture_output=True, text=True, cwd=ROOT, check=True,
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                check=True,
             )
-            for fmt, line in zip(FORMATS, gen.stdout.split()):
+            for fmt, line in zip(FORMATS, gen.stdout.split(), strict=False):
                 path = Path(line)
                 proc = subprocess.run(
                     [sys.executable, __file__, "--case", fmt, str(path)],
-                    capture_output=True, text=True, cwd=ROOT, check=False,
+                    capture_output=True,
+                    text=True,
+                    cwd=ROOT,
+                    check=False,
                 )
                 if proc.returncode != 0:
                     print(proc.stderr, file=sys.stderr)
@@ -155,20 +170,26 @@ def main() -> int:
                 ):
                     ok = False
 
-    header = (f"{'format':<6} {'lines':>7} {'file KB':>8} {'parse s':>8} {'peak RSS MB':>12} "
-              f"{'(base MB)':>10} {'accepted':>9} {'rejected':>9} {'dups':>6}")
+    header = (
+        f"{'format':<6} {'lines':>7} {'file KB':>8} {'parse s':>8} {'peak RSS MB':>12} "
+        f"{'(base MB)':>10} {'accepted':>9} {'rejected':>9} {'dups':>6}"
+    )
     print(header)
     print("-" * len(header))
     for r in rows:
-        print(f"{r['fmt']:<6} {r['n']:>7} {r['size_kb']:>8.0f} {r['seconds']:>8.3f} {r['peak_mb']:>12.1f} "
-              f"{r['base_mb']:>10.1f} {r['accepted']:>9} {r['rejected']:>9} {r['duplicates']:>6}"
-              + (f"  REJECTED: {r['error']}" if r["error"] else ""))
+        print(
+            f"{r['fmt']:<6} {r['n']:>7} {r['size_kb']:>8.0f} {r['seconds']:>8.3f} {r['peak_mb']:>12.1f} "
+            f"{r['base_mb']:>10.1f} {r['accepted']:>9} {r['rejected']:>9} {r['duplicates']:>6}"
+            + (f"  REJECTED: {r['error']}" if r["error"] else "")
+        )
     if not any(r["n"] >= TARGET_LINES for r in rows):
         print(f"target not checked: no case with {TARGET_LINES} lines")
         return 0
     verdict = "MET" if ok else "NOT MET"
-    print(f"target ({TARGET_LINES} lines < {TARGET_SECONDS:g} s and < {TARGET_MB:g} MB peak RSS "
-          f"in every format): {verdict}")
+    print(
+        f"target ({TARGET_LINES} lines < {TARGET_SECONDS:g} s and < {TARGET_MB:g} MB peak RSS "
+        f"in every format): {verdict}"
+    )
     return 0 if ok else 1
 
 

@@ -55,10 +55,18 @@ def hub(storage: str, tmp: Path):
     """The Boeing sandbox and `dagster dev` (webserver + daemon) on a temporary instance."""
     home, inbox = tmp / "home", tmp / "inbox"
     home.mkdir()
-    env = {**os.environ, "DAGSTER_HOME": str(home), "BOEINGHUB_INBOX": str(inbox), "BOEING_RATE_PER_MIN": "2",
-           "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS": "1", "BOEING_CLIENT_ID": "sandbox-client",
-           "BOEING_CLIENT_SECRET": "sandbox-secret", "BOEING_USERNAME": "sandbox-user", "BOEING_PASSWORD": "sandbox-pass",
-           "BOEING_SCOPE": "bench"}
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "BOEINGHUB_INBOX": str(inbox),
+        "BOEING_RATE_PER_MIN": "2",
+        "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS": "1",
+        "BOEING_CLIENT_ID": "sandbox-client",
+        "BOEING_CLIENT_SECRET": "sandbox-secret",
+        "BOEING_USERNAME": "sandbox-user",
+        "BOEING_PASSWORD": "sandbox-pass",
+        "BOEING_SCOPE": "bench",
+    }
     with contextlib.ExitStack() as stack:
         if storage == "postgres":
             admin = stack.enter_context(postgres_server())
@@ -70,12 +78,43 @@ def hub(storage: str, tmp: Path):
             shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
         boeing_port, ui_port = _free_port(), _free_port()
         base = f"http://127.0.0.1:{boeing_port}"
-        env.update(BOEING_OAUTH_TOKEN_URL=f"{base}/oauth/token", BOEING_PNA_OAUTH_URL=f"{base}/pna/oauth", BOEING_PNA_PRICE_URL=f"{base}/pna/price")
+        env.update(
+            BOEING_OAUTH_TOKEN_URL=f"{base}/oauth/token",
+            BOEING_PNA_OAUTH_URL=f"{base}/pna/oauth",
+            BOEING_PNA_PRICE_URL=f"{base}/pna/price",
+        )
         procs = [
-            subprocess.Popen([sys.executable, "-m", "boeinghub_dagster.sandbox", "boeing", "--port", str(boeing_port), "--rate-per-min", "2"],
-                             env=env, start_new_session=True),
-            subprocess.Popen([str(ROOT / ".venv/bin/dagster"), "dev", "-w", str(ROOT / "workspace.yaml"), "-h", "127.0.0.1", "-p", str(ui_port)],
-                             env=env, cwd=ROOT, start_new_session=True, stdout=open(tmp / "dagster.log", "wb"), stderr=subprocess.STDOUT),
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "boeinghub_dagster.sandbox",
+                    "boeing",
+                    "--port",
+                    str(boeing_port),
+                    "--rate-per-min",
+                    "2",
+                ],
+                env=env,
+                start_new_session=True,
+            ),
+            subprocess.Popen(
+                [
+                    str(ROOT / ".venv/bin/dagster"),
+                    "dev",
+                    "-w",
+                    str(ROOT / "workspace.yaml"),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(ui_port),
+                ],
+                env=env,
+                cwd=ROOT,
+                start_new_session=True,
+                stdout=open(tmp / "dagster.log", "wb"),
+                stderr=subprocess.STDOUT,
+            ),
         ]
         try:
             _wait_http(f"{base}/_stats")
@@ -125,7 +164,10 @@ def _launch_events_per_part(instance: dg.DagsterInstance, run_id: str) -> tuple[
         if event.event_type == DagsterEventType.RUN_START:
             break
         events += 1
-        if event.event_type == DagsterEventType.ASSET_MATERIALIZATION_PLANNED and event.asset_key.to_user_string() == "boeing_raw_responses":
+        if (
+            event.event_type == DagsterEventType.ASSET_MATERIALIZATION_PLANNED
+            and event.asset_key.to_user_string() == "boeing_raw_responses"
+        ):
             data = event.asset_materialization_planned_data
             parts += len(data.partitions_subset) if data.partitions_subset is not None else 1
     return events, parts
@@ -133,7 +175,10 @@ def _launch_events_per_part(instance: dg.DagsterInstance, run_id: str) -> tuple[
 
 def measure(storage: str, sizes: list[int]) -> list[tuple]:
     rows = []
-    with tempfile.TemporaryDirectory(prefix=f"boeinghub-launch-{storage}-") as tmp, hub(storage, Path(tmp)) as (instance, inbox):
+    with (
+        tempfile.TemporaryDirectory(prefix=f"boeinghub-launch-{storage}-") as tmp,
+        hub(storage, Path(tmp)) as (instance, inbox),
+    ):
         time.sleep(5)  # let the daemon's first sensor ticks pass
         for size in sizes:
             name = f"parts-{size}.txt"
@@ -146,7 +191,9 @@ def measure(storage: str, sizes: list[int]) -> list[tuple]:
         time.sleep(10)
         failed = instance.get_run_records(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.FAILURE]))
         for row in rows:
-            row.append(sum(1 for r in failed if r.dagster_run.tags.get("boeinghub/intake-file") == f"parts-{row[1]}.txt"))
+            row.append(
+                sum(1 for r in failed if r.dagster_run.tags.get("boeinghub/intake-file") == f"parts-{row[1]}.txt")
+            )
     return rows
 
 
@@ -159,13 +206,17 @@ def main() -> None:
     rows = []
     for storage in args.storages.split(","):
         rows += measure(storage, sizes)
-    print(f"\n{'storage':<9}{'parts':>7}  {'drop → first run STARTED s':>27}  {'events at launch / part':>24}  {'runs so far':>11}  {'runs failed':>11}")
+    print(
+        f"\n{'storage':<9}{'parts':>7}  {'drop → first run STARTED s':>27}  {'events at launch / part':>24}  {'runs so far':>11}  {'runs failed':>11}"
+    )
     for storage, size, seconds, per_part, runs, failed in rows:
         print(f"{storage:<9}{size:>7}  {seconds:>27.1f}  {per_part:>24.4f}  {runs:>11}  {failed:>11}")
     for storage in args.storages.split(","):
         mine = {r[1]: r[2] for r in rows if r[0] == storage}
         if min(sizes) in mine and max(sizes) in mine:
-            print(f"{storage}: {max(sizes)} parts ÷ {min(sizes)} parts = {mine[max(sizes)] / mine[min(sizes)]:.2f} (target ≤ 3)")
+            print(
+                f"{storage}: {max(sizes)} parts ÷ {min(sizes)} parts = {mine[max(sizes)] / mine[min(sizes)]:.2f} (target ≤ 3)"
+            )
 
 
 if __name__ == "__main__":

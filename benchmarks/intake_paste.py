@@ -27,7 +27,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import dagster as dg  # noqa: E402
 import httpx  # noqa: E402
-from _hub import ROOT as HUB_ROOT, snapshot_code, start_hub, start_sandbox, stop_on_sigterm, wait_until  # noqa: E402
+from _hub import ROOT as HUB_ROOT  # noqa: E402
+from _hub import snapshot_code, start_hub, start_sandbox, stop_on_sigterm, wait_until
 
 BATCH, TARGET = 10, 1.10
 LAUNCH_RUN = """mutation($params: ExecutionParams!) { launchRun(executionParams: $params) {
@@ -36,9 +37,14 @@ LAUNCH_RUN = """mutation($params: ExecutionParams!) { launchRun(executionParams:
 
 def launch_paste(hub, parts: list[str]) -> str:
     config = {"part_numbers": "\n".join(parts) + "\n"}
-    params = {"selector": {"repositoryLocationName": "boeinghub", "repositoryName": "__repository__",
-                           "jobName": "intake_part_list"},
-              "runConfigData": {"ops": {"record_part_list_op": {"config": config}}}}
+    params = {
+        "selector": {
+            "repositoryLocationName": "boeinghub",
+            "repositoryName": "__repository__",
+            "jobName": "intake_part_list",
+        },
+        "runConfigData": {"ops": {"record_part_list_op": {"config": config}}},
+    }
     result = hub.graphql(LAUNCH_RUN, {"params": params})["launchRun"]
     if result["__typename"] != "LaunchRunSuccess":
         raise RuntimeError(f"launchRun: {result['__typename']}: {result.get('message')}")
@@ -67,8 +73,12 @@ def run(args, tmp: Path, stack: ExitStack) -> dict:
         open_ = [c for c in hub.store.chunks().for_batch(batch["id"]) if c["status"] in ("planned", "requested")]
         if time.monotonic() - shown[0] > 30:
             shown[0], s = time.monotonic(), sandbox.stats()
-            print(f"  [{time.time() - since:5.0f} s] chunk runs {len(runs)}, {s['price_calls']} calls, "
-                  f"{s['codes_requested']} parts asked", file=sys.stderr, flush=True)
+            print(
+                f"  [{time.time() - since:5.0f} s] chunk runs {len(runs)}, {s['price_calls']} calls, "
+                f"{s['codes_requested']} parts asked",
+                file=sys.stderr,
+                flush=True,
+            )
         return runs if runs and not open_ and all(r.dagster_run.is_finished for r in runs) else None
 
     slack = len(picked) / BATCH * 60 / args.rate_per_min * 2 + 600
@@ -122,8 +132,10 @@ def main() -> None:
     try:
         with ExitStack() as stack:  # every process started below is stopped when this block ends
             table = run(args, tmp, stack)
-        print(f"\n== pasted list through dagster dev, sandbox and limiter at {args.rate_per_min:g} calls/min, "
-              f"batch {BATCH} ==")
+        print(
+            f"\n== pasted list through dagster dev, sandbox and limiter at {args.rate_per_min:g} calls/min, "
+            f"batch {BATCH} =="
+        )
         width = max(map(len, table))
         for key, value in table.items():
             print(f"{key:<{width}}  {value}", flush=True)

@@ -33,7 +33,9 @@ def main() -> None:
     store.engine()
     inbox = InboxResource(path=str(tmp / "inbox"))
     inbox.root()
-    (tmp / "inbox" / "big.csv").write_text("part_number\n" + "\n".join(f"BACB30LH{i}-{i % 9 + 2}" for i in range(args.lines)) + "\n")
+    (tmp / "inbox" / "big.csv").write_text(
+        "part_number\n" + "\n".join(f"BACB30LH{i}-{i % 9 + 2}" for i in range(args.lines)) + "\n"
+    )
     (tmp / "home").mkdir()
     (tmp / "home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     instance = dg.DagsterInstance.from_config(str(tmp / "home"))

@@ -41,15 +41,22 @@ import httpx  # noqa: E402
 from boeinghub_dagster.defs.extraction.assets import extraction  # noqa: E402
 from boeinghub_dagster.defs.partitions import part_numbers  # noqa: E402
 from boeinghub_dagster.defs.publishing.assets import publishing  # noqa: E402
-from boeinghub_dagster.resources.shopify_setup import run_setup  # noqa: E402
 from boeinghub_dagster.resources.boeing import BoeingResource  # noqa: E402
 from boeinghub_dagster.resources.images import ProductImagesResource  # noqa: E402
 from boeinghub_dagster.resources.settings import Limits, publications_from_env  # noqa: E402
 from boeinghub_dagster.resources.shopify import ShopifyResource  # noqa: E402
+from boeinghub_dagster.resources.shopify_setup import run_setup  # noqa: E402
 from boeinghub_dagster.resources.storage import LocalStorage  # noqa: E402
 from boeinghub_dagster.resources.store import StoreResource  # noqa: E402
 from boeinghub_dagster_tests.support.publish_hub import (  # noqa: E402
-    SANDBOX_LOCATION_MAP, calls_for, harness, snapshot_code, start_files, start_publishing_hub, start_shopify, wait_until,
+    SANDBOX_LOCATION_MAP,
+    calls_for,
+    harness,
+    snapshot_code,
+    start_files,
+    start_publishing_hub,
+    start_shopify,
+    wait_until,
 )
 
 SHAPES = ("latency", "bucket", "inflight")
@@ -102,19 +109,28 @@ def latency(args, tmp: Path, stack: ExitStack) -> None:
 
     first_call = boeing.get("first_price_call_at")
     staged_at = ph.hub.store.staging().rows(parts)
-    _rows("latency: publish-intake drop to first product live, Boeing at the real 2 calls/min, through dagster dev", [
-        ("parts in the file", len(parts)),
-        ("Boeing calls the file needs (≈ min at 2/min)", f"{calls_for(len(parts))} (≈ {calls_for(len(parts)) / 2:.0f} min)"),
-        ("drop → extraction run created s", first("extraction_job", "created")),
-        ("drop → extraction run started s", first("extraction_job", "started")),
-        ("drop → first Boeing call s", f"{first_call - dropped:.1f}" if first_call else "-"),
-        ("drop → first publish run created s", first("publish_job", "created")),
-        ("drop → first publish run started s", first("publish_job", "started")),
-        ("drop → first Shopify call s", f"{shop['first_call_at'] - dropped:.1f}" if shop.get("first_call_at") else "-"),
-        ("drop → first product live s (target <= 120)", f"{live_at - dropped:.1f}"),
-        ("Boeing calls made by then", f"{boeing['price_calls']} of {calls_for(len(parts))}"),
-        ("parts staged by then", len(staged_at)),
-    ])
+    _rows(
+        "latency: publish-intake drop to first product live, Boeing at the real 2 calls/min, through dagster dev",
+        [
+            ("parts in the file", len(parts)),
+            (
+                "Boeing calls the file needs (≈ min at 2/min)",
+                f"{calls_for(len(parts))} (≈ {calls_for(len(parts)) / 2:.0f} min)",
+            ),
+            ("drop → extraction run created s", first("extraction_job", "created")),
+            ("drop → extraction run started s", first("extraction_job", "started")),
+            ("drop → first Boeing call s", f"{first_call - dropped:.1f}" if first_call else "-"),
+            ("drop → first publish run created s", first("publish_job", "created")),
+            ("drop → first publish run started s", first("publish_job", "started")),
+            (
+                "drop → first Shopify call s",
+                f"{shop['first_call_at'] - dropped:.1f}" if shop.get("first_call_at") else "-",
+            ),
+            ("drop → first product live s (target <= 120)", f"{live_at - dropped:.1f}"),
+            ("Boeing calls made by then", f"{boeing['price_calls']} of {calls_for(len(parts))}"),
+            ("parts staged by then", len(staged_at)),
+        ],
+    )
 
 
 # -- bucket: 1,000 parts in-process against the default bucket ---------------------------------
@@ -145,8 +161,9 @@ class PublishRun:
         return f"{self.minimum / self.api:.3f}" if self.api > 0 else "-"
 
 
-def publish_run(args, tmp: Path, stack: ExitStack, parts_count: int, latency_ms: float = 0.0,
-                concurrency: int | None = None) -> PublishRun:
+def publish_run(
+    args, tmp: Path, stack: ExitStack, parts_count: int, latency_ms: float = 0.0, concurrency: int | None = None
+) -> PublishRun:
     """Stage `parts_count` parts in-process, then time one `shopify_products` run over them against the sandbox
     (a process at its default bucket) answering every call `latency_ms` late."""
     rate = args.staging_rate
@@ -157,9 +174,16 @@ def publish_run(args, tmp: Path, stack: ExitStack, parts_count: int, latency_ms:
     url = boeing_sandbox.url
     store = StoreResource(database_url=f"sqlite:///{tmp / 'bucket-store.db'}")
     boeing = BoeingResource(
-        client_id="sandbox-client", client_secret="sandbox-secret", username="sandbox-user", password="sandbox-pass",
-        oauth_token_url=f"{url}/oauth/token", pna_oauth_url=f"{url}/pna/oauth", pna_price_url=f"{url}/pna/price",
-        store=store, rate_per_min=rate, batch_size=10,
+        client_id="sandbox-client",
+        client_secret="sandbox-secret",
+        username="sandbox-user",
+        password="sandbox-pass",
+        oauth_token_url=f"{url}/oauth/token",
+        pna_oauth_url=f"{url}/pna/oauth",
+        pna_price_url=f"{url}/pna/price",
+        store=store,
+        rate_per_min=rate,
+        batch_size=10,
     )
     shopify = ShopifyResource(shop_url=shop.url, access_token=shop.token, store=store, publish_concurrency=concurrency)
     images = ProductImagesResource(storage=LocalStorage(root=str(tmp / "images"), public_base_url=files_url))
@@ -185,12 +209,20 @@ def publish_run(args, tmp: Path, stack: ExitStack, parts_count: int, latency_ms:
 
     print(f"publishing at {latency_ms:g} ms a call …", file=sys.stderr, flush=True)
     started = time.time()
-    result = dg.materialize([extraction, publishing], instance=instance, resources=resources, tags=tags,
-                            selection=[SHOPIFY_PRODUCTS], run_config=QUIET)
+    result = dg.materialize(
+        [extraction, publishing],
+        instance=instance,
+        resources=resources,
+        tags=tags,
+        selection=[SHOPIFY_PRODUCTS],
+        run_config=QUIET,
+    )
     ended = time.time()
     assert result.success
     stats = shop.stats()
-    summary = next(e for e in result.get_asset_check_evaluations() if e.check_name == "shopify_products_cover_parts_asked")
+    summary = next(
+        e for e in result.get_asset_check_evaluations() if e.check_name == "shopify_products_cover_parts_asked"
+    )
     meta = {k: v.value for k, v in summary.metadata.items()}
     floor_started = time.time()
     assert dg.materialize([trivial_floor], instance=instance, tags=tags, run_config=QUIET).success
@@ -203,24 +235,29 @@ def bucket(args, tmp: Path, stack: ExitStack) -> None:
     points, calls, per_part = stats["points_spent"], stats["calls"], stats["products_per_part_number"]
     first, last = stats["first_call_at"], stats["last_call_at"]
     orchestration_ms, floor_ms = (run.wall - run.api) * 1000 / parts, run.floor * 1000 / parts
-    _rows(f"bucket: {parts} parts, one in-process shopify_products run, sandbox bucket {BUCKET:g} points at {RESTORE:g}/s", [
-        ("parts asked / published / blocked / failed (unknown to Boeing: not staged)",
-         f"{meta['parts_asked']} / {meta['parts_published']} / {meta['parts_blocked']} / {meta['parts_failed']}"),
-        ("products in the shop (most for one part)", f"{stats['products']} ({max(per_part.values(), default=0)})"),
-        ("calls (sandbox): productSet + publishablePublish", f"{calls} ({_root_calls(stats)})"),
-        ("points spent (sandbox)", f"{points:g}"),
-        ("points per call", f"{points / max(calls, 1):.1f}"),
-        ("throttled answers (target 0)", stats["throttled"]),
-        ("wall s (run)", f"{run.wall:.1f}"),
-        ("  before the first call s", f"{first - run.started:.1f}"),
-        ("  API phase s (first to last call)", f"{run.api:.1f}"),
-        ("  after the last call s", f"{run.ended - last:.1f}"),
-        ("minimum s the bucket allows (max(0, (points - 2000) / 100))", f"{run.minimum:.1f}"),
-        ("efficiency (minimum / API phase, target >= 0.95)", run.efficiency()),
-        ("orchestration ms/part ((wall - API phase) / parts)", f"{orchestration_ms:.1f}"),
-        ("Dagster floor ms/part (trivial asset, same range)", f"{floor_ms:.1f}"),
-        ("ratio (target <= 1.5)", f"{orchestration_ms / floor_ms:.2f}"),
-    ])
+    _rows(
+        f"bucket: {parts} parts, one in-process shopify_products run, sandbox bucket {BUCKET:g} points at {RESTORE:g}/s",
+        [
+            (
+                "parts asked / published / blocked / failed (unknown to Boeing: not staged)",
+                f"{meta['parts_asked']} / {meta['parts_published']} / {meta['parts_blocked']} / {meta['parts_failed']}",
+            ),
+            ("products in the shop (most for one part)", f"{stats['products']} ({max(per_part.values(), default=0)})"),
+            ("calls (sandbox): productSet + publishablePublish", f"{calls} ({_root_calls(stats)})"),
+            ("points spent (sandbox)", f"{points:g}"),
+            ("points per call", f"{points / max(calls, 1):.1f}"),
+            ("throttled answers (target 0)", stats["throttled"]),
+            ("wall s (run)", f"{run.wall:.1f}"),
+            ("  before the first call s", f"{first - run.started:.1f}"),
+            ("  API phase s (first to last call)", f"{run.api:.1f}"),
+            ("  after the last call s", f"{run.ended - last:.1f}"),
+            ("minimum s the bucket allows (max(0, (points - 2000) / 100))", f"{run.minimum:.1f}"),
+            ("efficiency (minimum / API phase, target >= 0.95)", run.efficiency()),
+            ("orchestration ms/part ((wall - API phase) / parts)", f"{orchestration_ms:.1f}"),
+            ("Dagster floor ms/part (trivial asset, same range)", f"{floor_ms:.1f}"),
+            ("ratio (target <= 1.5)", f"{orchestration_ms / floor_ms:.2f}"),
+        ],
+    )
 
 
 def _root_calls(stats: dict) -> str:
@@ -236,15 +273,30 @@ def inflight(args, tmp: Path, stack: ExitStack) -> None:
         where.mkdir()
         with ExitStack() as inner:
             run = publish_run(args, where, inner, args.inflight_parts, latency_ms=latency)
-        rows.append((f"{latency:g} ms a call: calls / points / THROTTLED (target 0)",
-                     f"{run.stats['calls']} / {run.stats['points_spent']:g} / {run.stats['throttled']}"))
-        rows.append((f"{latency:g} ms a call: API phase s / minimum s / efficiency (target >= 0.90)",
-                     f"{run.api:.1f} / {run.minimum:.1f} / {run.efficiency()}"))
-        rows.append((f"{latency:g} ms a call: parts published / failed", f"{run.meta['parts_published']} / "
-                     f"{run.meta['parts_failed']}"))
+        rows.append(
+            (
+                f"{latency:g} ms a call: calls / points / THROTTLED (target 0)",
+                f"{run.stats['calls']} / {run.stats['points_spent']:g} / {run.stats['throttled']}",
+            )
+        )
+        rows.append(
+            (
+                f"{latency:g} ms a call: API phase s / minimum s / efficiency (target >= 0.90)",
+                f"{run.api:.1f} / {run.minimum:.1f} / {run.efficiency()}",
+            )
+        )
+        rows.append(
+            (
+                f"{latency:g} ms a call: parts published / failed",
+                f"{run.meta['parts_published']} / {run.meta['parts_failed']}",
+            )
+        )
     concurrency = Limits.from_env().shopify_publish_concurrency
-    _rows(f"in flight: {args.inflight_parts} parts a run, {concurrency} calls in flight (SHOPIFY_PUBLISH_CONCURRENCY), "
-          f"sandbox bucket {BUCKET:g} points at {RESTORE:g}/s, every call answered late by the latency shown", rows)
+    _rows(
+        f"in flight: {args.inflight_parts} parts a run, {concurrency} calls in flight (SHOPIFY_PUBLISH_CONCURRENCY), "
+        f"sandbox bucket {BUCKET:g} points at {RESTORE:g}/s, every call answered late by the latency shown",
+        rows,
+    )
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ import os
 import secrets
 import shutil
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from boeinghub_dagster.domain.intake_names import MAX_NAME_BYTES, cut_name, free_names, in_progress, judge_name
@@ -70,7 +70,7 @@ def _problem(source: Path) -> str | None:
 
 def _publish_name(tmp: Path, folder: Path, name: str) -> Path:
     """Give `tmp` the first free name among `name`, `<stem>-1<ext>`, ... without ever overwriting."""
-    unique = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    unique = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     for candidate in free_names(name, unique, MAX_NAME_BYTES):
         dest = folder / candidate
         try:
@@ -130,7 +130,7 @@ def upload_into_inbox(source: Path, url: str, client=None) -> str:
 
     bucket, prefix = parse_s3_url(url)
     client = client or _s3_from_env(url)
-    unique = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    unique = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     for candidate in free_names(source.name, unique, MAX_NAME_BYTES):
         key = prefix + candidate
         try:
@@ -165,8 +165,13 @@ def _s3_from_env(url: str):
     if missing:
         raise IntakeError(f"{url}: set {', '.join(missing)} (the hub's S3 connection) to upload into it")
     env = os.environ
-    return s3_client(env["SUPABASE_S3_ENDPOINT"], env.get("SUPABASE_S3_REGION") or "us-east-1",
-                     env["SUPABASE_S3_ACCESS_KEY_ID"], env["SUPABASE_S3_SECRET_ACCESS_KEY"], timeout_seconds=30)
+    return s3_client(
+        env["SUPABASE_S3_ENDPOINT"],
+        env.get("SUPABASE_S3_REGION") or "us-east-1",
+        env["SUPABASE_S3_ACCESS_KEY_ID"],
+        env["SUPABASE_S3_SECRET_ACCESS_KEY"],
+        timeout_seconds=30,
+    )
 
 
 def _drop(source: Path, inbox: str, publish: bool) -> str:
@@ -226,13 +231,13 @@ def _migrate(_args: argparse.Namespace) -> int:
 
     try:
         where = redact(url)
-    except Exception:  # noqa: BLE001 - SQLAlchemy's parse error quotes the URL, password included
+    except Exception:
         print("boeinghub migrate: BOEINGHUB_DATABASE_URL is not a database URL", file=sys.stderr)
         return EXIT_ERROR
     try:
         with get_engine(url).connect() as conn:  # get_engine runs Alembic to head, under a lock
             revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
-    except Exception as exc:  # noqa: BLE001 - one line for the operator, never the URL's password
+    except Exception as exc:
         print(f"boeinghub migrate: {where}: {type(exc).__name__}: {exc}".splitlines()[0], file=sys.stderr)
         return EXIT_ERROR
     finally:
@@ -255,16 +260,21 @@ def _parser() -> argparse.ArgumentParser:
         help="copy part-number files into the intake inbox",
         description="Copy part-number files (.txt, .csv, .xlsx) into the inbox atomically; prints each destination.",
     )
-    intake.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a .txt, .csv or .xlsx file of part numbers")
-    intake.add_argument("--inbox", metavar="DIR", help="inbox folder or s3://bucket/prefix "
-                        f"(default: $BOEINGHUB_INBOX, else ./{DEFAULT_INBOX.as_posix()})")
+    intake.add_argument(
+        "files", nargs="+", type=Path, metavar="FILE", help="a .txt, .csv or .xlsx file of part numbers"
+    )
+    intake.add_argument(
+        "--inbox",
+        metavar="DIR",
+        help=f"inbox folder or s3://bucket/prefix (default: $BOEINGHUB_INBOX, else ./{DEFAULT_INBOX.as_posix()})",
+    )
     intake.add_argument("--publish", action="store_true", help="drop into <inbox>/publish/: extract, then publish")
     intake.set_defaults(func=_intake)
     pg_url = commands.add_parser(
         "dagster-pg-url",
         help="print $DAGSTER_PG_URL as dagster-postgres needs it (psycopg2 driver)",
         description="Print $DAGSTER_PG_URL (postgresql://, postgres://, a Supabase pooler URL) with the psycopg2 "
-        "driver dagster-postgres needs: export DAGSTER_PG_URL=\"$(boeinghub dagster-pg-url)\" before starting Dagster.",
+        'driver dagster-postgres needs: export DAGSTER_PG_URL="$(boeinghub dagster-pg-url)" before starting Dagster.',
     )
     pg_url.set_defaults(func=_dagster_pg_url)
     migrate = commands.add_parser(

@@ -77,9 +77,13 @@ class Check:
         if served == SHOPIFY_API_VERSION:
             self.line(True, "API version", f"{served} served, as pinned")
         else:
-            self.line(False, "API version", f"{served or 'no version'} served, the hub is pinned to "
-                      f"{SHOPIFY_API_VERSION} (Shopify serves a retired version as its oldest supported one): "
-                      f"upgrade the hub")
+            self.line(
+                False,
+                "API version",
+                f"{served or 'no version'} served, the hub is pinned to "
+                f"{SHOPIFY_API_VERSION} (Shopify serves a retired version as its oldest supported one): "
+                f"upgrade the hub",
+            )
 
     def locations(self) -> None:
         from boeinghub_dagster.resources.settings import location_map_from_env
@@ -92,13 +96,19 @@ class Check:
         shop = self.client.locations()
         active = ", ".join(shop) or "none"
         if not wanted:
-            self.line(bool(shop), "locations", f"SHOPIFY_LOCATION_MAP unset: all stock goes to {next(iter(shop), '-')}"
-                      f" (active: {active})")
+            self.line(
+                bool(shop),
+                "locations",
+                f"SHOPIFY_LOCATION_MAP unset: all stock goes to {next(iter(shop), '-')} (active: {active})",
+            )
             return
         missing = [n for n in wanted if n not in shop]
         if missing:
-            self.line(False, "locations", f"SHOPIFY_LOCATION_MAP names {_names(missing)}, not an active location of "
-                      f"the shop (active: {active})")
+            self.line(
+                False,
+                "locations",
+                f"SHOPIFY_LOCATION_MAP names {_names(missing)}, not an active location of the shop (active: {active})",
+            )
         else:
             self.line(True, "locations", f"{_names(wanted)} found (active: {active})")
 
@@ -111,8 +121,11 @@ class Check:
         _, missing = match_names(wanted, shop)
         has = ", ".join(shop) or "none"
         if missing:
-            self.line(False, "sales channels", f"SHOPIFY_PUBLICATIONS names {_names(missing)}, not a publication of "
-                      f"the shop (it has: {has})")
+            self.line(
+                False,
+                "sales channels",
+                f"SHOPIFY_PUBLICATIONS names {_names(missing)}, not a publication of the shop (it has: {has})",
+            )
         else:
             self.line(True, "sales channels", f"{_names(wanted)} found (the shop has: {has})")
 
@@ -145,8 +158,11 @@ def _names(names) -> str:
     return ", ".join(f'"{n}"' for n in names)
 
 
-def run(env: Mapping[str, str] | None = None, out: TextIO | None = None,
-        make_client: Callable[[str, str, str], object] | None = None) -> int:
+def run(
+    env: Mapping[str, str] | None = None,
+    out: TextIO | None = None,
+    make_client: Callable[[str, str, str], object] | None = None,
+) -> int:
     from boeinghub_dagster.resources.shopify import ShopifyError, ShopifyVersionError
 
     env = os.environ if env is None else env
@@ -171,8 +187,11 @@ def run(env: Mapping[str, str] | None = None, out: TextIO | None = None,
     except ShopifyError as exc:
         check.line(False, "shop", str(exc))
     if check.failed:
-        print(f"verdict: NOT READY, {len(check.failed)} check(s) failed ({', '.join(check.failed)}); fix them before "
-              f"the first publish", file=out)
+        print(
+            f"verdict: NOT READY, {len(check.failed)} check(s) failed ({', '.join(check.failed)}); fix them before "
+            f"the first publish",
+            file=out,
+        )
         return EXIT_FAILED
     print(f"verdict: ready to publish{'; ' + '; '.join(check.notes) if check.notes else ''}", file=out)
     return 0
@@ -181,5 +200,12 @@ def run(env: Mapping[str, str] | None = None, out: TextIO | None = None,
 def _client(shop_url: str, token: str, version: str):
     from boeinghub_dagster.resources.shopify import ShopifyClient, graphql_endpoint
 
-    return ShopifyClient(endpoint=graphql_endpoint(shop_url), access_token=token, limiter=UnsharedLimiter(),
-                         api_version=version, timeout_seconds=20, max_attempts=4, max_backoff_seconds=5)
+    return ShopifyClient(
+        endpoint=graphql_endpoint(shop_url),
+        access_token=token,
+        limiter=UnsharedLimiter(),
+        api_version=version,
+        timeout_seconds=20,
+        max_attempts=4,
+        max_backoff_seconds=5,
+    )

@@ -19,7 +19,12 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
     full_env = {k: v for k, v in os.environ.items() if k != "BOEINGHUB_INBOX"}
     full_env.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "boeinghub_dagster", *args], capture_output=True, text=True, env=full_env, cwd=cwd, timeout=60
+        [sys.executable, "-m", "boeinghub_dagster", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=60,
     )
 
 
@@ -31,7 +36,11 @@ def leftovers(folder: Path) -> list[str]:
 def sources(tmp_path) -> dict[str, Path]:
     src = tmp_path / "src"
     src.mkdir()
-    files = {"parts.txt": b"BACB30LH3-4\n# comment\nMS20470AD4-6\n", "parts.xlsx": XLSX, "weird \xe9 name.csv": "part_number\nWF338109=K3\n".encode()}
+    files = {
+        "parts.txt": b"BACB30LH3-4\n# comment\nMS20470AD4-6\n",
+        "parts.xlsx": XLSX,
+        "weird \xe9 name.csv": b"part_number\nWF338109=K3\n",
+    }
     out = {}
     for name, content in files.items():
         (src / name).write_bytes(content)
@@ -58,7 +67,12 @@ def test_the_inbox_comes_from_boeinghub_inbox_then_data_inbox(tmp_path, sources)
     assert (env_inbox / "parts.txt").read_bytes() == sources["parts.txt"].read_bytes()
 
     flag = tmp_path / "from-flag"  # --inbox wins over the environment
-    assert run_cli("intake", str(sources["parts.txt"]), "--inbox", str(flag), env={"BOEINGHUB_INBOX": str(env_inbox)}).returncode == 0
+    assert (
+        run_cli(
+            "intake", str(sources["parts.txt"]), "--inbox", str(flag), env={"BOEINGHUB_INBOX": str(env_inbox)}
+        ).returncode
+        == 0
+    )
     assert (flag / "parts.txt").exists() and not (env_inbox / "parts-1.txt").exists()
 
     cwd = tmp_path / "project"
@@ -77,9 +91,19 @@ def test_an_existing_name_is_never_overwritten(tmp_path, sources):
     txt = str(sources["parts.txt"])
     result = run_cli("intake", txt, txt, str(sources["parts.xlsx"]), "--inbox", str(inbox))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [str(inbox / "parts-2.txt"), str(inbox / "parts-3.txt"), str(inbox / "parts.xlsx")]
-    assert (inbox / "parts.txt").read_bytes() == b"EARLIER\n" and (inbox / "parts-1.txt").read_bytes() == b"EARLIER TOO\n"
-    assert (inbox / "parts-2.txt").read_bytes() == (inbox / "parts-3.txt").read_bytes() == sources["parts.txt"].read_bytes()
+    assert result.stdout.splitlines() == [
+        str(inbox / "parts-2.txt"),
+        str(inbox / "parts-3.txt"),
+        str(inbox / "parts.xlsx"),
+    ]
+    assert (inbox / "parts.txt").read_bytes() == b"EARLIER\n" and (
+        inbox / "parts-1.txt"
+    ).read_bytes() == b"EARLIER TOO\n"
+    assert (
+        (inbox / "parts-2.txt").read_bytes()
+        == (inbox / "parts-3.txt").read_bytes()
+        == sources["parts.txt"].read_bytes()
+    )
     assert leftovers(inbox) == []
 
 

@@ -17,7 +17,9 @@ def migrate(url: str | None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "BOEINGHUB_DATABASE_URL"}
     if url is not None:
         env["BOEINGHUB_DATABASE_URL"] = url
-    return subprocess.run([sys.executable, "-m", "boeinghub_dagster", "migrate"], env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "boeinghub_dagster", "migrate"], env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def head() -> str:

@@ -30,8 +30,11 @@ def _scanned_files() -> list[Path]:
     out = []
     for folder, dirs, files in os.walk(ROOT):
         here = Path(folder)
-        dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS and not d.endswith(".egg-info")
-                   and (not d.startswith(".") or d in SCRIPT_DIRS)]
+        dirs[:] = [
+            d
+            for d in dirs
+            if d not in SKIPPED_DIRS and not d.endswith(".egg-info") and (not d.startswith(".") or d in SCRIPT_DIRS)
+        ]
         for name in files:
             path = here / name
             if path.suffix in SCANNED_SUFFIXES or (here.name in SCRIPT_DIRS and not path.suffix):
@@ -69,8 +72,7 @@ def test_every_docs_citation_names_an_existing_section():
     citations = _citations()
     assert len(citations) >= 50, f"only {len(citations)} citations found: is the pattern still right?"
     broken = [
-        f"{where}:{line}: docs/{doc}.md §{section}"
-        + ("" if doc in headings else " (no such file)")
+        f"{where}:{line}: docs/{doc}.md §{section}" + ("" if doc in headings else " (no such file)")
         for where, line, doc, section in citations
         if section not in headings.get(doc, set())
     ]

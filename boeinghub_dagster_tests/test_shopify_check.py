@@ -36,8 +36,13 @@ def test_a_ready_shop_passes_every_check(shop, capsys):
     assert code == 0
     assert lines[0] == f"boeinghub shopify-check: {shop.url} (token from SHOPIFY_ACCESS_TOKEN, not shown)"
     assert [line.split(":")[0] for line in lines[1:]] == [
-        "ok    token", "ok    API version", "ok    locations", "ok    sales channels", "ok    metafield definitions",
-        "verdict"]
+        "ok    token",
+        "ok    API version",
+        "ok    locations",
+        "ok    sales channels",
+        "ok    metafield definitions",
+        "verdict",
+    ]
     assert lines[2] == "ok    API version: 2026-07 served, as pinned"
     assert lines[4] == 'ok    sales channels: "Online Store" found (the shop has: Online Store, Point of Sale)'
     assert "17 missing (shopify_setup creates them)" in lines[5]
@@ -51,12 +56,17 @@ def test_a_missing_location_and_sales_channel_fail_with_what_the_shop_has(shop, 
     monkeypatch.setenv("SHOPIFY_PUBLICATIONS", "Online Store, Wholesale")
     code, lines = check(capsys)
     assert code == 1
-    assert ('FAIL  locations: SHOPIFY_LOCATION_MAP names "Denver", not an active location of the shop (active: '
-            'Dallas Central, Chicago, Miami)') in lines
-    assert ('FAIL  sales channels: SHOPIFY_PUBLICATIONS names "Wholesale", not a publication of the shop (it has: '
-            'Online Store, Point of Sale)') in lines
-    assert lines[-1] == ("verdict: NOT READY, 2 check(s) failed (locations, sales channels); fix them before the first "
-                         "publish")
+    assert (
+        'FAIL  locations: SHOPIFY_LOCATION_MAP names "Denver", not an active location of the shop (active: '
+        "Dallas Central, Chicago, Miami)"
+    ) in lines
+    assert (
+        'FAIL  sales channels: SHOPIFY_PUBLICATIONS names "Wholesale", not a publication of the shop (it has: '
+        "Online Store, Point of Sale)"
+    ) in lines
+    assert lines[-1] == (
+        "verdict: NOT READY, 2 check(s) failed (locations, sales channels); fix them before the first publish"
+    )
 
 
 def test_a_shop_that_no_longer_serves_the_pinned_version_fails_the_version_check(shop, capsys):
@@ -71,16 +81,19 @@ def test_a_part_number_definition_without_unique_values_fails(shop, capsys):
     define_part_number(shop, unique=False)  # made by hand in the admin, before the hub
     code, lines = check(capsys)
     assert code == 1
-    assert ("FAIL  metafield definitions: 1 of 17 present; custom.boeing_part_number lacks unique values (publishing "
-            "upserts by it): delete or fix them in the admin") in lines
+    assert (
+        "FAIL  metafield definitions: 1 of 17 present; custom.boeing_part_number lacks unique values (publishing "
+        "upserts by it): delete or fix them in the admin"
+    ) in lines
 
 
 def test_a_token_without_a_scope_the_hub_needs_fails(shop, capsys):
     shop.admin(access_scopes=["write_products", "write_inventory", "read_locations", "read_publications"])
     code, lines = check(capsys)
     assert code == 1
-    assert lines[1] == ("FAIL  token: accepted, but lacks write_publications (sales channels); grant them in the "
-                        "app's configuration")
+    assert lines[1] == (
+        "FAIL  token: accepted, but lacks write_publications (sales channels); grant them in the app's configuration"
+    )
 
 
 def test_without_the_shop_it_says_what_to_set(monkeypatch, capsys):

@@ -8,8 +8,14 @@ left unmaterialized rather than silently green.
 import dagster as dg
 
 
-def failed_part_observations(context: dg.AssetExecutionContext, asset_key: dg.AssetKey, failures: list[tuple[str, str]]) -> None:
+def failed_part_observations(
+    context: dg.AssetExecutionContext, asset_key: dg.AssetKey, failures: list[tuple[str, str]]
+) -> None:
     for part, reason in failures:
         context.log_event(
-            dg.AssetObservation(asset_key=asset_key, partition=part, metadata={"status": "failed", "reason": reason, "run_id": context.run_id})
+            dg.AssetObservation(
+                asset_key=asset_key,
+                partition=part,
+                metadata={"status": "failed", "reason": reason, "run_id": context.run_id},
+            )
         )

@@ -45,7 +45,9 @@ def build_resources() -> dict:
         scope=dg.EnvVar("BOEING_SCOPE"),
         store=store,
     )
-    shopify = ShopifyResource(shop_url=dg.EnvVar("SHOPIFY_SHOP_URL"), access_token=dg.EnvVar("SHOPIFY_ACCESS_TOKEN"), store=store)
+    shopify = ShopifyResource(
+        shop_url=dg.EnvVar("SHOPIFY_SHOP_URL"), access_token=dg.EnvVar("SHOPIFY_ACCESS_TOKEN"), store=store
+    )
     return {
         "store": store,
         "boeing": boeing,

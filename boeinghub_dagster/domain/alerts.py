@@ -68,8 +68,9 @@ def _fields(fields: Mapping[str, object] | None) -> list[tuple[str, str]]:
     return out
 
 
-def payload(fmt: str, kind: str, text: str, fields: Mapping[str, object] | None = None, note: str = "",
-            key: str = "") -> dict:
+def payload(
+    fmt: str, kind: str, text: str, fields: Mapping[str, object] | None = None, note: str = "", key: str = ""
+) -> dict:
     """The JSON body one receiver of format `fmt` takes for one alert."""
     title = KINDS.get(kind, kind)
     body = f"{text}\n{note}".strip()
@@ -81,12 +82,26 @@ def payload(fmt: str, kind: str, text: str, fields: Mapping[str, object] | None 
         return {"text": f"{title}: {body}"[:3000], "blocks": blocks}
     if fmt == "teams":
         card = {
-            "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard", "version": "1.4",
-            "body": [{"type": "TextBlock", "text": title, "weight": "Bolder", "wrap": True},
-                     {"type": "TextBlock", "text": body, "wrap": True}]
-                    + ([{"type": "FactSet", "facts": [{"title": n, "value": v} for n, v in pairs]}] if pairs else []),
+            "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+            "type": "AdaptiveCard",
+            "version": "1.4",
+            "body": [
+                {"type": "TextBlock", "text": title, "weight": "Bolder", "wrap": True},
+                {"type": "TextBlock", "text": body, "wrap": True},
+            ]
+            + ([{"type": "FactSet", "facts": [{"title": n, "value": v} for n, v in pairs]}] if pairs else []),
         }
-        return {"type": "message", "summary": f"{title}: {text}"[:200],
-                "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": card}]}
-    return {"source": "boeinghub", "kind": kind, "title": title, "key": key, "text": text, "note": note,
-            "fields": dict(pairs)}
+        return {
+            "type": "message",
+            "summary": f"{title}: {text}"[:200],
+            "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": card}],
+        }
+    return {
+        "source": "boeinghub",
+        "kind": kind,
+        "title": title,
+        "key": key,
+        "text": text,
+        "note": note,
+        "fields": dict(pairs),
+    }

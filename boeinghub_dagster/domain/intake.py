@@ -15,9 +15,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import PurePath
 
-from .intake_readers import Unreadable, XlsxSheet, column_letter, csv_rows, decode_text, xlsx_cell_text
-from .part_numbers import InvalidPartNumber, normalize_part_number
-from .safe_csv import csv_bytes
+from boeinghub_dagster.domain.intake_readers import (
+    Unreadable,
+    XlsxSheet,
+    column_letter,
+    csv_rows,
+    decode_text,
+    xlsx_cell_text,
+)
+from boeinghub_dagster.domain.part_numbers import InvalidPartNumber, normalize_part_number
+from boeinghub_dagster.domain.safe_csv import csv_bytes
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a 50,000-line file is under 2 MB; anything this big is not a part list
 SUPPORTED_SUFFIXES = (".txt", ".csv", ".xlsx")
@@ -25,8 +32,21 @@ MAX_VALUE_CHARS = 200  # a rejected value longer than this is clipped in Rejecte
 
 # Header names (lower-cased, with spaces, '_', '-' and '.' removed) that name the part-number column.
 HEADER_NAMES = frozenset(
-    {"partnumber", "partnumbers", "partno", "partnr", "partnum", "part#", "pn", "p/n", "pnr",
-     "part", "parts", "productcode", "aviallpartnumber"}
+    {
+        "partnumber",
+        "partnumbers",
+        "partno",
+        "partnr",
+        "partnum",
+        "part#",
+        "pn",
+        "p/n",
+        "pnr",
+        "part",
+        "parts",
+        "productcode",
+        "aviallpartnumber",
+    }
 )
 
 
@@ -146,7 +166,11 @@ def _choose_column(cells: list[str], name: Callable[[int], str]) -> tuple[int, b
     """(column index, first row is a header, label of the column for reasons)."""
     keys = [header_key(c) for c in cells]
     if "partnumber" in keys or any(k in HEADER_NAMES for k in keys):
-        col = keys.index("partnumber") if "partnumber" in keys else next(i for i, k in enumerate(keys) if k in HEADER_NAMES)
+        col = (
+            keys.index("partnumber")
+            if "partnumber" in keys
+            else next(i for i, k in enumerate(keys) if k in HEADER_NAMES)
+        )
         return col, True, f"column {name(col)} ('{cells[col].strip()}')"
     first = cells[0].strip() if cells else ""
     if first:
@@ -197,9 +221,7 @@ def _csv_text(cell: object) -> tuple[str, str | None]:
 
 
 def _parse_csv(text: str, collector: _Collector) -> IntakeParse:
-    headers, data_rows, filled, label = _parse_table(
-        csv_rows(text), collector, _csv_text, lambda i: str(i + 1), "line"
-    )
+    headers, data_rows, filled, label = _parse_table(csv_rows(text), collector, _csv_text, lambda i: str(i + 1), "line")
     _check_table(headers, data_rows, filled, label, collector, "the file")
     return collector.result("line", "")
 
@@ -253,7 +275,9 @@ def parse_intake_file(
     supported = ", ".join(SUPPORTED_SUFFIXES)
     if suffix not in SUPPORTED_SUFFIXES:
         if suffix in (".xls", ".xlsm", ".xlsb", ".ods"):
-            raise FileRejected(f"unsupported file type '{suffix}': save the sheet as .xlsx (supported types are {supported})")
+            raise FileRejected(
+                f"unsupported file type '{suffix}': save the sheet as .xlsx (supported types are {supported})"
+            )
         kind = f"'{suffix}'" if suffix else "(the file name has no extension)"
         raise FileRejected(f"unsupported file type {kind}: supported types are {supported}")
     if len(content) > max_bytes:

@@ -18,7 +18,9 @@ from collections.abc import Mapping, Sequence
 INTAKE_CHUNK_PARTS = 1_000  # ≈ 50 min of Boeing at 2 calls × 10 parts a minute
 
 
-def plan_chunks(parts: Sequence[str], order: Mapping[str, int], chunk_size: int = INTAKE_CHUNK_PARTS) -> list[list[str]]:
+def plan_chunks(
+    parts: Sequence[str], order: Mapping[str, int], chunk_size: int = INTAKE_CHUNK_PARTS
+) -> list[list[str]]:
     """Slices of `parts` in partition order, at most `chunk_size` long: each contiguous in `order`, unless
     that would take more than ⌈len(parts) ÷ chunk_size⌉ slices (then packed; see `is_range`)."""
     if chunk_size < 1:

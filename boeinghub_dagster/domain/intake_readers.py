@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import python_calamine
 
-from .intake_sheet_bounds import BadWorkbook, SheetTooLarge, WorkbookScan, scan_workbook
+from boeinghub_dagster.domain.intake_sheet_bounds import BadWorkbook, SheetTooLarge, WorkbookScan, scan_workbook
 
 # Unpacked size above which an .xlsx is refused before it is parsed (zip-bomb guard): declared
 # sizes first, then the bytes actually unpacked (intake_sheet_bounds).
@@ -56,7 +56,9 @@ def decode_text(content: bytes) -> tuple[str, str]:
         try:
             text = content.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise Unreadable(f"not valid UTF-16 text ({exc.reason} at byte {exc.start}; save the file as UTF-8)") from exc
+            raise Unreadable(
+                f"not valid UTF-16 text ({exc.reason} at byte {exc.start}; save the file as UTF-8)"
+            ) from exc
         if "\x00" in text:
             raise Unreadable("binary content: the file contains NUL characters, so it is not a text file")
         return text, "utf-16"
@@ -87,10 +89,7 @@ def _nul_reason(content: bytes) -> str:
     half = max(len(content) // 2, 1)
     even, odd = content[0::2].count(0), content[1::2].count(0)
     if max(even, odd) >= 0.4 * half and min(even, odd) <= 0.05 * half:
-        return (
-            "not valid UTF-8 text (it looks like UTF-16 without a byte-order mark; "
-            "save the file as UTF-8)"
-        )
+        return "not valid UTF-8 text (it looks like UTF-16 without a byte-order mark; save the file as UTF-8)"
     return f"binary content: the file contains {content.count(0)} NUL bytes, so it is not a text file"
 
 
@@ -167,8 +166,7 @@ def _check_xlsx_container(content: bytes) -> WorkbookScan:
     unpacked = sum(info.file_size for info in infos)
     if unpacked > MAX_XLSX_UNPACKED_BYTES:
         raise Unreadable(
-            f"{prefix} (it unpacks to {unpacked // 2**20} MB, the limit is "
-            f"{MAX_XLSX_UNPACKED_BYTES // 2**20} MB)"
+            f"{prefix} (it unpacks to {unpacked // 2**20} MB, the limit is {MAX_XLSX_UNPACKED_BYTES // 2**20} MB)"
         )
     try:
         return scan_workbook(content, MAX_XLSX_UNPACKED_BYTES)

@@ -22,8 +22,7 @@ from boeinghub_dagster.domain.units import parse_price, parse_quantity
 
 MAX_LOOKUP = 500
 SHOWN_RAW = 60  # characters of a bad entry shown in its row
-COLUMNS = ["part", "boeing", "staged", "failures", "shopify", "sync", "batches", "override", "waiting",
-           "price_changes"]
+COLUMNS = ["part", "boeing", "staged", "failures", "shopify", "sync", "batches", "override", "waiting", "price_changes"]
 _SPLIT = re.compile(r"\r\n|\r|\n|,|;")
 
 
@@ -122,8 +121,10 @@ def sync_cell(sched: Mapping | None, product: Mapping | None) -> str:
         return "not in the sync"
     state = sched["sync_status"] if sched["is_active"] else f"inactive ({sched['sync_status']})"
     error = f" · last error: {sched['last_error']}" if sched.get("last_error") else ""
-    return (f"slot {sched['hour_bucket']:02d}:00 UTC · {state} · last sync {when(sched.get('last_sync_at'))} · "
-            f"{sched['consecutive_failures']} failures in a row{error}")
+    return (
+        f"slot {sched['hour_bucket']:02d}:00 UTC · {state} · last sync {when(sched.get('last_sync_at'))} · "
+        f"{sched['consecutive_failures']} failures in a row{error}"
+    )
 
 
 def batches_cell(batches: Sequence[Mapping], shown: int = 5) -> str:

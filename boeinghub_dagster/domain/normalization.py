@@ -129,9 +129,7 @@ def _locations(raw: object) -> list[dict]:
     return locations
 
 
-def _body_html(
-    sku: str, name: str, manufacturer: str, cert: str, condition: str, unit_of_measure: str
-) -> str:
+def _body_html(sku: str, name: str, manufacturer: str, cert: str, condition: str, unit_of_measure: str) -> str:
     lines = (
         ("Part No.", sku),
         ("Description", name),
@@ -144,27 +142,19 @@ def _body_html(
 
 
 def _status(
-    price: Decimal | None,
-    inventory_quantity: int,
-    locations: list[dict],
-    location_map: Mapping[str, str] | None,
+    price: Decimal | None, inventory_quantity: int, locations: list[dict], location_map: Mapping[str, str] | None
 ) -> tuple[str, str | None]:
     if price is None:
         return "blocked", REASON_NO_PRICE
     if inventory_quantity <= 0:
         return "blocked", REASON_OUT_OF_STOCK
-    if location_map and not any(
-        loc["quantity"] > 0 and loc["location"] in location_map for loc in locations
-    ):
+    if location_map and not any(loc["quantity"] > 0 and loc["location"] in location_map for loc in locations):
         return "blocked", REASON_NO_MAPPED_STOCK
     return "fetched", None
 
 
 def normalize_item(
-    part_number: str,
-    item: dict,
-    currency: str | None,
-    location_map: Mapping[str, str] | None = None,
+    part_number: str, item: dict, currency: str | None, location_map: Mapping[str, str] | None = None
 ) -> dict:
     """One staging row (keys in `STAGING_FIELDS` order).
 
@@ -200,9 +190,7 @@ def normalize_item(
         inventory_status = None
 
     faa_approval_code = item.get("faaApprovalCode")
-    status, status_reason = _status(
-        base_cost(list_price, net_price), inventory_quantity, locations, location_map
-    )
+    status, status_reason = _status(base_cost(list_price, net_price), inventory_quantity, locations, location_map)
 
     row = {
         "part_number": part_number,
@@ -246,9 +234,7 @@ def normalize_item(
 
 
 def normalize_response(
-    asked: list[str],
-    payload: dict,
-    location_map: Mapping[str, str] | None = None,
+    asked: list[str], payload: dict, location_map: Mapping[str, str] | None = None
 ) -> NormalizedBatch:
     """Rows and failures for the parts asked in one PNA call, in asked order.
 
@@ -262,9 +248,7 @@ def normalize_response(
     if line_items is None:
         line_items = []
     elif not isinstance(line_items, list):
-        raise ValueError(
-            f"malformed Boeing answer: lineItems is {type(line_items).__name__}, not a list"
-        )
+        raise ValueError(f"malformed Boeing answer: lineItems is {type(line_items).__name__}, not a list")
     currency = payload.get("currency")
     matched = match_items(asked, line_items)
 

@@ -31,7 +31,9 @@ def normalize_part_number(raw: str) -> str:
             raise InvalidPartNumber(f"control character {ord(ch):#04x} is not allowed")
         if not ch.isascii():
             # Checked before upper-casing, which would turn 'ß' into 'SS' and 'ﬁ' into 'FI'.
-            raise InvalidPartNumber(f"character {ch!r} is not allowed: only ASCII letters and digits, - . / _ # = + and inner single spaces")
+            raise InvalidPartNumber(
+                f"character {ch!r} is not allowed: only ASCII letters and digits, - . / _ # = + and inner single spaces"
+            )
     value = value.upper()
     if not value:
         raise InvalidPartNumber("empty: a part number needs 1 to 50 characters")

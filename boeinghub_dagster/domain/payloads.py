@@ -9,7 +9,7 @@ The markup, the location config and the image URL come in as arguments.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from boeinghub_dagster.domain.hashing import canonical_json, sha256_hex
@@ -209,10 +209,7 @@ def stock_quantities(
 
 
 def inventory_quantities_input(
-    quantities: Sequence[Mapping],
-    *,
-    reference_document_uri: str | None = None,
-    chunk_size: int = MAX_INPUT_ARRAY,
+    quantities: Sequence[Mapping], *, reference_document_uri: str | None = None, chunk_size: int = MAX_INPUT_ARRAY
 ) -> list[dict]:
     """`InventorySetQuantitiesInput`s setting `available`, at most `chunk_size` quantities each.
 
@@ -242,6 +239,6 @@ def idempotency_key(part_number: str, hour_start: datetime, change_hash: str, ch
     """
     if hour_start.tzinfo is None:
         raise ValueError("hour_start must be timezone-aware")
-    hour = hour_start.astimezone(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    hour = hour_start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     material = "|".join((part_number, hour.strftime("%Y-%m-%dT%H"), change_hash, str(chunk)))
     return "boeinghub-sync-" + sha256_hex(material)[:40]

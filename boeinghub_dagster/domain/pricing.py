@@ -60,9 +60,7 @@ def row_base_cost(row: Mapping) -> Decimal | None:
     return base_cost(parse_price(row.get("list_price")), parse_price(row.get("net_price")))
 
 
-def shop_price(
-    base: Decimal | None, markup: Decimal | str | float = DEFAULT_MARKUP
-) -> Decimal | None:
+def shop_price(base: Decimal | None, markup: Decimal | str | float = DEFAULT_MARKUP) -> Decimal | None:
     """`base × markup` rounded ROUND_HALF_UP to cents; None when there is no base.
 
     Raises ValueError for a negative base, or a markup that is not a positive
@@ -120,9 +118,16 @@ class PriceDecision:
     reference: Decimal | None = None  # what the guard compared with (the hold row's old price)
 
 
-def decide_price(cost: Decimal | None, *, markup: Decimal | str, hold_pct: Decimal | str,
-                 published_price: Decimal | None = None, published_cost: Decimal | None = None,
-                 override: Override | None = None, hold: Mapping | None = None) -> PriceDecision:
+def decide_price(
+    cost: Decimal | None,
+    *,
+    markup: Decimal | str,
+    hold_pct: Decimal | str,
+    published_price: Decimal | None = None,
+    published_cost: Decimal | None = None,
+    override: Override | None = None,
+    hold: Mapping | None = None,
+) -> PriceDecision:
     """What a part sells at, for a publish or a sync of Boeing's `cost`.
 
     The guard watches Boeing, not the operator. A fixed override price is the price whatever Boeing

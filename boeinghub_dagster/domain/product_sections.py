@@ -41,8 +41,11 @@ def section_hash(value: object) -> str:
 def owned_state(full_input: Mapping) -> dict:
     """What the products row keeps of a payload: hashes of its metafields and tags, the metafield keys."""
     metafields = list(full_input.get("metafields") or [])
-    return {"metafields": section_hash(metafields), "tags": section_hash(list(full_input.get("tags") or [])),
-            "keys": sorted(m["key"] for m in metafields)}
+    return {
+        "metafields": section_hash(metafields),
+        "tags": section_hash(list(full_input.get("tags") or [])),
+        "keys": sorted(m["key"] for m in metafields),
+    }
 
 
 def changed(full_input: Mapping, owned: Mapping | None) -> set[str]:
@@ -57,8 +60,14 @@ def stocked_quantities(variant: Mapping, stocked: Iterable[str]) -> list[dict]:
     return [q for q in variant.get("inventoryQuantities") or [] if q["locationId"] in at]
 
 
-def update_input(full_input: Mapping, *, variant_id: str | None, stocked: Iterable[str], send_tags: bool,
-                 files: Sequence[Mapping] | None = None) -> dict:
+def update_input(
+    full_input: Mapping,
+    *,
+    variant_id: str | None,
+    stocked: Iterable[str],
+    send_tags: bool,
+    files: Sequence[Mapping] | None = None,
+) -> dict:
     """The `ProductSetInput` of an update: no merchant list field, the hub's variant by id, stock where stocked.
 
     `files` (the product's other media by id, then the new image) only when the hub's image changed.
@@ -78,8 +87,11 @@ def update_input(full_input: Mapping, *, variant_id: str | None, stocked: Iterab
 
 def metafields_set_input(full_input: Mapping, owner_id: str) -> list[dict]:
     """`MetafieldsSetInput`s for the hub's metafields on one product (the part-number key stays as it is)."""
-    return [{"ownerId": owner_id, "namespace": m["namespace"], "key": m["key"], "type": m["type"], "value": m["value"]}
-            for m in full_input.get("metafields") or [] if m["key"] != PART_NUMBER_METAFIELD_KEY]
+    return [
+        {"ownerId": owner_id, "namespace": m["namespace"], "key": m["key"], "type": m["type"], "value": m["value"]}
+        for m in full_input.get("metafields") or []
+        if m["key"] != PART_NUMBER_METAFIELD_KEY
+    ]
 
 
 def emptied_keys(full_input: Mapping, owned: Mapping | None) -> list[str]:
@@ -98,5 +110,15 @@ def image_files(full_input: Mapping, media: Sequence[Mapping], hub_media_id: str
     return [{"id": m["id"]} for m in media if m["id"] != old] + new
 
 
-__all__ = ["HUB_METAFIELD_KEYS", "METAFIELD_NAMESPACE", "owned_state", "changed", "update_input",
-           "metafields_set_input", "emptied_keys", "image_files", "stocked_quantities", "section_hash"]
+__all__ = [
+    "HUB_METAFIELD_KEYS",
+    "METAFIELD_NAMESPACE",
+    "owned_state",
+    "changed",
+    "update_input",
+    "metafields_set_input",
+    "emptied_keys",
+    "image_files",
+    "stocked_quantities",
+    "section_hash",
+]

@@ -53,9 +53,7 @@ def assign_slot(counts: Sequence[int], batch: int = MIN_PRODUCTS_FOR_ACTIVE_SLOT
     return min(range(HOURS), key=lambda hour: (counts[hour], hour))
 
 
-def assign_slots(
-    existing_counts: Sequence[int], n_new: int, batch: int = MIN_PRODUCTS_FOR_ACTIVE_SLOT
-) -> list[int]:
+def assign_slots(existing_counts: Sequence[int], n_new: int, batch: int = MIN_PRODUCTS_FOR_ACTIVE_SLOT) -> list[int]:
     """Buckets for `n_new` parts added one by one, in order; `existing_counts` is not changed.
 
     Pass only parts that have no bucket yet: a republished part keeps its own.

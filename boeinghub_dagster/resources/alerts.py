@@ -96,8 +96,14 @@ class Alerts:
             grouped = store.claim(key, kind, text, timedelta(minutes=window))
             if grouped is None:
                 return False
-            body = payload(detect_format(url, os.environ.get(FORMAT_ENV, "")), kind, text, fields,
-                           grouped_note(grouped, window), key)
+            body = payload(
+                detect_format(url, os.environ.get(FORMAT_ENV, "")),
+                kind,
+                text,
+                fields,
+                grouped_note(grouped, window),
+                key,
+            )
             if self._post(url, body, kind, key):
                 return True
             store.release(key)
@@ -117,8 +123,9 @@ class Alerts:
         else:
             if response.is_success:
                 return True
-            self.log.warning(f"alert {kind!r} ({key}) not sent: the alert receiver answered HTTP "
-                             f"{response.status_code}")
+            self.log.warning(
+                f"alert {kind!r} ({key}) not sent: the alert receiver answered HTTP {response.status_code}"
+            )
             return False
         _down_until = time.monotonic() + DOWN_SECONDS
         self.log.warning(f"alert {kind!r} ({key}) not sent: {problem}")
@@ -133,8 +140,10 @@ class Alerts:
         try:
             for group in self._store().due_digests(timedelta(minutes=window)):
                 n, title = group["carried"], KINDS.get(group["kind"], group["kind"])
-                text = (f"{n} more {title.lower()} message{'s' if n != 1 else ''} in the last {window:g} min; "
-                        f"the latest: {group['pending_text'] or ''}")
+                text = (
+                    f"{n} more {title.lower()} message{'s' if n != 1 else ''} in the last {window:g} min; "
+                    f"the latest: {group['pending_text'] or ''}"
+                )
                 fmt = detect_format(url, os.environ.get(FORMAT_ENV, ""))
                 body = payload(fmt, group["kind"], text, None, "", group["key"])
                 sent += self._post(url, body, group["kind"], group["key"])
@@ -143,8 +152,14 @@ class Alerts:
             self.log.warning(f"alert digests not sent: {type(exc).__name__}: {said}")
         return sent
 
-    def sync_outcome(self, deactivated: Sequence[str], failed: Sequence[tuple[str, str]],
-                     held: Sequence[tuple[str, str]], source: str, run_id: str) -> None:
+    def sync_outcome(
+        self,
+        deactivated: Sequence[str],
+        failed: Sequence[tuple[str, str]],
+        held: Sequence[tuple[str, str]],
+        source: str,
+        run_id: str,
+    ) -> None:
         """A sync pass's parts deactivated (with their last failure) and prices it held: one message each."""
         if self.enabled():
             reasons = dict(failed)
@@ -156,10 +171,16 @@ class Alerts:
         """The hourly sync of `partition` took longer than its hour (the next hour's sync waited behind it)."""
         if took <= timedelta(hours=1) or not self.enabled():
             return False
-        text = (f"the sync of hour {partition} took {took.total_seconds() / 60:.0f} min, past its hour: "
-                f"{taken} parts taken, {deferred} deferred to their next slot; the next hour's sync waited behind it")
-        return self.send("sync_overran", subject_key("sync_overran", partition), text,
-                         {"partition": partition, "minutes": round(took.total_seconds() / 60), "run": run_link(run_id)})
+        text = (
+            f"the sync of hour {partition} took {took.total_seconds() / 60:.0f} min, past its hour: "
+            f"{taken} parts taken, {deferred} deferred to their next slot; the next hour's sync waited behind it"
+        )
+        return self.send(
+            "sync_overran",
+            subject_key("sync_overran", partition),
+            text,
+            {"partition": partition, "minutes": round(took.total_seconds() / 60), "run": run_link(run_id)},
+        )
 
     def parts(self, kind: str, parts: Sequence[str | tuple[str, str]], source: str, run_id: str | None = None) -> bool:
         """One message for a run's parts of one kind (deactivated, prices held): names, reasons, a hint, the run."""

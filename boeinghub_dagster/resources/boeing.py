@@ -17,12 +17,12 @@ import httpx
 from pydantic import Field, PrivateAttr
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
-from .launch_guard import PinnedResource
-from .limiter import RateLimiter
-from .retries import ServerAskedToWait, backoff, retry_after
-from .settings import Limits
-from .store import StoreResource
-from .token_cache import TokenCache
+from boeinghub_dagster.resources.launch_guard import PinnedResource
+from boeinghub_dagster.resources.limiter import RateLimiter
+from boeinghub_dagster.resources.retries import ServerAskedToWait, backoff, retry_after
+from boeinghub_dagster.resources.settings import Limits
+from boeinghub_dagster.resources.store import StoreResource
+from boeinghub_dagster.resources.token_cache import TokenCache
 
 log = logging.getLogger(__name__)
 TOKEN_MARGIN_SECONDS = 60
@@ -57,7 +57,6 @@ class _Token:
 
     def fresh(self, now: float) -> bool:
         return now < self.expires_at - TOKEN_MARGIN_SECONDS
-
 
 
 @dataclass
@@ -107,7 +106,10 @@ class BoeingClient:
 
     def _to_cache(self) -> None:
         if self.token_cache:
-            tokens = {"access": [self._access.value, self._access.expires_at], "part": [self._part.value, self._part.expires_at]}
+            tokens = {
+                "access": [self._access.value, self._access.expires_at],
+                "part": [self._part.value, self._part.expires_at],
+            }
             self.token_cache.save(tokens, min(self._access.expires_at, self._part.expires_at) - TOKEN_MARGIN_SECONDS)
 
     def _tokens(self, refresh: bool = False) -> tuple[str, str]:
@@ -120,10 +122,17 @@ class BoeingClient:
                 "POST",
                 self.oauth_token_url,
                 "Boeing token",
-                data={"client_id": self.client_id, "client_secret": self.client_secret, "scope": self.scope, "grant_type": "client_credentials"},
+                data={
+                    "client_id": self.client_id,
+                    "client_secret": self.client_secret,
+                    "scope": self.scope,
+                    "grant_type": "client_credentials",
+                },
             )
             if r.status_code != 200:
-                raise BoeingAuthError(f"Boeing token: HTTP {r.status_code}; check BOEING_CLIENT_ID/BOEING_CLIENT_SECRET")
+                raise BoeingAuthError(
+                    f"Boeing token: HTTP {r.status_code}; check BOEING_CLIENT_ID/BOEING_CLIENT_SECRET"
+                )
             body = r.json()
             self._access = _Token(body["access_token"], now + float(body.get("expires_in", 3600)))
             self._part = None
@@ -132,7 +141,11 @@ class BoeingClient:
                 "GET",
                 self.pna_oauth_url,
                 "Boeing part token",
-                headers={"Authorization": f"Bearer {self._access.value}", "x-username": self.username, "x-password": self.password},
+                headers={
+                    "Authorization": f"Bearer {self._access.value}",
+                    "x-username": self.username,
+                    "x-password": self.password,
+                },
             )
             if r.status_code != 200:
                 raise BoeingAuthError(f"Boeing part token: HTTP {r.status_code}; check BOEING_USERNAME/BOEING_PASSWORD")
@@ -147,8 +160,9 @@ class BoeingClient:
         return self._access.value, self._part.value
 
     # -- price --------------------------------------------------------------
-    def _price_once(self, codes: list[str], slot_taken: bool = False,
-                    before_send: Callable[[], None] | None = None) -> dict:
+    def _price_once(
+        self, codes: list[str], slot_taken: bool = False, before_send: Callable[[], None] | None = None
+    ) -> dict:
         body = {"showNoStock": True, "showLocation": True, "productCodes": codes}
         for refreshed in (False, True):
             access, part = self._tokens(refresh=refreshed)
@@ -182,8 +196,9 @@ class BoeingClient:
     def _wait(self, state) -> float:
         return backoff(state, initial=1, maximum=self.max_backoff_seconds)
 
-    def price(self, codes: list[str], slot_taken: bool = False,
-              before_send: Callable[[], None] | None = None) -> PriceAnswer:
+    def price(
+        self, codes: list[str], slot_taken: bool = False, before_send: Callable[[], None] | None = None
+    ) -> PriceAnswer:
         """One PNA answer for up to 20 codes, retrying 429/5xx/timeouts with backoff and jitter.
 
         `slot_taken`: the caller already took the limiter slot for the first attempt (the
@@ -196,7 +211,9 @@ class BoeingClient:
             wait=self._wait,
             sleep=self.sleep,
             reraise=True,
-            before_sleep=lambda s: log.warning("retrying Boeing (attempt %d): %s", s.attempt_number, s.outcome.exception()),
+            before_sleep=lambda s: log.warning(
+                "retrying Boeing (attempt %d): %s", s.attempt_number, s.outcome.exception()
+            ),
         )
         for attempt in retrying:
             with attempt:

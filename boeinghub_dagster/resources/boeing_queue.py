@@ -47,8 +47,15 @@ class ExtractionStats:
     lease_lost: int = 0  # times this run found its lease taken over (it had stalled) and stopped dispatching
 
 
-def ask_boeing(requests: RequestStore, parts: Sequence[str], requested_by: str, batch_size: int, *,
-               sync: bool = False, answered: Container[str] = ()) -> int:
+def ask_boeing(
+    requests: RequestStore,
+    parts: Sequence[str],
+    requested_by: str,
+    batch_size: int,
+    *,
+    sync: bool = False,
+    answered: Container[str] = (),
+) -> int:
     """Put `parts` (less those `answered` already) in the shared Boeing request queue for `requested_by`.
 
     The one way a Boeing request is queued (extraction runs, their backfill, intake chunks, the sync):
@@ -65,8 +72,16 @@ def line_items(payload: dict) -> list[dict]:
 class Dispatcher:
     """Sends one call at a time for everyone's waiting parts, while its run holds the lease."""
 
-    def __init__(self, client_factory: Callable[[], BoeingClient], requests: RequestStore, raw_store: ExtractionStore,
-                 lease: Lease, batch_size: int, run_id: str, stats: ExtractionStats):
+    def __init__(
+        self,
+        client_factory: Callable[[], BoeingClient],
+        requests: RequestStore,
+        raw_store: ExtractionStore,
+        lease: Lease,
+        batch_size: int,
+        run_id: str,
+        stats: ExtractionStats,
+    ):
         self._client_factory, self._client = client_factory, None
         self.requests, self.raw_store, self.lease = requests, raw_store, lease
         self.batch_size, self.run_id, self.stats = batch_size, run_id, stats
@@ -113,8 +128,9 @@ class Dispatcher:
             return False
         faults.point("extraction.dispatch_claimed")
         try:
-            payload = self.client.price(batch, slot_taken=True,
-                                        before_send=lambda: self.requests.confirm_send(self.lease, batch)).payload
+            payload = self.client.price(
+                batch, slot_taken=True, before_send=lambda: self.requests.confirm_send(self.lease, batch)
+            ).payload
         except LeaseLost:  # checked right before sending: these parts were never asked
             self.requests.release(holder)
             return self._lost()

@@ -25,11 +25,13 @@ import threading
 from collections import Counter
 from pathlib import Path
 
-POINTS = frozenset({
-    "extraction.dispatch_claimed",  # the dispatcher holds the lease and has claimed a batch it has not sent
-    "publish.after_answer",  # Shopify answered a productSet; the products row is not written
-    "sync.mid_push",  # the sync pushed prices to Shopify, not yet the stock, and wrote nothing
-})
+POINTS = frozenset(
+    {
+        "extraction.dispatch_claimed",  # the dispatcher holds the lease and has claimed a batch it has not sent
+        "publish.after_answer",  # Shopify answered a productSet; the products row is not written
+        "sync.mid_push",  # the sync pushed prices to Shopify, not yet the stock, and wrote nothing
+    }
+)
 _hits: Counter = Counter()
 _lock = threading.Lock()
 

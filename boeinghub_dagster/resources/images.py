@@ -25,9 +25,8 @@ from boeinghub_dagster.domain.images import (
     image_key,
     judge_download,
 )
-
-from .launch_guard import PinnedResource
-from .storage import ObjectStore
+from boeinghub_dagster.resources.launch_guard import PinnedResource
+from boeinghub_dagster.resources.storage import ObjectStore
 
 FALLBACK_CONTENT_TYPE = "image/png"
 USER_AGENT = "boeinghub-dagster/0.1 (+product images)"

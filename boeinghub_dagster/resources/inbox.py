@@ -24,7 +24,7 @@ import os
 import stat
 from abc import abstractmethod
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path, PurePath
 from typing import BinaryIO
 
@@ -206,7 +206,7 @@ class InboxResource(Inbox):
         """Move `file` to `processed/` or `rejected/` (content untouched) under the first free name from
         `name` (default: its own), and write `notes` (`NOTE_SUFFIXES`) beside it. Every name fits 255 bytes."""
         folder = self.root() / outcome
-        unique = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        unique = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         target = next(folder / n for n in free_names(name or file.name, unique) if not _taken(folder / n))
         for suffix, content in (notes or {}).items():
             if suffix not in NOTE_SUFFIXES:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import PurePosixPath
 from typing import ClassVar
 
@@ -98,8 +98,14 @@ class S3InboxResource(Inbox):
 
     def client(self):
         if self._client is None:
-            self._client = s3_client(self.endpoint_url, self.region, self.access_key_id, self.secret_access_key,
-                                     self.timeout_seconds, attempts=3)
+            self._client = s3_client(
+                self.endpoint_url,
+                self.region,
+                self.access_key_id,
+                self.secret_access_key,
+                self.timeout_seconds,
+                attempts=3,
+            )
         return self._client
 
     def _failure(self, what: str, key: str, exc: Exception) -> S3Error:
@@ -127,8 +133,10 @@ class S3InboxResource(Inbox):
         from botocore.exceptions import BotoCoreError, ClientError
 
         bucket, objects, folders = self.location()[0], [], []
-        pages = self.client().get_paginator("list_objects_v2").paginate(
-            Bucket=bucket, Prefix=folder, Delimiter="/", PaginationConfig={"MaxItems": LISTED_AT_MOST}
+        pages = (
+            self.client()
+            .get_paginator("list_objects_v2")
+            .paginate(Bucket=bucket, Prefix=folder, Delimiter="/", PaginationConfig={"MaxItems": LISTED_AT_MOST})
         )
         try:
             for page in pages:
@@ -154,8 +162,16 @@ class S3InboxResource(Inbox):
                     continue
                 when = timestamp_ns(obj["LastModified"])
                 out.append(
-                    S3InboxFile(PurePosixPath(obj["Key"]), above + name, target, obj["Size"], when, ctime_ns=when,
-                                key=obj["Key"], etag=plain_etag(obj.get("ETag")))
+                    S3InboxFile(
+                        PurePosixPath(obj["Key"]),
+                        above + name,
+                        target,
+                        obj["Size"],
+                        when,
+                        ctime_ns=when,
+                        key=obj["Key"],
+                        etag=plain_etag(obj.get("ETag")),
+                    )
                 )
         return sorted(out, key=lambda f: (f.mtime_ns, f.relative))
 
@@ -173,7 +189,7 @@ class S3InboxResource(Inbox):
             raise
         try:
             data = answer["Body"].read(limit + 1)
-        except Exception as exc:  # noqa: BLE001 - a broken stream: a safe message, the object stays
+        except Exception as exc:
             raise self._failure("read", file.key, exc) from None
         finally:
             answer["Body"].close()
@@ -231,7 +247,7 @@ class S3InboxResource(Inbox):
         return None if head is not None and head["ContentLength"] != file.size else folder + chosen
 
     def _free_key(self, folder: str, name: str) -> str:
-        unique = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        unique = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         for candidate in free_names(name, unique):
             key = folder + candidate
             if all(self._head(key + suffix) is None for suffix in ("", *NOTE_SUFFIXES)):

@@ -57,8 +57,9 @@ def _source(value: Any) -> str:
     return "the hub's definitions"
 
 
-def changed_fields(resource: dg.ConfigurableResource, defaults: Mapping[str, Any], url_fields: frozenset[str],
-                   allowed: set[str]) -> list[tuple[str, str]]:
+def changed_fields(
+    resource: dg.ConfigurableResource, defaults: Mapping[str, Any], url_fields: frozenset[str], allowed: set[str]
+) -> list[tuple[str, str]]:
     """(field, where its value must come from) for every field that differs from its definition."""
     out = []
     for name, info in type(resource).model_fields.items():
@@ -103,8 +104,12 @@ def refuse_changed_config(resource: PinnedResource, context: dg.InitResourceCont
         return
     key = _resource_key(context) or type(resource).__name__
     fields = "; ".join(f"resources.{key}.config.{name} (must come from {source})" for name, source in changed)
-    hint = (f" An endpoint may point at another host only when that host is listed in {ALLOWED_HOSTS_VAR} "
-            "where the hub runs." if any(name in resource.url_fields for name, _ in changed) else "")
+    hint = (
+        f" An endpoint may point at another host only when that host is listed in {ALLOWED_HOSTS_VAR} "
+        "where the hub runs."
+        if any(name in resource.url_fields for name, _ in changed)
+        else ""
+    )
     raise LaunchRefused(
         f"Launch refused before any request was sent: the run's config changed {fields}. Endpoints and credentials "
         f"come from the environment and cannot be changed at launch.{hint}"

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine, select, text, update
 
-from .store.schema import rate_limit_buckets
-from .store.upsert import insert_ignore
+from boeinghub_dagster.resources.store.schema import rate_limit_buckets
+from boeinghub_dagster.resources.store.upsert import insert_ignore
 
 
 @dataclass
@@ -74,4 +74,4 @@ class RateLimiter:
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

@@ -10,14 +10,14 @@ line uses this from an operator's shell.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 SCHEME = "s3://"
 NOT_FOUND = ("404", "NoSuchKey", "NotFound")
 PRECONDITION_FAILED = ("412", "PreconditionFailed", "ConditionalRequestConflict")
 MAX_PREFIX_BYTES = 512  # room left in S3's 1,024-byte keys for `processed/<name>.<note>`
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class S3Error(Exception):
@@ -28,8 +28,14 @@ class S3Error(Exception):
         self.code = code
 
 
-def s3_client(endpoint_url: str, region: str, access_key_id: str, secret_access_key: str,
-              timeout_seconds: float, attempts: int = 4):
+def s3_client(
+    endpoint_url: str,
+    region: str,
+    access_key_id: str,
+    secret_access_key: str,
+    timeout_seconds: float,
+    attempts: int = 4,
+):
     """A boto3 S3 client (thread-safe; create one per resource instance)."""
     import boto3  # only S3 deployments pay for importing boto3
     from botocore.config import Config

@@ -43,7 +43,7 @@ class Limits:
     shopify_publish_concurrency: int = 4  # Shopify calls one publishing run keeps in flight (latency-bound shops)
 
     @classmethod
-    def from_env(cls) -> "Limits":
+    def from_env(cls) -> Limits:
         d = cls()
         batch = _num("BOEING_BATCH_SIZE", d.boeing_batch_size, int)
         if not 1 <= batch <= 20:
@@ -61,7 +61,8 @@ class Limits:
             intake_chunk_parts=max(1, _num("INTAKE_CHUNK_PARTS", d.intake_chunk_parts, int)),
             price_jump_hold_pct=os.environ.get("PRICE_JUMP_HOLD_PCT", d.price_jump_hold_pct),
             shopify_publish_concurrency=_concurrency(
-                _num("SHOPIFY_PUBLISH_CONCURRENCY", d.shopify_publish_concurrency, int)),
+                _num("SHOPIFY_PUBLISH_CONCURRENCY", d.shopify_publish_concurrency, int)
+            ),
         )
 
 

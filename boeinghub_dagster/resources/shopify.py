@@ -28,17 +28,29 @@ from pydantic import Field, PrivateAttr
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
 from boeinghub_dagster.domain.shopify_api import SHOPIFY_API_VERSION
+from boeinghub_dagster.resources.launch_guard import PinnedResource
+from boeinghub_dagster.resources.retries import backoff
+from boeinghub_dagster.resources.settings import Limits
 
-from .launch_guard import PinnedResource
-from .retries import backoff
-from .settings import Limits
-from .shopify_answers import (  # noqa: F401 - re-exported: callers import the errors from here
-    ShopifyAuthError, ShopifyError, ShopifyFatal, ShopifyQueryError, ShopifyResult, ShopifyRetryable, ShopifyThrottled,
-    ShopifyVariantThrottled, ShopifyVersionError, answer_cost, check_status, check_version, read_body,
+# Re-exported (`X as X`): callers import Shopify's errors from the client's module.
+from boeinghub_dagster.resources.shopify_answers import ShopifyAuthError as ShopifyAuthError
+from boeinghub_dagster.resources.shopify_answers import ShopifyError as ShopifyError
+from boeinghub_dagster.resources.shopify_answers import ShopifyFatal as ShopifyFatal
+from boeinghub_dagster.resources.shopify_answers import (
+    ShopifyQueryError,
+    ShopifyResult,
+    ShopifyRetryable,
+    ShopifyThrottled,
+    answer_cost,
+    check_status,
+    check_version,
+    read_body,
 )
-from .shopify_calls import ShopifyCalls
-from .shopify_limiter import ShopifyLimiter, estimate, learn
-from .store import StoreResource
+from boeinghub_dagster.resources.shopify_answers import ShopifyVariantThrottled as ShopifyVariantThrottled
+from boeinghub_dagster.resources.shopify_answers import ShopifyVersionError as ShopifyVersionError
+from boeinghub_dagster.resources.shopify_calls import ShopifyCalls
+from boeinghub_dagster.resources.shopify_limiter import ShopifyLimiter, estimate, learn
+from boeinghub_dagster.resources.store import StoreResource
 
 log = logging.getLogger(__name__)
 
@@ -106,8 +118,9 @@ class ShopifyClient(ShopifyCalls):
                 pass
             learn(document, cost.get("requestedQueryCost"))
             if isinstance(cost.get("throttleStatus"), dict):
-                self.limiter.observe(reservation, cost["throttleStatus"], cost.get("actualQueryCost"),
-                                     cost.get("requestedQueryCost"))
+                self.limiter.observe(
+                    reservation, cost["throttleStatus"], cost.get("actualQueryCost"), cost.get("requestedQueryCost")
+                )
         try:
             return read_body(body, version)
         except ShopifyThrottled:
@@ -128,8 +141,9 @@ class ShopifyClient(ShopifyCalls):
             wait=self._wait,
             sleep=self.sleep,
             reraise=True,
-            before_sleep=lambda s: log.warning("retrying Shopify (attempt %d): %s", s.attempt_number,
-                                               s.outcome.exception()),
+            before_sleep=lambda s: log.warning(
+                "retrying Shopify (attempt %d): %s", s.attempt_number, s.outcome.exception()
+            ),
         )
         for attempt in retrying:
             with attempt:
@@ -146,14 +160,17 @@ class ShopifyResource(PinnedResource):
     shop_url: str = Field(description="shop.myshopify.com, or a base URL such as the sandbox's http://127.0.0.1:PORT")
     access_token: str = Field(repr=False, description="SHOPIFY_ACCESS_TOKEN; never logged")
     store: StoreResource
-    rate_per_min: float | None = Field(default=None, description="Calls/min before any throttle status is known; "
-                                       "defaults to SHOPIFY_RATE_PER_MIN (30)")
+    rate_per_min: float | None = Field(
+        default=None, description="Calls/min before any throttle status is known; defaults to SHOPIFY_RATE_PER_MIN (30)"
+    )
     api_version: str = SHOPIFY_API_VERSION
     timeout_seconds: float = 30.0
     max_attempts: int = 8
     max_backoff_seconds: float = 30.0
-    publish_concurrency: int | None = Field(default=None, description="Calls one publishing run keeps in flight; "
-                                            "defaults to SHOPIFY_PUBLISH_CONCURRENCY (4)")
+    publish_concurrency: int | None = Field(
+        default=None,
+        description="Calls one publishing run keeps in flight; defaults to SHOPIFY_PUBLISH_CONCURRENCY (4)",
+    )
     _limits: Limits | None = PrivateAttr(default=None)
 
     def limits(self) -> Limits:

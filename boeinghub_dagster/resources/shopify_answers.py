@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from .retries import ServerAskedToWait, retry_after
+from boeinghub_dagster.resources.retries import ServerAskedToWait, retry_after
 
 API_VERSION_HEADER = "X-Shopify-API-Version"
 VARIANT_THROTTLE = "VARIANT_THROTTLE_EXCEEDED"
@@ -120,8 +120,9 @@ class ShopifyResult:
             if any(error_code(e) == "ACCESS_DENIED" for e in mine):
                 raise ShopifyAuthError(f"Shopify: ACCESS_DENIED on {name}; the app's token lacks a scope it needs")
             if mine:
-                raise ShopifyQueryError(f"Shopify could not answer {name}: {error_text(mine)[:500]}",
-                                        tuple(error_code(e) for e in mine))
+                raise ShopifyQueryError(
+                    f"Shopify could not answer {name}: {error_text(mine)[:500]}", tuple(error_code(e) for e in mine)
+                )
         return value
 
 
@@ -149,12 +150,16 @@ def check_version(r: httpx.Response, pinned: str) -> str:
     if served == pinned:
         return served
     if not served:
-        raise ShopifyVersionError(f"Shopify's answer did not name the API version it served ({API_VERSION_HEADER} "
-                                  f"missing); the hub is pinned to {pinned} and reads no answer it cannot date")
+        raise ShopifyVersionError(
+            f"Shopify's answer did not name the API version it served ({API_VERSION_HEADER} "
+            f"missing); the hub is pinned to {pinned} and reads no answer it cannot date"
+        )
     raise ShopifyVersionError(
         f"Shopify served API version {served}, not the pinned {pinned}: the shop no longer supports {pinned} (an "
         f"unsupported version is served as the oldest supported one). Upgrade the hub to a release pinned to a "
-        f"supported version; nothing was read from this answer", served)
+        f"supported version; nothing was read from this answer",
+        served,
+    )
 
 
 def refused(errors: list) -> Exception:
@@ -193,5 +198,6 @@ def read_body(body: object, version: str) -> ShopifyResult:
         raise ShopifyVariantThrottled(f"Shopify: {error_text(errors)[:500]}")  # one mutation per document
     if not isinstance(data, dict):
         raise ShopifyRetryable("Shopify: answer carried neither data nor errors")
-    return ShopifyResult(data=data, user_errors=user_errors(data), cost=answer_cost(body),
-                         errors=errors, version=version)
+    return ShopifyResult(
+        data=data, user_errors=user_errors(data), cost=answer_cost(body), errors=errors, version=version
+    )

@@ -215,7 +215,11 @@ mutation InventorySetQuantities($input: InventorySetQuantitiesInput!, $key: Stri
 }
 """
 
-from .shopify_documents_console import LOOKUP_PRODUCTS, LOOKUP_VARIANTS, PUBLISHABLE_UNPUBLISH  # noqa: E402,F401
+from boeinghub_dagster.resources.shopify_documents_console import (  # noqa: E402
+    LOOKUP_PRODUCTS,
+    LOOKUP_VARIANTS,
+    PUBLISHABLE_UNPUBLISH,
+)
 
 ALL_DOCUMENTS: dict[str, str] = {
     "PRODUCT_SET": PRODUCT_SET,

@@ -24,9 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from boeinghub_dagster.domain.hashing import sha256_hex
-
-from .shopify_answers import ShopifyResult
-from .store.idempotency import IdempotencyStore
+from boeinghub_dagster.resources.shopify_answers import ShopifyResult
+from boeinghub_dagster.resources.store.idempotency import IdempotencyStore
 
 PREVIOUS_ATTEMPT_FAILED = "IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED"
 PARAMETER_MISMATCH = "IDEMPOTENCY_KEY_PARAMETER_MISMATCH"

@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select, text, update
 
-from .limiter import RateLimiter
-from .store.schema_shopify import shopify_buckets
-from .store.upsert import insert_ignore
+from boeinghub_dagster.resources.limiter import RateLimiter
+from boeinghub_dagster.resources.store.schema_shopify import shopify_buckets
+from boeinghub_dagster.resources.store.upsert import insert_ignore
 
 MUTATION_ESTIMATE = 10
 MAX_QUERY_COST = 1000  # Shopify refuses a document over this (MAX_COST_EXCEEDED) without charging it
@@ -89,8 +89,15 @@ class ShopifyLimiter:
 
     def __post_init__(self):
         self.floor = RateLimiter(self.engine, f"{self.name}:floor", self.floor_per_min, sleep=self.sleep)
-        row = {"name": self.name, "maximum": 0.0, "available": 0.0, "restore_rate": 0.0, "known": False,
-               "reserved_total": 0.0, "updated_at": 0.0}
+        row = {
+            "name": self.name,
+            "maximum": 0.0,
+            "available": 0.0,
+            "restore_rate": 0.0,
+            "known": False,
+            "reserved_total": 0.0,
+            "updated_at": 0.0,
+        }
         with self.engine.begin() as conn:
             insert_ignore(conn, shopify_buckets, [row], ["name"])
 
@@ -139,8 +146,13 @@ class ShopifyLimiter:
         self.acquired += 1
         return reservation
 
-    def observe(self, reservation: Reservation, throttle_status: Mapping, actual_cost: float | None,
-                requested_cost: float | None = None) -> None:
+    def observe(
+        self,
+        reservation: Reservation,
+        throttle_status: Mapping,
+        actual_cost: float | None,
+        requested_cost: float | None = None,
+    ) -> None:
         """Correct the mirror from one answer's `throttleStatus` and switch to bucket mode.
 
         `actual_cost` is what the server kept (0 or None for a THROTTLED answer, which costs
@@ -164,8 +176,9 @@ class ShopifyLimiter:
                 if reservation.bucket_mode:
                     mirror += reservation.cost - kept  # this call's estimate vs. what it really cost
                 balance = min(balance, mirror)
-            self._set(conn, maximum=maximum, restore_rate=rate, known=True,
-                      available=min(maximum, balance), updated_at=now)
+            self._set(
+                conn, maximum=maximum, restore_rate=rate, known=True, available=min(maximum, balance), updated_at=now
+            )
 
     def status(self) -> dict:
         """The row as stored (for tests and run metadata)."""

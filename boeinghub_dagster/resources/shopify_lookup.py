@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .shopify import ShopifyClient, ShopifyError
-from .shopify_calls import search_value
-from .shopify_documents_console import LOOKUP_PRODUCTS, LOOKUP_VARIANTS
+from boeinghub_dagster.resources.shopify import ShopifyClient, ShopifyError
+from boeinghub_dagster.resources.shopify_calls import search_value
+from boeinghub_dagster.resources.shopify_documents_console import LOOKUP_PRODUCTS, LOOKUP_VARIANTS
 
 NODES_PER_CALL = 50  # 50 × 17 = 850 points even when Shopify prices every id of `nodes`
 SKUS_PER_SEARCH = 40
@@ -51,8 +51,16 @@ def _view(product: dict, variant: dict | None) -> ShopView:
     channels = [n["publication"]["name"] for n in product["resourcePublications"]["nodes"]]
     variant = variant if variant is not None else next(iter(product["variants"]["nodes"]), None)
     number = (product.get("partNumber") or {}).get("value")
-    return ShopView(product["id"], product["status"], channels, variant and variant["id"], variant and variant["sku"],
-                    variant and variant["price"], variant and variant.get("inventoryQuantity"), number)
+    return ShopView(
+        product["id"],
+        product["status"],
+        channels,
+        variant and variant["id"],
+        variant and variant["sku"],
+        variant and variant["price"],
+        variant and variant.get("inventoryQuantity"),
+        number,
+    )
 
 
 def _batches(items: Sequence[str], size: int) -> Iterable[list[str]]:
@@ -66,7 +74,7 @@ def lookup(client: ShopifyClient, product_ids: Sequence[str], skus: Sequence[str
         try:
             out.calls += 1
             nodes = client._read(LOOKUP_PRODUCTS, "nodes", {"ids": ids})
-            for asked, node in zip(ids, nodes):
+            for asked, node in zip(ids, nodes, strict=False):
                 out.by_id[asked] = _view(node, None) if node and node.get("id") else None
         except ShopifyError as exc:
             out.errors.append(f"reading {len(ids)} products: {exc}")
@@ -99,5 +107,7 @@ def _search(client: ShopifyClient, found: dict[str, list[ShopView]], out: ShopLo
         if not page["pageInfo"]["hasNextPage"]:
             return
         after = page["pageInfo"]["endCursor"]
-    out.errors.append(f"searching {len(found)} SKUs: more than {MAX_SEARCH_PAGES * SEARCH_PAGE} variants matched; "
-                      "the rest were not read")
+    out.errors.append(
+        f"searching {len(found)} SKUs: more than {MAX_SEARCH_PAGES * SEARCH_PAGE} variants matched; "
+        "the rest were not read"
+    )

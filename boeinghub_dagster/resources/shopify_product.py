@@ -15,14 +15,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from boeinghub_dagster.domain import product_sections as sections
 from boeinghub_dagster.domain.metafields import METAFIELD_NAMESPACE
 from boeinghub_dagster.domain.payloads import product_identifier
-
-from .shopify import ShopifyClient, ShopifyError, ShopifyFatal, ShopifyResult, ShopifyRetryable
-from .shopify_idempotency import IdempotentCalls
+from boeinghub_dagster.resources.shopify import (
+    ShopifyClient,
+    ShopifyError,
+    ShopifyFatal,
+    ShopifyResult,
+    ShopifyRetryable,
+)
+from boeinghub_dagster.resources.shopify_idempotency import IdempotentCalls
 
 GONE = "PRODUCT_DOES_NOT_EXIST"
 
@@ -45,12 +50,19 @@ class Held:
     publications: list[str] | None = None
 
     @classmethod
-    def from_row(cls, row: dict | None) -> "Held | None":
+    def from_row(cls, row: dict | None) -> Held | None:
         if not row or not row.get("shopify_product_id"):
             return None
-        return cls(row["shopify_product_id"], row.get("shopify_variant_id"), row.get("inventory_item_id"),
-                   row.get("image_url"), row.get("stocked_locations"), row.get("media_id"), row.get("owned"),
-                   row.get("publications"))
+        return cls(
+            row["shopify_product_id"],
+            row.get("shopify_variant_id"),
+            row.get("inventory_item_id"),
+            row.get("image_url"),
+            row.get("stocked_locations"),
+            row.get("media_id"),
+            row.get("owned"),
+            row.get("publications"),
+        )
 
 
 @dataclass
@@ -62,9 +74,15 @@ class Written(Held):
 
     def columns(self) -> dict:
         """The products-row columns this outcome sets."""
-        return {"shopify_product_id": self.product_id, "shopify_variant_id": self.variant_id,
-                "inventory_item_id": self.inventory_item_id, "stocked_locations": self.stocked,
-                "media_id": self.media_id, "owned": self.owned, "publications": self.publications}
+        return {
+            "shopify_product_id": self.product_id,
+            "shopify_variant_id": self.variant_id,
+            "inventory_item_id": self.inventory_item_id,
+            "stocked_locations": self.stocked,
+            "media_id": self.media_id,
+            "owned": self.owned,
+            "publications": self.publications,
+        }
 
 
 def refusal(result: ShopifyResult) -> str:
@@ -99,7 +117,7 @@ class ProductWriter:
     now: datetime | None = None  # the hour an activation key is for; None: the clock
 
     def hour(self) -> str:
-        return (self.now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H")
+        return (self.now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H")
 
     def write(self, part: str, full: dict, held: Held | None) -> Written:
         """Create or update one product and publish it. Raises `PartRefused` when nothing was applied,
@@ -115,11 +133,16 @@ class ProductWriter:
         product = applied(self.client.product_set(full, product_identifier(part)), "productSet")["product"]
         variant = product["variants"]["nodes"][0]
         media = product["media"]["nodes"]
-        return Written(product["id"], variant["id"], variant["inventoryItem"]["id"],
-                       image_url=(full.get("files") or [{}])[0].get("originalSource"),
-                       stocked=[q["locationId"] for v in full["variants"] for q in v.get("inventoryQuantities") or []],
-                       media_id=media[0]["id"] if media and full.get("files") else None,
-                       owned=sections.owned_state(full), calls=["productSet"])
+        return Written(
+            product["id"],
+            variant["id"],
+            variant["inventoryItem"]["id"],
+            image_url=(full.get("files") or [{}])[0].get("originalSource"),
+            stocked=[q["locationId"] for v in full["variants"] for q in v.get("inventoryQuantities") or []],
+            media_id=media[0]["id"] if media and full.get("files") else None,
+            owned=sections.owned_state(full),
+            calls=["productSet"],
+        )
 
     def _update(self, part: str, full: dict, held: Held) -> Written | None:
         """The update of a product the hub published; None when the product is gone from the shop."""
@@ -137,8 +160,9 @@ class ProductWriter:
             files = sections.image_files(full, media, held.media_id)
             done.calls.append("product media")
         todo = sections.changed(full, held.owned)
-        update = sections.update_input(full, variant_id=held.variant_id, stocked=stocked, send_tags="tags" in todo,
-                                       files=files)
+        update = sections.update_input(
+            full, variant_id=held.variant_id, stocked=stocked, send_tags="tags" in todo, files=files
+        )
         answer = self.client.product_set(update, {"id": held.product_id})
         done.calls.append("productSet")
         if GONE in answer.codes():
@@ -149,8 +173,9 @@ class ProductWriter:
         if files is not None:
             kept = {f.get("id") for f in files}
             alt = files[-1].get("alt")
-            done.media_id = next((m["id"] for m in product["media"]["nodes"] if m["id"] not in kept
-                                  and m.get("alt") == alt), None)
+            done.media_id = next(
+                (m["id"] for m in product["media"]["nodes"] if m["id"] not in kept and m.get("alt") == alt), None
+            )
             done.image_url = image
         done.owned = {**(held.owned or {}), "tags": sections.owned_state(full)["tags"]}
         if "metafields" in todo:
@@ -191,8 +216,11 @@ class ProductWriter:
             if location in stocked:
                 continue
             item = held.inventory_item_id
-            result = self.keys.call("activate", f"{item}|{location}|{self.hour()}",
-                                    lambda key, loc=location: self.client.activate_inventory(item, loc, key))
+            result = self.keys.call(
+                "activate",
+                f"{item}|{location}|{self.hour()}",
+                lambda key, loc=location: self.client.activate_inventory(item, loc, key),
+            )
             if not result.ok:
                 raise PartRefused(f"stocking at location {location} failed: {refusal(result)}")
             stocked.append(location)

@@ -16,9 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from boeinghub_dagster.domain.metafields import METAFIELD_DEFINITIONS
-
-from .shopify import ShopifyClient
-from .store.publishing import PublishingStore
+from boeinghub_dagster.resources.shopify import ShopifyClient
+from boeinghub_dagster.resources.store.publishing import PublishingStore
 
 LOCATIONS, DEFINITIONS, PUBLICATIONS = "locations", "metafield_definitions", "publications"
 
@@ -54,11 +53,15 @@ def match_names(wanted: Sequence[str], shop: dict[str, str]) -> tuple[dict[str, 
     return found, [name for name in wanted if name not in found]
 
 
-def run_setup(client: ShopifyClient, store: PublishingStore, location_map: dict[str, str],
-              publication_names: Sequence[str]) -> SetupOutcome:
+def run_setup(
+    client: ShopifyClient, store: PublishingStore, location_map: dict[str, str], publication_names: Sequence[str]
+) -> SetupOutcome:
     done = client.create_metafield_definitions([d.as_input() for d in METAFIELD_DEFINITIONS])
-    outcome = SetupOutcome(created=done.created, existing=done.existing,
-                           failed={k: "; ".join(e.get("message", "") for e in errs) for k, errs in done.failed.items()})
+    outcome = SetupOutcome(
+        created=done.created,
+        existing=done.existing,
+        failed={k: "; ".join(e.get("message", "") for e in errs) for k, errs in done.failed.items()},
+    )
     outcome.locations = client.locations()
     outcome.unmapped = sorted({name for name in location_map.values() if name not in outcome.locations})
     shop_publications = client.publications()
@@ -77,8 +80,9 @@ def stored_setup(store: PublishingStore) -> ShopSetup:
     return ShopSetup(dict(store.setting(LOCATIONS) or []), dict(store.setting(PUBLICATIONS) or []))
 
 
-def ensure_setup(client: ShopifyClient, store: PublishingStore, location_map: dict[str, str],
-                 publication_names: Sequence[str]) -> ShopSetup:
+def ensure_setup(
+    client: ShopifyClient, store: PublishingStore, location_map: dict[str, str], publication_names: Sequence[str]
+) -> ShopSetup:
     """The stored setup, running setup first when it never ran or the configuration names something new;
     raises SetupError when it cannot."""
     stored = stored_setup(store)
@@ -95,11 +99,15 @@ def check(outcome: SetupOutcome) -> None:
     if outcome.failed:
         raise SetupError(f"Shopify refused metafield definitions: {outcome.failed}")
     if outcome.unmapped:
-        raise SetupError(f"SHOPIFY_LOCATION_MAP names Shopify locations the shop does not have: "
-                         f"{', '.join(outcome.unmapped)} (the shop has {', '.join(outcome.locations) or 'none'})")
+        raise SetupError(
+            f"SHOPIFY_LOCATION_MAP names Shopify locations the shop does not have: "
+            f"{', '.join(outcome.unmapped)} (the shop has {', '.join(outcome.locations) or 'none'})"
+        )
     if not outcome.locations:
         raise SetupError("the shop has no active location to hold stock")
     if outcome.missing_publications:
-        raise SetupError(f"SHOPIFY_PUBLICATIONS names sales channels the shop does not have: "
-                         f"{', '.join(outcome.missing_publications)} (the shop has "
-                         f"{', '.join(outcome.shop_publications) or 'none'})")
+        raise SetupError(
+            f"SHOPIFY_PUBLICATIONS names sales channels the shop does not have: "
+            f"{', '.join(outcome.missing_publications)} (the shop has "
+            f"{', '.join(outcome.shop_publications) or 'none'})"
+        )

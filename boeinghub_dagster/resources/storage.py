@@ -38,8 +38,13 @@ class StorageError(Exception):
 def check_key(key: str) -> str:
     """A relative `a/b/c.ext` key: no empty, `.` or `..` segment, no backslash or control character."""
     parts = key.split("/")
-    bad = (not key or key.startswith("/") or "\\" in key or any(ord(c) < 32 or ord(c) == 127 for c in key)
-           or any(p in ("", ".", "..") for p in parts))
+    bad = (
+        not key
+        or key.startswith("/")
+        or "\\" in key
+        or any(ord(c) < 32 or ord(c) == 127 for c in key)
+        or any(p in ("", ".", "..") for p in parts)
+    )
     if bad:
         raise StorageError(f"not a usable object key: {key!r}")
     return key
@@ -134,8 +139,9 @@ class S3Storage(ObjectStore):
     def client(self):
         """The boto3 S3 client (created once per resource instance; boto3 clients are thread-safe)."""
         if self._client is None:
-            self._client = s3_client(self.endpoint_url, self.region, self.access_key_id, self.secret_access_key,
-                                     self.timeout_seconds)
+            self._client = s3_client(
+                self.endpoint_url, self.region, self.access_key_id, self.secret_access_key, self.timeout_seconds
+            )
         return self._client
 
     def _failure(self, what: str, key: str, exc: Exception) -> StorageError:
@@ -159,8 +165,9 @@ class S3Storage(ObjectStore):
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
-            self.client().put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type,
-                                     CacheControl=self.cache_control)
+            self.client().put_object(
+                Bucket=self.bucket, Key=key, Body=data, ContentType=content_type, CacheControl=self.cache_control
+            )
         except (ClientError, BotoCoreError) as exc:
             raise self._failure("put", key, exc) from None
 

@@ -17,8 +17,8 @@ import time
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import Engine, select
 
-from .store.schema import api_tokens
-from .store.upsert import upsert
+from boeinghub_dagster.resources.store.schema import api_tokens
+from boeinghub_dagster.resources.store.upsert import upsert
 
 
 def _key(secret_material: str) -> bytes:
@@ -43,4 +43,6 @@ class TokenCache:
     def save(self, tokens: dict, expires_at: float) -> None:
         ciphertext = self._fernet.encrypt(json.dumps(tokens).encode()).decode()
         with self.engine.begin() as conn:
-            upsert(conn, api_tokens, [{"name": self.name, "ciphertext": ciphertext, "expires_at": expires_at}], ["name"])
+            upsert(
+                conn, api_tokens, [{"name": self.name, "ciphertext": ciphertext, "expires_at": expires_at}], ["name"]
+            )

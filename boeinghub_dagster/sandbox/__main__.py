@@ -17,14 +17,16 @@ try:  # the servers' libraries are an extra: production installs never have them
     import starlette  # noqa: F401
     import uvicorn
 except ModuleNotFoundError as exc:
-    sys.exit(f"python -m boeinghub_dagster.sandbox: {exc.name} is not installed; the sandboxes need their "
-             "server libraries: pip install 'boeinghub-dagster[sandbox]' (./scripts/hub installs them)")
+    sys.exit(
+        f"python -m boeinghub_dagster.sandbox: {exc.name} is not installed; the sandboxes need their "
+        "server libraries: pip install 'boeinghub-dagster[sandbox]' (./scripts/hub installs them)"
+    )
 
-from .boeing import DEFAULT_CREDENTIALS, BoeingKnobs, create_boeing_app
-from .shopify import DEFAULT_ACCESS_TOKEN, create_shopify_app
-from .shopify_knobs import ShopifyKnobs
-from .shopify_store import DEFAULT_LOCATIONS, DEFAULT_PUBLICATIONS
-from .files import create_files_app
+from boeinghub_dagster.sandbox.boeing import DEFAULT_CREDENTIALS, BoeingKnobs, create_boeing_app
+from boeinghub_dagster.sandbox.files import create_files_app
+from boeinghub_dagster.sandbox.shopify import DEFAULT_ACCESS_TOKEN, create_shopify_app
+from boeinghub_dagster.sandbox.shopify_knobs import ShopifyKnobs
+from boeinghub_dagster.sandbox.shopify_store import DEFAULT_LOCATIONS, DEFAULT_PUBLICATIONS
 
 _KNOB_DEFAULTS = BoeingKnobs()
 
@@ -42,13 +44,18 @@ def _run_app(app, args: argparse.Namespace) -> int:
 def boeing_arguments(parser: argparse.ArgumentParser) -> None:
     _add_common(parser)
     d = _KNOB_DEFAULTS
-    parser.add_argument("--rate-per-min", type=float, default=d.rate_per_min,
-                        help="price calls per minute the server allows (<= 0: unlimited)")
+    parser.add_argument(
+        "--rate-per-min",
+        type=float,
+        default=d.rate_per_min,
+        help="price calls per minute the server allows (<= 0: unlimited)",
+    )
     parser.add_argument("--burst", type=int, default=d.burst)
     parser.add_argument("--error-rate", type=float, default=d.error_rate, help="fraction answered 5xx")
     parser.add_argument("--latency-ms", type=float, default=d.latency_ms)
-    parser.add_argument("--malformed-rate", type=float, default=d.malformed_rate,
-                        help="fraction answered 200 with a non-JSON body")
+    parser.add_argument(
+        "--malformed-rate", type=float, default=d.malformed_rate, help="fraction answered 200 with a non-JSON body"
+    )
     parser.add_argument("--token-ttl", type=float, default=d.token_ttl, help="seconds, both tokens")
     parser.add_argument("--seed", type=int, default=d.seed)
     parser.add_argument("--max-codes", type=int, default=d.max_codes)
@@ -60,11 +67,20 @@ def boeing_arguments(parser: argparse.ArgumentParser) -> None:
 
 def boeing_run(args: argparse.Namespace) -> int:
     app = create_boeing_app(
-        client_id=args.client_id, client_secret=args.client_secret,
-        username=args.username, password=args.password,
-        rate_per_min=args.rate_per_min, burst=args.burst, error_rate=args.error_rate,
-        latency_ms=args.latency_ms, malformed_rate=args.malformed_rate, token_ttl=args.token_ttl,
-        seed=args.seed, max_codes=args.max_codes, hour=args.hour, outage=args.outage,
+        client_id=args.client_id,
+        client_secret=args.client_secret,
+        username=args.username,
+        password=args.password,
+        rate_per_min=args.rate_per_min,
+        burst=args.burst,
+        error_rate=args.error_rate,
+        latency_ms=args.latency_ms,
+        malformed_rate=args.malformed_rate,
+        token_ttl=args.token_ttl,
+        seed=args.seed,
+        max_codes=args.max_codes,
+        hour=args.hour,
+        outage=args.outage,
     )
     print(f"Boeing sandbox on http://{args.host}:{args.port}", file=sys.stderr, flush=True)
     return _run_app(app, args)
@@ -85,10 +101,16 @@ def shopify_arguments(parser: argparse.ArgumentParser) -> None:
     _add_common(parser)
     parser.add_argument("--db", default="data/shopify_sandbox.db", help="SQLite file holding the shop")
     parser.add_argument("--access-token", default=DEFAULT_ACCESS_TOKEN, help="the X-Shopify-Access-Token accepted")
-    parser.add_argument("--locations", default=",".join(DEFAULT_LOCATIONS),
-                        help="comma-separated location names seeded into an empty shop")
-    parser.add_argument("--publications", default=",".join(DEFAULT_PUBLICATIONS),
-                        help="comma-separated sales channels (publications) seeded into an empty shop")
+    parser.add_argument(
+        "--locations",
+        default=",".join(DEFAULT_LOCATIONS),
+        help="comma-separated location names seeded into an empty shop",
+    )
+    parser.add_argument(
+        "--publications",
+        default=",".join(DEFAULT_PUBLICATIONS),
+        help="comma-separated sales channels (publications) seeded into an empty shop",
+    )
     for name, default in vars(ShopifyKnobs()).items():
         flag = f"--{name.replace('_', '-')}"
         if isinstance(default, bool):
@@ -103,8 +125,9 @@ def shopify_run(args: argparse.Namespace) -> int:
     knobs = {name: getattr(args, name) for name in vars(ShopifyKnobs())}
     locations = tuple(n.strip() for n in args.locations.split(",") if n.strip())
     publications = tuple(n.strip() for n in args.publications.split(",") if n.strip())
-    app = create_shopify_app(args.db, access_token=args.access_token, locations=locations,
-                             publications=publications, **knobs)
+    app = create_shopify_app(
+        args.db, access_token=args.access_token, locations=locations, publications=publications, **knobs
+    )
     print(f"Shopify sandbox on http://{args.host}:{args.port} (shop in {args.db})", file=sys.stderr, flush=True)
     return _run_app(app, args)
 
@@ -117,10 +140,11 @@ COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[a
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m boeinghub_dagster.sandbox",
-                                     description="Local stand-ins for the external APIs.")
+    parser = argparse.ArgumentParser(
+        prog="python -m boeinghub_dagster.sandbox", description="Local stand-ins for the external APIs."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, (add_arguments, run) in COMMANDS.items():
+    for name, (add_arguments, _run) in COMMANDS.items():
         add_arguments(sub.add_parser(name, help=f"{name} sandbox server"))
     return parser
 

@@ -23,9 +23,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .boeing_limits import _COERCE, BoeingKnobs, TokenBucket
-from .catalogue import current_hour, doubled, line_items
-from .images import image_asset
+from boeinghub_dagster.sandbox.boeing_limits import _COERCE, BoeingKnobs, TokenBucket
+from boeinghub_dagster.sandbox.catalogue import current_hour, doubled, line_items
+from boeinghub_dagster.sandbox.images import image_asset
 
 DEFAULT_CREDENTIALS = {
     "client_id": "sandbox-client",
@@ -38,9 +38,16 @@ MALFORMED_BODY = '{"currency": "USD", "lineItems": [{"aviallPartNumber": <html>u
 
 def _fresh_stats() -> dict:
     return {
-        "price_calls": 0, "over_limit": 0, "responses_429": 0, "token_calls": 0,
-        "part_token_calls": 0, "status_counts": {}, "codes_requested": 0,
-        "items_returned": 0, "first_price_call_at": None, "last_price_call_at": None,
+        "price_calls": 0,
+        "over_limit": 0,
+        "responses_429": 0,
+        "token_calls": 0,
+        "part_token_calls": 0,
+        "status_counts": {},
+        "codes_requested": 0,
+        "items_returned": 0,
+        "first_price_call_at": None,
+        "last_price_call_at": None,
     }
 
 
@@ -51,12 +58,21 @@ def _error(status: int, message: str, headers: dict | None = None) -> JSONRespon
 class BoeingSandbox:
     """State of one sandbox server: knobs, tokens, limiter, RNG and stats, all under one lock."""
 
-    def __init__(self, *, client_id: str = DEFAULT_CREDENTIALS["client_id"],
-                 client_secret: str = DEFAULT_CREDENTIALS["client_secret"],
-                 username: str = DEFAULT_CREDENTIALS["username"],
-                 password: str = DEFAULT_CREDENTIALS["password"], **knobs):
-        self.credentials = {"client_id": client_id, "client_secret": client_secret,
-                            "username": username, "password": password}
+    def __init__(
+        self,
+        *,
+        client_id: str = DEFAULT_CREDENTIALS["client_id"],
+        client_secret: str = DEFAULT_CREDENTIALS["client_secret"],
+        username: str = DEFAULT_CREDENTIALS["username"],
+        password: str = DEFAULT_CREDENTIALS["password"],
+        **knobs,
+    ):
+        self.credentials = {
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "username": username,
+            "password": password,
+        }
         self.lock = threading.Lock()
         self.knobs = BoeingKnobs()
         self.access_tokens: dict[str, float] = {}  # token -> monotonic expiry
@@ -143,9 +159,11 @@ class BoeingSandbox:
             self.stats["token_calls"] += 1
             if self.knobs.outage:
                 return _error(503, "service unavailable")
-            ok = (form.get("grant_type") == "client_credentials"
-                  and form.get("client_id") == self.credentials["client_id"]
-                  and form.get("client_secret") == self.credentials["client_secret"])
+            ok = (
+                form.get("grant_type") == "client_credentials"
+                and form.get("client_id") == self.credentials["client_id"]
+                and form.get("client_secret") == self.credentials["client_secret"]
+            )
             if not ok:
                 return _error(401, "invalid_client")
             token = self._issue(self.access_tokens)
@@ -160,13 +178,14 @@ class BoeingSandbox:
                 return _error(503, "service unavailable")
             if not self._valid(self.access_tokens, self._bearer(request)):
                 return _error(401, "invalid_token")
-            if (h.get("x-username") != self.credentials["username"]
-                    or h.get("x-password") != self.credentials["password"]):
+            if (
+                h.get("x-username") != self.credentials["username"]
+                or h.get("x-password") != self.credentials["password"]
+            ):
                 return _error(401, "invalid_user")
             token = self._issue(self.part_tokens)
             ttl = self._ttl()
-        return JSONResponse({"partAccessToken": token, "expires_in": ttl},
-                            headers={"x-part-access-token": token})
+        return JSONResponse({"partAccessToken": token, "expires_in": ttl}, headers={"x-part-access-token": token})
 
     async def price(self, request: Request) -> Response:
         response = await self._price(request)
@@ -188,16 +207,16 @@ class BoeingSandbox:
             if k.storm_429 > 0:
                 k.storm_429 -= 1
                 s["responses_429"] += 1
-                return _error(429, "rate limit exceeded",
-                              {"Retry-After": str(max(1, k.storm_retry_after))})
+                return _error(429, "rate limit exceeded", {"Retry-After": str(max(1, k.storm_retry_after))})
             wait = self.bucket.take()
             if wait is not None:
                 s["over_limit"] += 1
                 s["responses_429"] += 1
-                return _error(429, "rate limit exceeded",
-                              {"Retry-After": str(max(1, math.ceil(wait)))})
-            if not (self._valid(self.access_tokens, self._bearer(request))
-                    and self._valid(self.part_tokens, request.headers.get("x-boeing-parts-authorization"))):
+                return _error(429, "rate limit exceeded", {"Retry-After": str(max(1, math.ceil(wait)))})
+            if not (
+                self._valid(self.access_tokens, self._bearer(request))
+                and self._valid(self.part_tokens, request.headers.get("x-boeing-parts-authorization"))
+            ):
                 return _error(401, "invalid_token")
             max_codes = k.max_codes
         try:
@@ -226,8 +245,11 @@ class BoeingSandbox:
             return Response(MALFORMED_BODY, status_code=200, media_type="application/json")
         if fault is not None:
             return _error(fault, "upstream error")
-        items = line_items([c for c in codes if c.strip().upper() not in withheld], current_hour() if hour is None else hour,
-                           str(request.base_url))
+        items = line_items(
+            [c for c in codes if c.strip().upper() not in withheld],
+            current_hour() if hour is None else hour,
+            str(request.base_url),
+        )
         items = [doubled(i) if i["aviallPartNumber"] in repriced else i for i in items]
         if body.get("showNoStock") is False:
             items = [i for i in items if sum(x["availQuantity"] for x in i["locationAvailabilities"]) > 0]
@@ -264,27 +286,34 @@ class BoeingSandbox:
         return JSONResponse(self.snapshot())
 
     def app(self) -> Starlette:
-        app = Starlette(routes=[
-            Route("/oauth/token", self.token, methods=["POST"]),
-            Route("/pna/oauth", self.part_token, methods=["GET"]),
-            Route("/pna/price", self.price, methods=["POST"]),
-            Route("/images/{name:path}", self.image, methods=["GET"]),
-            Route("/_stats", self.stats_endpoint, methods=["GET"]),
-            Route("/_issued_tokens", self.issued_tokens, methods=["GET"]),
-            Route("/_admin", self.admin, methods=["POST"]),
-            Route("/_admin/reset", self.admin_reset, methods=["POST"]),
-        ])
+        app = Starlette(
+            routes=[
+                Route("/oauth/token", self.token, methods=["POST"]),
+                Route("/pna/oauth", self.part_token, methods=["GET"]),
+                Route("/pna/price", self.price, methods=["POST"]),
+                Route("/images/{name:path}", self.image, methods=["GET"]),
+                Route("/_stats", self.stats_endpoint, methods=["GET"]),
+                Route("/_issued_tokens", self.issued_tokens, methods=["GET"]),
+                Route("/_admin", self.admin, methods=["POST"]),
+                Route("/_admin/reset", self.admin_reset, methods=["POST"]),
+            ]
+        )
         app.state.sandbox = self
         return app
 
 
-def create_boeing_app(*, client_id: str = DEFAULT_CREDENTIALS["client_id"],
-                      client_secret: str = DEFAULT_CREDENTIALS["client_secret"],
-                      username: str = DEFAULT_CREDENTIALS["username"],
-                      password: str = DEFAULT_CREDENTIALS["password"], **knobs) -> Starlette:
+def create_boeing_app(
+    *,
+    client_id: str = DEFAULT_CREDENTIALS["client_id"],
+    client_secret: str = DEFAULT_CREDENTIALS["client_secret"],
+    username: str = DEFAULT_CREDENTIALS["username"],
+    password: str = DEFAULT_CREDENTIALS["password"],
+    **knobs,
+) -> Starlette:
     """Starlette app for the sandbox; `knobs` are any BoeingKnobs fields (rate_per_min=..., seed=...).
 
     The state object is reachable as `app.state.sandbox` for in-process inspection.
     """
-    return BoeingSandbox(client_id=client_id, client_secret=client_secret,
-                         username=username, password=password, **knobs).app()
+    return BoeingSandbox(
+        client_id=client_id, client_secret=client_secret, username=username, password=password, **knobs
+    ).app()

@@ -31,9 +31,19 @@ class BoeingKnobs:
 
 
 _COERCE = {
-    "rate_per_min": float, "burst": int, "error_rate": float, "latency_ms": float,
-    "malformed_rate": float, "token_ttl": float, "outage": bool, "storm_429": int,
-    "storm_retry_after": int, "max_codes": int, "seed": int, "hour": int, "withheld": str,
+    "rate_per_min": float,
+    "burst": int,
+    "error_rate": float,
+    "latency_ms": float,
+    "malformed_rate": float,
+    "token_ttl": float,
+    "outage": bool,
+    "storm_429": int,
+    "storm_retry_after": int,
+    "max_codes": int,
+    "seed": int,
+    "hour": int,
+    "withheld": str,
     "repriced": str,
 }
 

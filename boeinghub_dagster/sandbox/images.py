@@ -18,7 +18,7 @@ import hashlib
 import struct
 import zlib
 
-from .catalogue import image_kind
+from boeinghub_dagster.sandbox.catalogue import image_kind
 
 MISSING, TINY, NOT_IMAGE, GOOD = "missing", "tiny", "not_image", "good"
 _SUFFIXES = (("_thumb.jpg", True), (".jpg", False))
@@ -37,8 +37,13 @@ def png(width: int, height: int, rgb, text: str = "") -> bytes:
     rows = b"".join(b"\x00" + bytes(v for x in range(width) for v in rgb(x, y)) for y in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     comment = _chunk(b"tEXt", b"Comment\x00" + text.encode("latin-1", "replace")) if text else b""
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + comment
-            + _chunk(b"IDAT", zlib.compress(rows, 9)) + _chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + comment
+        + _chunk(b"IDAT", zlib.compress(rows, 9))
+        + _chunk(b"IEND", b"")
+    )
 
 
 def _segment(marker: int, payload: bytes) -> bytes:

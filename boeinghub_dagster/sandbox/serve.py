@@ -18,8 +18,9 @@ import uvicorn
 class ServerHandle:
     """A running server: `.url`, `.port`, `.host`, `.app`; `.stop()` or use as a context manager."""
 
-    def __init__(self, app, server: uvicorn.Server, thread: threading.Thread, sock: socket.socket,
-                 host: str, port: int):
+    def __init__(
+        self, app, server: uvicorn.Server, thread: threading.Thread, sock: socket.socket, host: str, port: int
+    ):
         self.app = app
         self.host = host
         self.port = port
@@ -59,19 +60,20 @@ def _accepts(host: str, port: int) -> bool:
         return False
 
 
-def serve(app, host: str = "127.0.0.1", port: int = 0, *, log_level: str = "warning",
-          startup_timeout: float = 10.0) -> ServerHandle:
+def serve(
+    app, host: str = "127.0.0.1", port: int = 0, *, log_level: str = "warning", startup_timeout: float = 10.0
+) -> ServerHandle:
     """Start `app` on host:port (0 = a free port) in a daemon thread; return once it accepts."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(128)
     port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level=log_level, lifespan="off", access_log=False,
-                            timeout_graceful_shutdown=2, timeout_keep_alive=5)
+    config = uvicorn.Config(
+        app, log_level=log_level, lifespan="off", access_log=False, timeout_graceful_shutdown=2, timeout_keep_alive=5
+    )
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
-                              name=f"uvicorn-{port}", daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=f"uvicorn-{port}", daemon=True)
     thread.start()
     handle = ServerHandle(app, server, thread, sock, host, port)
     deadline = time.monotonic() + startup_timeout

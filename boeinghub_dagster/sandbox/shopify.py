@@ -51,18 +51,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .shopify_access import access_check
-from .shopify_app import admin_route
-from .shopify_context import RequestContext
-from .shopify_cost import CostError, LeakyBucket, QueryCost, oversized_arrays
-from .shopify_idempotency import hold_keys
-from .shopify_knobs import ShopifyKnobs, apply_changes
-from .shopify_media import pending_media, process_media
-from .shopify_operator import COUNTED, OperatorEndpoints, fresh_stats
-from .shopify_partial import failing_field
-from .shopify_schema import shopify_schema
-from .shopify_store import DEFAULT_LOCATIONS, DEFAULT_PUBLICATIONS, ShopifyStore
-from .shopify_versions import served_version
+from boeinghub_dagster.sandbox.shopify_access import access_check
+from boeinghub_dagster.sandbox.shopify_app import admin_route
+from boeinghub_dagster.sandbox.shopify_context import RequestContext
+from boeinghub_dagster.sandbox.shopify_cost import CostError, LeakyBucket, QueryCost, oversized_arrays
+from boeinghub_dagster.sandbox.shopify_idempotency import hold_keys
+from boeinghub_dagster.sandbox.shopify_knobs import ShopifyKnobs, apply_changes
+from boeinghub_dagster.sandbox.shopify_media import pending_media, process_media
+from boeinghub_dagster.sandbox.shopify_operator import COUNTED, OperatorEndpoints, fresh_stats
+from boeinghub_dagster.sandbox.shopify_partial import failing_field
+from boeinghub_dagster.sandbox.shopify_schema import shopify_schema
+from boeinghub_dagster.sandbox.shopify_store import DEFAULT_LOCATIONS, DEFAULT_PUBLICATIONS, ShopifyStore
+from boeinghub_dagster.sandbox.shopify_versions import served_version
 
 DEFAULT_ACCESS_TOKEN = "shpat_sandbox_token"
 UNAUTHORIZED = "[API] Invalid API key or access token (unrecognized login or wrong password)"
@@ -71,15 +71,22 @@ MAX_COST_MESSAGE = (
     "Query cost is {cost}, which exceeds the single query max cost limit ({max}).\n\nSee "
     "https://shopify.dev/concepts/about-apis/rate-limits for more information on how the\ncost of a query is "
     "calculated.\n\nTo query larger amounts of data with fewer limits, bulk operations should be used instead.\n"
-    "See https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usage details.\n")
+    "See https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usage details.\n"
+)
 
 
 class ShopifySandbox(OperatorEndpoints):
     """State of one sandbox server: the shop (SQLite), knobs, cost bucket, RNG and stats."""
 
-    def __init__(self, db_path: str = ":memory:", *, access_token: str = DEFAULT_ACCESS_TOKEN,
-                 locations: tuple[str, ...] = DEFAULT_LOCATIONS,
-                 publications: tuple[str, ...] = DEFAULT_PUBLICATIONS, **knobs):
+    def __init__(
+        self,
+        db_path: str = ":memory:",
+        *,
+        access_token: str = DEFAULT_ACCESS_TOKEN,
+        locations: tuple[str, ...] = DEFAULT_LOCATIONS,
+        publications: tuple[str, ...] = DEFAULT_PUBLICATIONS,
+        **knobs,
+    ):
         self.token = access_token
         self.store = ShopifyStore(db_path, tuple(locations), tuple(publications))
         self.lock = threading.Lock()
@@ -142,25 +149,39 @@ class ShopifySandbox(OperatorEndpoints):
             body = json.loads(raw)
         except (ValueError, UnicodeDecodeError):
             body = None
-        if not isinstance(body, dict) or not isinstance(body.get("query"), str) or \
-                not isinstance(body.get("variables") or {}, dict):
+        if (
+            not isinstance(body, dict)
+            or not isinstance(body.get("query"), str)
+            or not isinstance(body.get("variables") or {}, dict)
+        ):
             return JSONResponse({"errors": {"query": "Required parameter missing or invalid"}}, status_code=400)
-        context = RequestContext(self.store, self.knobs, base_url=str(request.base_url).rstrip("/"),
-                                 in_flight=self.in_flight, request_id=request_id)
-        answer, is_mutation, media = self._run(body["query"], body.get("variables") or {}, body.get("operationName"),
-                                               context)
+        context = RequestContext(
+            self.store,
+            self.knobs,
+            base_url=str(request.base_url).rstrip("/"),
+            in_flight=self.in_flight,
+            request_id=request_id,
+        )
+        answer, is_mutation, media = self._run(
+            body["query"], body.get("variables") or {}, body.get("operationName"), context
+        )
         if not self._resumed:
             self._resumed = True
             media = sorted(set(media) | set(pending_media(self.store)))
         task = BackgroundTask(process_media, self.store, media, k.media_fetch_timeout) if media else None
         if is_mutation and fail_after < k.apply_then_fail_rate:
             self._bump("apply_then_fail")
-            return Response("<html><body><h1>502 Bad Gateway</h1></body></html>", status_code=502,
-                            media_type="text/html", background=task)
+            return Response(
+                "<html><body><h1>502 Bad Gateway</h1></body></html>",
+                status_code=502,
+                media_type="text/html",
+                background=task,
+            )
         return JSONResponse(answer, background=task)
 
-    def _run(self, query: str, variables: dict, operation_name: str | None,
-             context: RequestContext) -> tuple[dict, bool, list[int]]:
+    def _run(
+        self, query: str, variables: dict, operation_name: str | None, context: RequestContext
+    ) -> tuple[dict, bool, list[int]]:
         """(answer body, whether a mutation ran, media ids to fetch) for one GraphQL document."""
         try:
             document = parse(query)
@@ -169,26 +190,46 @@ class ShopifySandbox(OperatorEndpoints):
         errors = validate(self.schema, document)
         operation = get_operation_ast(document, operation_name) if not errors else None
         if errors or operation is None:
-            errors = errors or [GraphQLError("An operation name is required" if operation_name is None
-                                             else f"No operation named '{operation_name}'")]
+            errors = errors or [
+                GraphQLError(
+                    "An operation name is required"
+                    if operation_name is None
+                    else f"No operation named '{operation_name}'"
+                )
+            ]
             return self._refused([e.formatted for e in errors], "invalid_documents"), False, []
         fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
         pricing = QueryCost(self.schema, operation, fragments, variables)
         try:
             requested = pricing.requested()
         except CostError as exc:
-            return self._refused([{"message": str(exc), "extensions": {"code": "BAD_REQUEST"}}],
-                                 "invalid_documents"), False, []
+            return (
+                self._refused([{"message": str(exc), "extensions": {"code": "BAD_REQUEST"}}], "invalid_documents"),
+                False,
+                [],
+            )
         if requested > self.knobs.max_query_cost:
-            error = {"message": MAX_COST_MESSAGE.format(cost=requested, max=self.knobs.max_query_cost),
-                     "extensions": {"code": "MAX_COST_EXCEEDED", "cost": requested,
-                                    "maxCost": self.knobs.max_query_cost, "documentation": RATE_LIMITS_DOC}}
+            error = {
+                "message": MAX_COST_MESSAGE.format(cost=requested, max=self.knobs.max_query_cost),
+                "extensions": {
+                    "code": "MAX_COST_EXCEEDED",
+                    "cost": requested,
+                    "maxCost": self.knobs.max_query_cost,
+                    "documentation": RATE_LIMITS_DOC,
+                },
+            }
             return self._refused([error], "max_cost_exceeded", requested), False, []
         oversized = oversized_arrays(operation, variables, self.knobs.max_input_array)
         if oversized:
-            errors = [{"message": f"The input array size of {size} is greater than the maximum allowed of "
-                                  f"{self.knobs.max_input_array}.", "path": path,
-                       "extensions": {"code": "MAX_INPUT_SIZE_EXCEEDED"}} for size, path in oversized]
+            errors = [
+                {
+                    "message": f"The input array size of {size} is greater than the maximum allowed of "
+                    f"{self.knobs.max_input_array}.",
+                    "path": path,
+                    "extensions": {"code": "MAX_INPUT_SIZE_EXCEEDED"},
+                }
+                for size, path in oversized
+            ]
             return self._refused(errors, "input_too_large", requested), False, []
         with self.lock:
             storm = self.knobs.throttle_storm > 0
@@ -200,8 +241,14 @@ class ShopifySandbox(OperatorEndpoints):
                 return {"errors": [error], "extensions": {"cost": self._cost(requested, None)}}, False, []
         is_mutation = operation.operation == OperationType.MUTATION
         middleware = [access_check(self.knobs.access_scopes), failing_field(self.knobs.fail_field)]
-        result = execute(self.schema, document, context_value=context, variable_values=variables,
-                         operation_name=operation_name, middleware=[m for m in middleware if m])
+        result = execute(
+            self.schema,
+            document,
+            context_value=context,
+            variable_values=variables,
+            operation_name=operation_name,
+            middleware=[m for m in middleware if m],
+        )
         actual = pricing.actual(result.data) if result.data is not None else 0
         with self.lock:
             self.bucket.refund(requested - actual)
@@ -238,14 +285,16 @@ class ShopifySandbox(OperatorEndpoints):
         return {"errors": errors, "extensions": {"cost": cost}}
 
     def app(self) -> Starlette:
-        app = Starlette(routes=[
-            Route("/admin/api/{version}/graphql.json", self.graphql, methods=["POST"]),
-            Route("/_stats", self.stats_endpoint, methods=["GET"]),
-            Route("/_issued_tokens", self.issued_tokens, methods=["GET"]),
-            Route("/_admin", self.admin, methods=["POST"]),
-            Route("/_admin/reset", self.admin_reset, methods=["POST"]),
-            admin_route(self),
-        ])
+        app = Starlette(
+            routes=[
+                Route("/admin/api/{version}/graphql.json", self.graphql, methods=["POST"]),
+                Route("/_stats", self.stats_endpoint, methods=["GET"]),
+                Route("/_issued_tokens", self.issued_tokens, methods=["GET"]),
+                Route("/_admin", self.admin, methods=["POST"]),
+                Route("/_admin/reset", self.admin_reset, methods=["POST"]),
+                admin_route(self),
+            ]
+        )
         app.state.sandbox = self
         return app
 
@@ -254,16 +303,23 @@ def _server_error(status: int) -> Response:
     if status in (500, 503):
         message = "Internal Server Error" if status == 500 else "Service Unavailable"
         return JSONResponse({"errors": message}, status_code=status)
-    return Response(f"<html><body><h1>{status} Gateway Error</h1></body></html>", status_code=status,
-                    media_type="text/html")
+    return Response(
+        f"<html><body><h1>{status} Gateway Error</h1></body></html>", status_code=status, media_type="text/html"
+    )
 
 
-def create_shopify_app(db_path: str = ":memory:", *, access_token: str = DEFAULT_ACCESS_TOKEN,
-                       locations: tuple[str, ...] = DEFAULT_LOCATIONS,
-                       publications: tuple[str, ...] = DEFAULT_PUBLICATIONS, **knobs) -> Starlette:
+def create_shopify_app(
+    db_path: str = ":memory:",
+    *,
+    access_token: str = DEFAULT_ACCESS_TOKEN,
+    locations: tuple[str, ...] = DEFAULT_LOCATIONS,
+    publications: tuple[str, ...] = DEFAULT_PUBLICATIONS,
+    **knobs,
+) -> Starlette:
     """Starlette app for the sandbox; `knobs` are any ShopifyKnobs fields (bucket_size=..., error_rate=...).
 
     The state object is reachable as `app.state.sandbox` (e.g. `.store.close()` before reopening the file).
     """
-    return ShopifySandbox(db_path, access_token=access_token, locations=locations, publications=publications,
-                          **knobs).app()
+    return ShopifySandbox(
+        db_path, access_token=access_token, locations=locations, publications=publications, **knobs
+    ).app()

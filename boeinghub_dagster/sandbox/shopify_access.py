@@ -12,16 +12,39 @@ from __future__ import annotations
 
 from graphql import GraphQLError
 
-from .shopify_context import ctx
+from boeinghub_dagster.sandbox.shopify_context import ctx
 
 ACCESS_SCOPES_DOC = "https://shopify.dev/api/usage/access-scopes"
 REQUIRED = {
-    **dict.fromkeys(("products", "product", "productByIdentifier", "productVariants", "productVariant",
-                     "metafieldDefinitions", "collections", "collection"), "read_products"),
-    **dict.fromkeys(("productSet", "productUpdate", "productDelete", "productVariantsBulkUpdate",
-                     "metafieldDefinitionCreate", "metafieldsSet", "collectionCreate"), "write_products"),
-    "inventoryItem": "read_inventory", "inventorySetQuantities": "write_inventory",
-    "inventoryActivate": "write_inventory", "locations": "read_locations",
+    **dict.fromkeys(
+        (
+            "products",
+            "product",
+            "productByIdentifier",
+            "productVariants",
+            "productVariant",
+            "metafieldDefinitions",
+            "collections",
+            "collection",
+        ),
+        "read_products",
+    ),
+    **dict.fromkeys(
+        (
+            "productSet",
+            "productUpdate",
+            "productDelete",
+            "productVariantsBulkUpdate",
+            "metafieldDefinitionCreate",
+            "metafieldsSet",
+            "collectionCreate",
+        ),
+        "write_products",
+    ),
+    "inventoryItem": "read_inventory",
+    "inventorySetQuantities": "write_inventory",
+    "inventoryActivate": "write_inventory",
+    "locations": "read_locations",
     **dict.fromkeys(("publications", "publication"), "read_publications"),
     **dict.fromkeys(("publishablePublish", "publishableUnpublish"), "write_publications"),
 }
@@ -41,9 +64,14 @@ def access_check(scopes: tuple[str, ...]):
         scope = REQUIRED.get(info.field_name)
         roots = (info.schema.query_type, info.schema.mutation_type)
         if scope and info.parent_type in roots and not granted(scope, scopes):
-            raise GraphQLError(f"Access denied for {info.field_name} field. Required access: `{scope}` access scope.",
-                               extensions={"code": "ACCESS_DENIED", "documentation": ACCESS_SCOPES_DOC,
-                                           "requiredAccess": f"`{scope}` access scope."})
+            raise GraphQLError(
+                f"Access denied for {info.field_name} field. Required access: `{scope}` access scope.",
+                extensions={
+                    "code": "ACCESS_DENIED",
+                    "documentation": ACCESS_SCOPES_DOC,
+                    "requiredAccess": f"`{scope}` access scope.",
+                },
+            )
         return next_(root, info, **args)
 
     return middleware
@@ -51,8 +79,15 @@ def access_check(scopes: tuple[str, ...]):
 
 def current_app_installation(_root, info) -> dict:
     scopes = ctx(info).knobs.access_scopes
-    return {"accessScopes": [{"handle": s, "description": DESCRIPTIONS.get(s.split("_", 1)[0], "{}").format(
-        s.split("_", 1)[-1].replace("_", " "))} for s in scopes]}
+    return {
+        "accessScopes": [
+            {
+                "handle": s,
+                "description": DESCRIPTIONS.get(s.split("_", 1)[0], "{}").format(s.split("_", 1)[-1].replace("_", " ")),
+            }
+            for s in scopes
+        ]
+    }
 
 
 def shop(_root, info) -> dict:

@@ -17,8 +17,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .shopify_context import RequestContext, ctx, in_transaction
-from .shopify_store import gid, parse_gid
+from boeinghub_dagster.sandbox.shopify_context import RequestContext, ctx, in_transaction
+from boeinghub_dagster.sandbox.shopify_store import gid, parse_gid
 
 OWNERS = (("Product", "PRODUCT"), ("ProductVariant", "PRODUCTVARIANT"))
 
@@ -68,22 +68,31 @@ def admin_product_view(sandbox, request: Request) -> Response:
     """The product as the merchant sees it in the admin, as JSON; 404 when the shop has no such product."""
     number = request.path_params["id"]
     context = RequestContext(sandbox.store, sandbox.knobs, base_url=str(request.base_url).rstrip("/"))
-    result = execute(sandbox.schema, ADMIN_VIEW, context_value=context,
-                     variable_values={"id": gid("Product", number)})
+    result = execute(sandbox.schema, ADMIN_VIEW, context_value=context, variable_values={"id": gid("Product", number)})
     product = (result.data or {}).get("product")
     if result.errors or product is None:
         return JSONResponse({"errors": "Not Found"}, status_code=404)
-    levels = lambda v: {lv["location"]["name"]: lv["quantities"][0]["quantity"]  # noqa: E731
-                        for lv in v["inventoryItem"]["inventoryLevels"]["nodes"]}
-    return JSONResponse({
-        "id": product["id"], "title": product["title"], "status": product["status"], "tags": product["tags"],
-        "sales_channels": [n["publication"]["name"] for n in product["resourcePublications"]["nodes"]
-                           if n["isPublished"]],
-        "variants": [{"id": v["id"], "sku": v["sku"], "price": v["price"], "available": levels(v)}
-                     for v in product["variants"]["nodes"]],
-        "metafields": {f"{m['namespace']}.{m['key']}": m["value"] for m in product["metafields"]["nodes"]},
-        "media": product["media"]["nodes"], "collections": [c["title"] for c in product["collections"]["nodes"]],
-    })
+    levels = lambda v: {
+        lv["location"]["name"]: lv["quantities"][0]["quantity"] for lv in v["inventoryItem"]["inventoryLevels"]["nodes"]
+    }
+    return JSONResponse(
+        {
+            "id": product["id"],
+            "title": product["title"],
+            "status": product["status"],
+            "tags": product["tags"],
+            "sales_channels": [
+                n["publication"]["name"] for n in product["resourcePublications"]["nodes"] if n["isPublished"]
+            ],
+            "variants": [
+                {"id": v["id"], "sku": v["sku"], "price": v["price"], "available": levels(v)}
+                for v in product["variants"]["nodes"]
+            ],
+            "metafields": {f"{m['namespace']}.{m['key']}": m["value"] for m in product["metafields"]["nodes"]},
+            "media": product["media"]["nodes"],
+            "collections": [c["title"] for c in product["collections"]["nodes"]],
+        }
+    )
 
 
 MUTATIONS = {"metafieldsDelete": metafields_delete}

@@ -12,8 +12,8 @@ from decimal import Decimal, InvalidOperation
 
 from graphql import GraphQLError, GraphQLResolveInfo
 
-from .shopify_knobs import ShopifyKnobs
-from .shopify_store import ShopifyStore
+from boeinghub_dagster.sandbox.shopify_knobs import ShopifyKnobs
+from boeinghub_dagster.sandbox.shopify_store import ShopifyStore
 
 CENT = Decimal("0.01")
 

@@ -22,9 +22,20 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from graphql import (
-    FieldNode, FragmentDefinitionNode, GraphQLSchema, InlineFragmentNode, IntValueNode,
-    GraphQLError, ListValueNode, ObjectValueNode, OperationDefinitionNode, OperationType, SelectionSetNode,
-    VariableNode, get_named_type, is_composite_type,
+    FieldNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    ListValueNode,
+    ObjectValueNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    VariableNode,
+    get_named_type,
+    is_composite_type,
 )
 from graphql.execution.values import get_argument_values
 
@@ -40,8 +51,11 @@ def product_set_complexity(args: dict) -> Decimal:
     """ProductSetInput's documented per-item complexity (see the module docstring)."""
     given = args.get("input") or {}
     variants = given.get("variants") if isinstance(given.get("variants"), list) else []
-    total = (Decimal("0.2") * len(variants) + Decimal("0.4") * _count(given.get("metafields"))
-             + Decimal("1.9") * _count(given.get("files")))
+    total = (
+        Decimal("0.2") * len(variants)
+        + Decimal("0.4") * _count(given.get("metafields"))
+        + Decimal("1.9") * _count(given.get("files"))
+    )
     for v in variants:
         if isinstance(v, dict):
             total += Decimal("0.6") * (v.get("file") is not None) + Decimal("0.4") * _count(v.get("metafields"))
@@ -58,8 +72,13 @@ class CostError(Exception):
 class QueryCost:
     """Prices one operation; `data` (the executed result) switches to actual cost."""
 
-    def __init__(self, schema: GraphQLSchema, operation: OperationDefinitionNode,
-                 fragments: dict[str, FragmentDefinitionNode], variables: dict | None):
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        operation: OperationDefinitionNode,
+        fragments: dict[str, FragmentDefinitionNode],
+        variables: dict | None,
+    ):
         self.schema, self.operation, self.fragments = schema, operation, fragments
         self.variables = variables or {}
 
@@ -242,5 +261,4 @@ class LeakyBucket:
 
     def status(self) -> dict:
         self._refill()
-        return {"maximumAvailable": self.size, "currentlyAvailable": int(self.available),
-                "restoreRate": self.rate}
+        return {"maximumAvailable": self.size, "currentlyAvailable": int(self.available), "restoreRate": self.rate}

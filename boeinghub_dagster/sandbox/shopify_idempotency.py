@@ -29,8 +29,8 @@ from collections.abc import Callable
 from graphql import GraphQLError, VariableNode, parse
 from graphql.execution.values import get_directive_values
 
-from .shopify_context import UserErrors, ctx, user_error
-from .shopify_store import now_iso
+from boeinghub_dagster.sandbox.shopify_context import UserErrors, ctx, user_error
+from boeinghub_dagster.sandbox.shopify_store import now_iso
 
 DIRECTIVE_REQUIRED = "The @idempotent directive is required for this mutation but was not provided."
 BLANK_KEY = "The idempotency key cannot be an empty string or whitespace only."
@@ -53,8 +53,11 @@ def keys_in(query: str, variables: dict) -> list[str]:
                     continue
                 for arg in directive.arguments:
                     value = arg.value
-                    key = variables.get(value.name.value) if isinstance(value, VariableNode) else \
-                        getattr(value, "value", None)
+                    key = (
+                        variables.get(value.name.value)
+                        if isinstance(value, VariableNode)
+                        else getattr(value, "value", None)
+                    )
                     if arg.name.value == "key" and isinstance(key, str) and key.strip():
                         keys.append(key)
     return keys
@@ -66,8 +69,12 @@ def hold_keys(in_flight: dict[str, int], raw: bytes, request_id: int) -> list[st
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         return []
-    if not isinstance(body, dict) or not isinstance(body.get("query"), str) or \
-            not isinstance(body.get("variables") or {}, dict) or "idempotent" not in body["query"]:
+    if (
+        not isinstance(body, dict)
+        or not isinstance(body.get("query"), str)
+        or not isinstance(body.get("variables") or {}, dict)
+        or "idempotent" not in body["query"]
+    ):
         return []  # (most documents carry no key: no second parse for them)
     held = []
     for key in keys_in(body["query"], body.get("variables") or {}):
@@ -119,20 +126,26 @@ def run_idempotent(info, params: dict, work: Callable[[], dict], failed: dict, c
                 if row["params_hash"] != digest:
                     raise _refuse(c, "idempotency_mismatches", MISMATCH, "IDEMPOTENCY_KEY_PARAMETER_MISMATCH", codes)
                 if row["status"] == "failed":
-                    raise _refuse(c, "idempotency_previous_failed", PREVIOUS_FAILED,
-                                  "IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED", codes)
+                    raise _refuse(
+                        c, "idempotency_previous_failed", PREVIOUS_FAILED, "IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED", codes
+                    )
                 c.count("idempotent_replays")
                 return json.loads(row["payload"])
             payload = work()
-            c.store.execute("INSERT INTO idempotency_keys (key, params_hash, status, payload, created_at)"
-                            " VALUES (?, ?, 'succeeded', ?, ?)", (key, digest, json.dumps(payload), now_iso()))
+            c.store.execute(
+                "INSERT INTO idempotency_keys (key, params_hash, status, payload, created_at)"
+                " VALUES (?, ?, 'succeeded', ?, ?)",
+                (key, digest, json.dumps(payload), now_iso()),
+            )
             return payload
     except UserErrors as exc:
         if not isinstance(exc, _KeyRefused):
             _mark_failed(c, key, digest)
         c.count("user_errors", len(exc.errors))
-        return {**failed, "userErrors": [e if codes else {k: v for k, v in e.items() if k != "code"}
-                                         for e in exc.errors]}
+        return {
+            **failed,
+            "userErrors": [e if codes else {k: v for k, v in e.items() if k != "code"} for e in exc.errors],
+        }
     except GraphQLError:
         _mark_failed(c, key, digest)
         raise
@@ -140,5 +153,8 @@ def run_idempotent(info, params: dict, work: Callable[[], dict], failed: dict, c
 
 def _mark_failed(c, key: str, digest: str) -> None:
     """Remembered after the attempt's own writes were rolled back: the key stays spent."""
-    c.store.execute("INSERT OR IGNORE INTO idempotency_keys (key, params_hash, status, payload, created_at)"
-                    " VALUES (?, ?, 'failed', NULL, ?)", (key, digest, now_iso()))
+    c.store.execute(
+        "INSERT OR IGNORE INTO idempotency_keys (key, params_hash, status, payload, created_at)"
+        " VALUES (?, ?, 'failed', NULL, ?)",
+        (key, digest, now_iso()),
+    )

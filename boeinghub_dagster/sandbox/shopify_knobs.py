@@ -17,8 +17,15 @@ from dataclasses import asdict, dataclass, fields, replace
 DEFAULT_API_VERSIONS = ("2025-10", "2026-01", "2026-04", "2026-07")
 QUARTERLY = re.compile(r"\d{4}-(01|04|07|10)")
 # What the hub's token needs (read_* come with write_*); the access_scopes knob takes some away.
-ACCESS_SCOPES = ("read_products", "write_products", "read_inventory", "write_inventory", "read_locations",
-                 "read_publications", "write_publications")
+ACCESS_SCOPES = (
+    "read_products",
+    "write_products",
+    "read_inventory",
+    "write_inventory",
+    "read_locations",
+    "read_publications",
+    "write_publications",
+)
 
 
 @dataclass

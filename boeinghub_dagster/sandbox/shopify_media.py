@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import httpx
 
-from .shopify_store import ShopifyStore, now_iso
+from boeinghub_dagster.sandbox.shopify_store import ShopifyStore, now_iso
 
 MIN_IMAGE_BYTES = 1000
 PENDING = ("UPLOADED", "PROCESSING")

@@ -11,24 +11,34 @@ Tests play the merchant with these, then check what the hub's next call leaves o
 
 from __future__ import annotations
 
-from .shopify_context import RequestContext, UserErrors, ctx, in_transaction, user_error
-from .shopify_objects import connection, metafield_obj, page_args, product_obj
-from .shopify_store import ShopifyStore, gid, now_iso, parse_gid
-from .shopify_writes import check_metafields, slug, write_metafields
+from boeinghub_dagster.sandbox.shopify_context import RequestContext, UserErrors, ctx, in_transaction, user_error
+from boeinghub_dagster.sandbox.shopify_objects import connection, metafield_obj, page_args, product_obj
+from boeinghub_dagster.sandbox.shopify_store import ShopifyStore, gid, now_iso, parse_gid
+from boeinghub_dagster.sandbox.shopify_writes import check_metafields, slug, write_metafields
 
 MAX_METAFIELDS_SET = 25
-METAFIELDS_SET_CODES = {"blank": "BLANK", "type": "INVALID_TYPE", "value": "INVALID_VALUE",
-                        "unique": "CAPABILITY_VIOLATION"}
+METAFIELDS_SET_CODES = {
+    "blank": "BLANK",
+    "type": "INVALID_TYPE",
+    "value": "INVALID_VALUE",
+    "unique": "CAPABILITY_VIOLATION",
+}
 
 
 def collection_obj(r) -> dict:
-    return {"_pk": r["id"], "id": gid("Collection", r["id"]), "title": r["title"], "handle": r["handle"],
-            "descriptionHtml": r["description_html"]}
+    return {
+        "_pk": r["id"],
+        "id": gid("Collection", r["id"]),
+        "title": r["title"],
+        "handle": r["handle"],
+        "descriptionHtml": r["description_html"],
+    }
 
 
 def _member_ids(store: ShopifyStore, product_pk: int) -> list[int]:
-    rows = store.rows("SELECT collection_id FROM collection_products WHERE product_id = ? ORDER BY collection_id",
-                      (product_pk,))
+    rows = store.rows(
+        "SELECT collection_id FROM collection_products WHERE product_id = ? ORDER BY collection_id", (product_pk,)
+    )
     return [r["collection_id"] for r in rows]
 
 
@@ -47,8 +57,9 @@ def check_collections(store: ShopifyStore, ids, prefix: list, code: str | None =
 
 def join_collections(store: ShopifyStore, product_pk: int, join: list[int] = (), leave: list[int] = ()) -> None:
     for pk in join:
-        store.execute("INSERT OR IGNORE INTO collection_products (collection_id, product_id) VALUES (?, ?)",
-                      (pk, product_pk))
+        store.execute(
+            "INSERT OR IGNORE INTO collection_products (collection_id, product_id) VALUES (?, ?)", (pk, product_pk)
+        )
     for pk in leave:
         store.execute("DELETE FROM collection_products WHERE collection_id = ? AND product_id = ?", (pk, product_pk))
 
@@ -56,23 +67,37 @@ def join_collections(store: ShopifyStore, product_pk: int, join: list[int] = (),
 def replace_collections(store: ShopifyStore, product_pk: int, wanted: list[int]) -> None:
     """productSet's `collections`: a list field, so membership becomes exactly the list given."""
     current = _member_ids(store, product_pk)
-    join_collections(store, product_pk, [pk for pk in wanted if pk not in current],
-                     [pk for pk in current if pk not in wanted])
+    join_collections(
+        store, product_pk, [pk for pk in wanted if pk not in current], [pk for pk in current if pk not in wanted]
+    )
 
 
 def add_media(c: RequestContext, product_pk: int, media: list[dict], prefix: list) -> None:
     """productUpdate's `media`: new media after the existing ones, fetched in the background."""
-    errors = [user_error("Only IMAGE media is supported by the sandbox.", [*prefix, i, "mediaContentType"])
-              for i, m in enumerate(media) if m["mediaContentType"] != "IMAGE"]
-    errors += [user_error("Image URL is invalid", [*prefix, i, "originalSource"])
-               for i, m in enumerate(media) if not m["originalSource"].strip()]
+    errors = [
+        user_error("Only IMAGE media is supported by the sandbox.", [*prefix, i, "mediaContentType"])
+        for i, m in enumerate(media)
+        if m["mediaContentType"] != "IMAGE"
+    ]
+    errors += [
+        user_error("Image URL is invalid", [*prefix, i, "originalSource"])
+        for i, m in enumerate(media)
+        if not m["originalSource"].strip()
+    ]
     if errors:
         raise UserErrors(errors)
     stamp = now_iso()
     last = c.store.one("SELECT COALESCE(MAX(position), 0) AS n FROM media WHERE product_id = ?", (product_pk,))["n"]
     for position, m in enumerate(media, last + 1):
-        pk = c.store.insert("media", product_id=product_pk, position=position, alt=m.get("alt"),
-                            original_source=m["originalSource"], created_at=stamp, updated_at=stamp)
+        pk = c.store.insert(
+            "media",
+            product_id=product_pk,
+            position=position,
+            alt=m.get("alt"),
+            original_source=m["originalSource"],
+            created_at=stamp,
+            updated_at=stamp,
+        )
         c.media_to_fetch.append(pk)
 
 
@@ -92,8 +117,9 @@ def collection(_root, info, id):
 
 def product_collections(p, info, query=None, **args):
     store = ctx(info).store
-    return connection([collection_obj(store.get("collections", pk)) for pk in _member_ids(store, p["_pk"])],
-                      **page_args(args))
+    return connection(
+        [collection_obj(store.get("collections", pk)) for pk in _member_ids(store, p["_pk"])], **page_args(args)
+    )
 
 
 def in_collection(p, info, id):
@@ -102,8 +128,11 @@ def in_collection(p, info, id):
 
 def collection_products(col, info, **args):
     store = ctx(info).store
-    rows = store.rows("SELECT p.* FROM products p JOIN collection_products cp ON cp.product_id = p.id"
-                      " WHERE cp.collection_id = ? ORDER BY p.id", (col["_pk"],))
+    rows = store.rows(
+        "SELECT p.* FROM products p JOIN collection_products cp ON cp.product_id = p.id"
+        " WHERE cp.collection_id = ? ORDER BY p.id",
+        (col["_pk"],),
+    )
     return connection([product_obj(r) for r in rows], **page_args(args))
 
 
@@ -128,8 +157,14 @@ def collection_create(_root, info, collection=None):
         if store.one("SELECT 1 FROM collections WHERE handle = ?", (handle,)):
             raise UserErrors([user_error("Handle has already been taken", ["handle"])])
         stamp = now_iso()
-        pk = store.insert("collections", title=title, handle=handle, created_at=stamp, updated_at=stamp,
-                          description_html=given.get("descriptionHtml") or "")
+        pk = store.insert(
+            "collections",
+            title=title,
+            handle=handle,
+            created_at=stamp,
+            updated_at=stamp,
+            description_html=given.get("descriptionHtml") or "",
+        )
         return {"collection": collection_obj(store.get("collections", pk)), "userErrors": []}
 
     return in_transaction(info, work, {"collection": None})
@@ -149,27 +184,36 @@ def metafields_set(_root, info, metafields):
 
     def work():
         if len(metafields) > MAX_METAFIELDS_SET:
-            raise UserErrors([user_error(f"Exceeded the maximum metafields input limit of {MAX_METAFIELDS_SET}.",
-                                         ["metafields"], "LESS_THAN_OR_EQUAL_TO")])
+            raise UserErrors(
+                [
+                    user_error(
+                        f"Exceeded the maximum metafields input limit of {MAX_METAFIELDS_SET}.",
+                        ["metafields"],
+                        "LESS_THAN_OR_EQUAL_TO",
+                    )
+                ]
+            )
         owners, errors = [], []
         for i, m in enumerate(metafields):
             owner = _owner(store, m["ownerId"])
             if owner is None:
-                errors.append({**user_error("Owner does not exist.", ["metafields", i, "ownerId"], "INVALID"),
-                               "elementIndex": i})
+                errors.append(
+                    {**user_error("Owner does not exist.", ["metafields", i, "ownerId"], "INVALID"), "elementIndex": i}
+                )
             owners.append(owner)
         if errors:
             raise UserErrors(errors)
-        for i, (m, (owner_type, pk)) in enumerate(zip(metafields, owners)):
+        for i, (m, (owner_type, pk)) in enumerate(zip(metafields, owners, strict=False)):
             try:
                 check_metafields(store, owner_type, pk, [m], ["metafields"], METAFIELDS_SET_CODES)
             except UserErrors as exc:  # each entry's own index, not 0
-                errors += [{**e, "elementIndex": i, "field": ["metafields", str(i), *e["field"][2:]]}
-                           for e in exc.errors]
+                errors += [
+                    {**e, "elementIndex": i, "field": ["metafields", str(i), *e["field"][2:]]} for e in exc.errors
+                ]
         if errors:
             raise UserErrors(errors)
         out = []
-        for m, (owner_type, pk) in zip(metafields, owners):
+        for m, (owner_type, pk) in zip(metafields, owners, strict=False):
             write_metafields(store, owner_type, pk, [m])
             out.append(metafield_obj(store.metafield(owner_type, pk, m.get("namespace") or "$app", m["key"])))
         return {"metafields": out, "userErrors": []}
@@ -179,6 +223,11 @@ def metafields_set(_root, info, metafields):
 
 QUERIES = {"collections": collections, "collection": collection}
 MUTATIONS = {"collectionCreate": collection_create, "metafieldsSet": metafields_set}
-OBJECTS = {"Product": {"collections": product_collections, "inCollection": in_collection},
-           "Collection": {"products": collection_products, "hasProduct": collection_has_product,
-                          "productsCount": collection_count}}
+OBJECTS = {
+    "Product": {"collections": product_collections, "inCollection": in_collection},
+    "Collection": {
+        "products": collection_products,
+        "hasProduct": collection_has_product,
+        "productsCount": collection_count,
+    },
+}

@@ -13,17 +13,35 @@ from __future__ import annotations
 import json
 import re
 
-from .shopify_context import UserErrors, ctx, in_transaction, user_error
-from .shopify_merchant import add_media, check_collections, join_collections
-from .shopify_objects import definition_obj, product_obj, variant_obj
-from .shopify_queries import find_product
-from .shopify_store import gid, now_iso, parse_gid
-from .shopify_writes import check_metafields, check_price, item_columns, variant_columns, write_metafields
+from boeinghub_dagster.sandbox.shopify_context import UserErrors, ctx, in_transaction, user_error
+from boeinghub_dagster.sandbox.shopify_merchant import add_media, check_collections, join_collections
+from boeinghub_dagster.sandbox.shopify_objects import definition_obj, product_obj, variant_obj
+from boeinghub_dagster.sandbox.shopify_queries import find_product
+from boeinghub_dagster.sandbox.shopify_store import gid, now_iso, parse_gid
+from boeinghub_dagster.sandbox.shopify_writes import (
+    check_metafields,
+    check_price,
+    item_columns,
+    variant_columns,
+    write_metafields,
+)
 
 # Metafield types whose definitions may carry the unique-values capability (`id` always has it).
 UNIQUE_ELIGIBLE = {"single_line_text_field", "id", "number_integer", "url"}
-KNOWN_TYPES = {"single_line_text_field", "multi_line_text_field", "number_integer", "number_decimal", "boolean",
-               "url", "id", "json", "date", "date_time", "list.single_line_text_field", "rich_text_field"}
+KNOWN_TYPES = {
+    "single_line_text_field",
+    "multi_line_text_field",
+    "number_integer",
+    "number_decimal",
+    "boolean",
+    "url",
+    "id",
+    "json",
+    "date",
+    "date_time",
+    "list.single_line_text_field",
+    "rich_text_field",
+}
 
 
 def product_update(_root, info, product=None, media=None, identifier=None):
@@ -51,9 +69,15 @@ def product_update(_root, info, product=None, media=None, identifier=None):
         join = check_collections(store, product.get("collectionsToJoin"), ["collectionsToJoin"])
         leave = check_collections(store, product.get("collectionsToLeave"), ["collectionsToLeave"])
         cols = {"updated_at": now_iso()}
-        for name, column in (("title", "title"), ("handle", "handle"), ("descriptionHtml", "description_html"),
-                             ("vendor", "vendor"), ("productType", "product_type"), ("status", "status"),
-                             ("category", "category")):
+        for name, column in (
+            ("title", "title"),
+            ("handle", "handle"),
+            ("descriptionHtml", "description_html"),
+            ("vendor", "vendor"),
+            ("productType", "product_type"),
+            ("status", "status"),
+            ("category", "category"),
+        ):
             if product.get(name) is not None:
                 cols[column] = product[name]
         if product.get("tags") is not None:
@@ -98,18 +122,26 @@ def product_variants_bulk_update(_root, info, productId, variants, allowPartialU
             at = ["variants", str(i)]
             vpk = parse_gid(v.get("id"), "ProductVariant")
             if v.get("id") is None:
-                errors.append(user_error("Product variant is missing ID attribute", [*at, "id"],
-                                         "PRODUCT_VARIANT_ID_MISSING"))
+                errors.append(
+                    user_error("Product variant is missing ID attribute", [*at, "id"], "PRODUCT_VARIANT_ID_MISSING")
+                )
             elif store.get("variants", vpk) is None:
-                errors.append(user_error("Product variant does not exist", [*at, "id"],
-                                         "PRODUCT_VARIANT_DOES_NOT_EXIST"))
+                errors.append(
+                    user_error("Product variant does not exist", [*at, "id"], "PRODUCT_VARIANT_DOES_NOT_EXIST")
+                )
             elif vpk not in own:
-                errors.append(user_error("Product variant is not for this product", [*at, "id"],
-                                         "MUST_BE_FOR_THIS_PRODUCT"))
+                errors.append(
+                    user_error("Product variant is not for this product", [*at, "id"], "MUST_BE_FOR_THIS_PRODUCT")
+                )
             if v.get("inventoryQuantities") is not None:
-                errors.append(user_error("Inventory quantities can only be provided during create. To update inventory"
-                                         " for existing variants, use inventoryAdjustQuantities.",
-                                         [*at, "inventoryQuantities"], "NO_INVENTORY_QUANTITIES_ON_VARIANTS_UPDATE"))
+                errors.append(
+                    user_error(
+                        "Inventory quantities can only be provided during create. To update inventory"
+                        " for existing variants, use inventoryAdjustQuantities.",
+                        [*at, "inventoryQuantities"],
+                        "NO_INVENTORY_QUANTITIES_ON_VARIANTS_UPDATE",
+                    )
+                )
             errors += check_price(v.get("price"), [*at, "price"], "GREATER_THAN_OR_EQUAL_TO")
         if errors:
             raise UserErrors(errors)
@@ -137,26 +169,48 @@ def metafield_definition_create(_root, info, definition):
         unique = bool((caps.get("uniqueValues") or {}).get("enabled")) or type_name == "id"
         errors = []
         if not re.fullmatch(r"[A-Za-z0-9_-]{2,64}", key):
-            errors.append(user_error("Key must be 2-64 characters long and only contain alphanumeric, hyphen, and "
-                                     "underscore characters.", ["definition", "key"], "INVALID"))
+            errors.append(
+                user_error(
+                    "Key must be 2-64 characters long and only contain alphanumeric, hyphen, and "
+                    "underscore characters.",
+                    ["definition", "key"],
+                    "INVALID",
+                )
+            )
         if not d["name"].strip():
             errors.append(user_error("Name can't be blank", ["definition", "name"], "PRESENT"))
         if type_name not in KNOWN_TYPES:
             errors.append(user_error("Type name is not included in the list.", ["definition", "type"], "INCLUSION"))
         elif unique and type_name not in UNIQUE_ELIGIBLE:
-            errors.append(user_error(f"The unique values capability is not supported for the {type_name} type.",
-                                     ["definition", "capabilities", "uniqueValues"], "INVALID_CAPABILITY"))
+            errors.append(
+                user_error(
+                    f"The unique values capability is not supported for the {type_name} type.",
+                    ["definition", "capabilities", "uniqueValues"],
+                    "INVALID_CAPABILITY",
+                )
+            )
         if store.definition(d["ownerType"], ns, key) is not None:
             owner = d["ownerType"].title()
-            errors.append(user_error(f"Key is in use for {owner} metafields on the '{ns}' namespace.",
-                                     ["definition", "key"], "TAKEN"))
+            errors.append(
+                user_error(
+                    f"Key is in use for {owner} metafields on the '{ns}' namespace.", ["definition", "key"], "TAKEN"
+                )
+            )
         if errors:
             raise UserErrors(errors)
-        pk = store.insert("metafield_definitions", owner_type=d["ownerType"], namespace=ns, key=key, name=d["name"],
-                          type=type_name, description=d.get("description"), unique_values=int(unique),
-                          admin_filterable=int(bool((caps.get("adminFilterable") or {}).get("enabled"))),
-                          smart_collection=int(bool((caps.get("smartCollectionCondition") or {}).get("enabled"))),
-                          created_at=now_iso())
+        pk = store.insert(
+            "metafield_definitions",
+            owner_type=d["ownerType"],
+            namespace=ns,
+            key=key,
+            name=d["name"],
+            type=type_name,
+            description=d.get("description"),
+            unique_values=int(unique),
+            admin_filterable=int(bool((caps.get("adminFilterable") or {}).get("enabled"))),
+            smart_collection=int(bool((caps.get("smartCollectionCondition") or {}).get("enabled"))),
+            created_at=now_iso(),
+        )
         return {"createdDefinition": definition_obj(store.get("metafield_definitions", pk)), "userErrors": []}
 
     return in_transaction(info, work, {"createdDefinition": None})

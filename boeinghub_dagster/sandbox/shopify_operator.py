@@ -12,23 +12,55 @@ import random
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ..domain.shopify_api import PART_NUMBER_METAFIELD_KEY, PART_NUMBER_METAFIELD_NAMESPACE
-from .shopify_context import RequestContext
-from .shopify_knobs import apply_changes, as_dict
-from .shopify_publications import products_per_publication
+from boeinghub_dagster.domain.shopify_api import PART_NUMBER_METAFIELD_KEY, PART_NUMBER_METAFIELD_NAMESPACE
+from boeinghub_dagster.sandbox.shopify_context import RequestContext
+from boeinghub_dagster.sandbox.shopify_knobs import apply_changes, as_dict
+from boeinghub_dagster.sandbox.shopify_publications import products_per_publication
 
-COUNTED = ("user_errors", "variant_throttled", "idempotent_replays", "idempotency_previous_failed",
-           "idempotency_mismatches", "idempotency_concurrent", "publishes", "unpublishes", "field_errors_injected")
+COUNTED = (
+    "user_errors",
+    "variant_throttled",
+    "idempotent_replays",
+    "idempotency_previous_failed",
+    "idempotency_mismatches",
+    "idempotency_concurrent",
+    "publishes",
+    "unpublishes",
+    "field_errors_injected",
+)
 
 
 def fresh_stats() -> dict:
-    return {"calls": 0, "unauthorized": 0, "queries": 0, "mutations": 0, "root_fields": {}, "points_requested": 0,
-            "points_spent": 0, "throttled": 0, "max_cost_exceeded": 0, "input_too_large": 0, "invalid_documents": 0,
-            "errors_injected": 0, "outage_refusals": 0, "apply_then_fail": 0, "user_errors": 0,
-            "variant_throttled": 0, "idempotent_replays": 0, "idempotency_previous_failed": 0,
-            "idempotency_mismatches": 0, "idempotency_concurrent": 0, "publishes": 0, "unpublishes": 0,
-            "field_errors_injected": 0, "partial_answers": 0,
-            "status_counts": {}, "versions_served": {}, "first_call_at": None, "last_call_at": None}
+    return {
+        "calls": 0,
+        "unauthorized": 0,
+        "queries": 0,
+        "mutations": 0,
+        "root_fields": {},
+        "points_requested": 0,
+        "points_spent": 0,
+        "throttled": 0,
+        "max_cost_exceeded": 0,
+        "input_too_large": 0,
+        "invalid_documents": 0,
+        "errors_injected": 0,
+        "outage_refusals": 0,
+        "apply_then_fail": 0,
+        "user_errors": 0,
+        "variant_throttled": 0,
+        "idempotent_replays": 0,
+        "idempotency_previous_failed": 0,
+        "idempotency_mismatches": 0,
+        "idempotency_concurrent": 0,
+        "publishes": 0,
+        "unpublishes": 0,
+        "field_errors_injected": 0,
+        "partial_answers": 0,
+        "status_counts": {},
+        "versions_served": {},
+        "first_call_at": None,
+        "last_call_at": None,
+    }
 
 
 class OperatorEndpoints:
@@ -70,13 +102,19 @@ class OperatorEndpoints:
             out["config"] = as_dict(self.knobs)
             out["bucket"] = self.bucket.status()
         day = RequestContext(self.store, self.knobs).day
-        out.update({
-            "products": self.store.count("products"), "variants": self.store.count("variants"),
-            "products_per_part_number": self.store.products_per_metafield_value(
-                PART_NUMBER_METAFIELD_NAMESPACE, PART_NUMBER_METAFIELD_KEY),
-            "media_statuses": self.store.media_statuses(), "day": day,
-            "products_per_publication": products_per_publication(self.store),
-            "variants_created_today": self.store.variants_created_on(day)})
+        out.update(
+            {
+                "products": self.store.count("products"),
+                "variants": self.store.count("variants"),
+                "products_per_part_number": self.store.products_per_metafield_value(
+                    PART_NUMBER_METAFIELD_NAMESPACE, PART_NUMBER_METAFIELD_KEY
+                ),
+                "media_statuses": self.store.media_statuses(),
+                "day": day,
+                "products_per_publication": products_per_publication(self.store),
+                "variants_created_today": self.store.variants_created_on(day),
+            }
+        )
         return out
 
     def _bump(self, name: str, n: int = 1) -> None:
@@ -109,4 +147,3 @@ class OperatorEndpoints:
             return JSONResponse({"error": 'body must be {} or {"wipe": true}'}, status_code=400)
         self.reset(wipe=bool(body.get("wipe")))
         return JSONResponse(self.snapshot())
-

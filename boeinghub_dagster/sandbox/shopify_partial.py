@@ -14,8 +14,9 @@ import uuid
 
 from graphql import GraphQLError
 
-INTERNAL_ERROR = ("Internal error. Looks like something went wrong on our end.\nRequest ID: {rid} (include this "
-                  "in support requests).")
+INTERNAL_ERROR = (
+    "Internal error. Looks like something went wrong on our end.\nRequest ID: {rid} (include this in support requests)."
+)
 
 
 def _matches(target: str, info) -> bool:
@@ -35,8 +36,9 @@ def failing_field(target: str):
         if _matches(target, info):
             info.context.count("field_errors_injected")
             rid = str(uuid.uuid4())
-            raise GraphQLError(INTERNAL_ERROR.format(rid=rid),
-                               extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": rid})
+            raise GraphQLError(
+                INTERNAL_ERROR.format(rid=rid), extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": rid}
+            )
         return next_(root, info, **args)
 
     return middleware

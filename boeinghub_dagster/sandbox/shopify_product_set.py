@@ -30,14 +30,25 @@ import json
 
 from graphql import GraphQLError
 
-from .shopify_context import RequestContext, UserErrors, ctx, user_error
-from .shopify_merchant import check_collections, replace_collections
-from .shopify_objects import product_obj
-from .shopify_queries import find_product
-from .shopify_store import gid, now_iso, parse_gid
-from .shopify_writes import (
-    check_metafields, check_price, check_quantities, check_variant_throttle, create_variant, delete_variant,
-    item_columns, replace_metafields, set_files, slug, unique_handle, variant_columns, write_metafields,
+from boeinghub_dagster.sandbox.shopify_context import RequestContext, UserErrors, ctx, user_error
+from boeinghub_dagster.sandbox.shopify_merchant import check_collections, replace_collections
+from boeinghub_dagster.sandbox.shopify_objects import product_obj
+from boeinghub_dagster.sandbox.shopify_queries import find_product
+from boeinghub_dagster.sandbox.shopify_store import gid, now_iso, parse_gid
+from boeinghub_dagster.sandbox.shopify_writes import (
+    check_metafields,
+    check_price,
+    check_quantities,
+    check_variant_throttle,
+    create_variant,
+    delete_variant,
+    item_columns,
+    replace_metafields,
+    set_files,
+    slug,
+    unique_handle,
+    variant_columns,
+    write_metafields,
 )
 
 DEFAULT_OPTIONS = [{"name": "Title", "values": ["Default Title"]}]
@@ -69,16 +80,24 @@ def _target(c: RequestContext, input: dict, identifier: dict | None) -> int | No
     store = c.store
     if identifier:
         if input.get("id") is not None:
-            raise UserErrors([user_error("The id field is not allowed if identifier is provided.", [*P, "id"],
-                                         "ID_NOT_ALLOWED")])
+            raise UserErrors(
+                [user_error("The id field is not allowed if identifier is provided.", [*P, "id"], "ID_NOT_ALLOWED")]
+            )
         custom = identifier.get("customId")
         if custom:
             ns = custom.get("namespace") or "$app"
             definition = store.definition("PRODUCT", ns, custom["key"])
             if definition is None or not definition["unique_values"]:
-                raise UserErrors([user_error(
-                    f"No metafield definition with the unique values capability exists for namespace '{ns}' and "
-                    f"key '{custom['key']}'.", ["identifier", "customId"], "NOT_FOUND")])
+                raise UserErrors(
+                    [
+                        user_error(
+                            f"No metafield definition with the unique values capability exists for namespace '{ns}' and "
+                            f"key '{custom['key']}'.",
+                            ["identifier", "customId"],
+                            "NOT_FOUND",
+                        )
+                    ]
+                )
         found = find_product(store, identifier)
         if found is None and identifier.get("id") is not None:
             raise UserErrors([user_error("Product does not exist", ["identifier", "id"], "PRODUCT_DOES_NOT_EXIST")])
@@ -96,32 +115,57 @@ def _check(c: RequestContext, input: dict, identifier: dict | None, target: int 
     custom = (identifier or {}).get("customId")
     if custom:
         ns = custom.get("namespace") or "$app"
-        given = [(i, m) for i, m in enumerate(input.get("metafields") or [])
-                 if (m.get("namespace") or "$app") == ns and m.get("key") == custom["key"]]
+        given = [
+            (i, m)
+            for i, m in enumerate(input.get("metafields") or [])
+            if (m.get("namespace") or "$app") == ns and m.get("key") == custom["key"]
+        ]
         for i, m in given:
             if m.get("value") != custom["value"]:
-                errors.append(user_error("The identifier value does not match the value of the corresponding field "
-                                         "in the input.", [*P, "metafields", i, "value"], "INPUT_MISMATCH"))
+                errors.append(
+                    user_error(
+                        "The identifier value does not match the value of the corresponding field in the input.",
+                        [*P, "metafields", i, "value"],
+                        "INPUT_MISMATCH",
+                    )
+                )
         if input.get("metafields") is not None and not given:
-            errors.append(user_error("The input argument `metafields` (if present) must contain the `customId` "
-                                     "value.", [*P, "metafields"], "METAFIELD_MISMATCH"))
+            errors.append(
+                user_error(
+                    "The input argument `metafields` (if present) must contain the `customId` value.",
+                    [*P, "metafields"],
+                    "METAFIELD_MISMATCH",
+                )
+            )
         elif target is None and not given:
-            errors.append(user_error("The input field corresponding to the identifier is required.",
-                                     [*P, "metafields"], "MISSING_FIELD_REQUIRED"))
+            errors.append(
+                user_error(
+                    "The input field corresponding to the identifier is required.",
+                    [*P, "metafields"],
+                    "MISSING_FIELD_REQUIRED",
+                )
+            )
     if target is None and not (input.get("title") or "").strip():
         errors.append(user_error("Title can't be blank", [*P, "title"], "INVALID_PRODUCT"))
     if input.get("handle"):
         row = c.store.one("SELECT id FROM products WHERE handle = ?", (input["handle"],))
         if row and row["id"] != target:
-            errors.append(user_error("Handle already in use. Please provide a new handle.", [*P, "handle"],
-                                     "HANDLE_NOT_UNIQUE"))
+            errors.append(
+                user_error("Handle already in use. Please provide a new handle.", [*P, "handle"], "HANDLE_NOT_UNIQUE")
+            )
     options, variants = input.get("productOptions"), input.get("variants")
     if variants is not None and options is None:
-        errors.append(user_error("Must specify product options when updating variants.", [*P, "productOptions"],
-                                 "PRODUCT_OPTIONS_INPUT_MISSING"))
+        errors.append(
+            user_error(
+                "Must specify product options when updating variants.",
+                [*P, "productOptions"],
+                "PRODUCT_OPTIONS_INPUT_MISSING",
+            )
+        )
     elif options is not None and variants is None:
-        errors.append(user_error("Must specify variants when updating options.", [*P, "variants"],
-                                 "VARIANTS_INPUT_MISSING"))
+        errors.append(
+            user_error("Must specify variants when updating options.", [*P, "variants"], "VARIANTS_INPUT_MISSING")
+        )
     elif variants is not None:
         errors += _check_variants(c, options, variants)
     if errors:
@@ -136,23 +180,36 @@ def _check_variants(c: RequestContext, options: list[dict], variants: list[dict]
         errors.append(user_error("Duplicated option name.", [*P, "productOptions"], "DUPLICATED_OPTION_NAME"))
     for i, o in enumerate(options):
         if not o.get("name") or not o.get("values"):
-            errors.append(user_error("Each option must have a name and at least one option value specified.",
-                                     [*P, "productOptions", i], "OPTION_VALUES_MISSING"))
+            errors.append(
+                user_error(
+                    "Each option must have a name and at least one option value specified.",
+                    [*P, "productOptions", i],
+                    "OPTION_VALUES_MISSING",
+                )
+            )
     if len(variants) > MAX_VARIANTS:
-        errors.append(user_error("Number of product variants exceeds shop limit.", [*P, "variants"],
-                                 "VARIANTS_OVER_LIMIT"))
+        errors.append(
+            user_error("Number of product variants exceeds shop limit.", [*P, "variants"], "VARIANTS_OVER_LIMIT")
+        )
     for i, v in enumerate(variants):
         at = [*P, "variants", i]
         if len(v["optionValues"]) != len(options):
-            errors.append(user_error("Each variant must have one value for every product option.",
-                                     [*at, "optionValues"], "OPTION_VALUES_MISSING"))
+            errors.append(
+                user_error(
+                    "Each variant must have one value for every product option.",
+                    [*at, "optionValues"],
+                    "OPTION_VALUES_MISSING",
+                )
+            )
         for j, ov in enumerate(v["optionValues"]):
             if ov.get("optionName") not in names:
-                errors.append(user_error("Option does not exist", [*at, "optionValues", j, "optionName"],
-                                         "OPTION_DOES_NOT_EXIST"))
+                errors.append(
+                    user_error("Option does not exist", [*at, "optionValues", j, "optionName"], "OPTION_DOES_NOT_EXIST")
+                )
             elif not ov.get("name"):
-                errors.append(user_error("Option value name can't be blank", [*at, "optionValues", j, "name"],
-                                         "INVALID_VARIANT"))
+                errors.append(
+                    user_error("Option value name can't be blank", [*at, "optionValues", j, "name"], "INVALID_VARIANT")
+                )
         errors += check_price(v.get("price"), [*at, "price"], "INVALID_VARIANT")
         errors += check_quantities(c.store, v.get("inventoryQuantities"), [*at, "inventoryQuantities"])
     return errors
@@ -172,8 +229,15 @@ def _plan(c: RequestContext, target: int | None, variants: list[dict]) -> list[t
         if v.get("id") is not None:
             match = parse_gid(v["id"], "ProductVariant")
             if match not in {r["id"] for r in existing}:
-                raise UserErrors([user_error("Product variant does not exist", [*P, "variants", i, "id"],
-                                             "PRODUCT_VARIANT_DOES_NOT_EXIST")])
+                raise UserErrors(
+                    [
+                        user_error(
+                            "Product variant does not exist",
+                            [*P, "variants", i, "id"],
+                            "PRODUCT_VARIANT_DOES_NOT_EXIST",
+                        )
+                    ]
+                )
         else:
             sku = v.get("sku") if v.get("sku") is not None else (v.get("inventoryItem") or {}).get("sku")
             match = by_options.get(json.dumps(_option_values(v))) or by_sku.get(sku)
@@ -194,10 +258,14 @@ def _check_stocked(store, plan: list[tuple[dict, int | None]]) -> None:
         for j, q in enumerate(v.get("inventoryQuantities") or []):
             location = parse_gid(q["locationId"], "Location")
             if store.level(item, location) is None:
-                errors.append(user_error(
-                    f"The variant is not stocked at location {q['locationId']}: quantities of an existing variant "
-                    "can only be updated where it is already stocked (inventoryActivate stocks it there).",
-                    [*P, "variants", i, "inventoryQuantities", j, "locationId"], "INVALID_VARIANT"))
+                errors.append(
+                    user_error(
+                        f"The variant is not stocked at location {q['locationId']}: quantities of an existing variant "
+                        "can only be updated where it is already stocked (inventoryActivate stocks it there).",
+                        [*P, "variants", i, "inventoryQuantities", j, "locationId"],
+                        "INVALID_VARIANT",
+                    )
+                )
     if errors:
         raise UserErrors(errors)
 
@@ -213,15 +281,22 @@ def _apply(c: RequestContext, input: dict, identifier: dict | None) -> int:
 
     stamp = now_iso()
     cols = {"updated_at": stamp}
-    for name, column in (("title", "title"), ("descriptionHtml", "description_html"), ("vendor", "vendor"),
-                         ("productType", "product_type"), ("status", "status"), ("category", "category")):
+    for name, column in (
+        ("title", "title"),
+        ("descriptionHtml", "description_html"),
+        ("vendor", "vendor"),
+        ("productType", "product_type"),
+        ("status", "status"),
+        ("category", "category"),
+    ):
         if input.get(name) is not None:
             cols[column] = input[name]
     if input.get("tags") is not None:
         cols["tags"] = json.dumps(input["tags"])
     if input.get("productOptions") is not None:
-        cols["options"] = json.dumps([{"name": o["name"], "values": [v["name"] for v in o["values"]]}
-                                      for o in input["productOptions"]])
+        cols["options"] = json.dumps(
+            [{"name": o["name"], "values": [v["name"] for v in o["values"]]} for o in input["productOptions"]]
+        )
     if input.get("handle"):
         cols["handle"] = input["handle"]
     if target is None:
@@ -236,24 +311,27 @@ def _apply(c: RequestContext, input: dict, identifier: dict | None) -> int:
         write_metafields(store, "PRODUCT", pk, input["metafields"])
         replace_metafields(store, "PRODUCT", pk, input["metafields"])
     if input.get("collections") is not None:
-        replace_collections(store, pk, check_collections(store, input["collections"], [*P, "collections"],
-                                                         "INVALID_INPUT"))
+        replace_collections(
+            store, pk, check_collections(store, input["collections"], [*P, "collections"], "INVALID_INPUT")
+        )
 
     if variants is not None:
         kept = set()
         for position, (v, match) in enumerate(plan, 1):
             vcols = {"position": position, **variant_columns(v), "option_values": json.dumps(_option_values(v))}
             if match is None:
-                vpk, ipk = create_variant(c, pk, {k: x for k, x in vcols.items() if k != "option_values"},
-                                          _option_values(v))
+                vpk, ipk = create_variant(
+                    c, pk, {k: x for k, x in vcols.items() if k != "option_values"}, _option_values(v)
+                )
             else:
                 vpk, ipk = match, store.item_of_variant(match)["id"]
                 store.update("variants", vpk, updated_at=stamp, **vcols)
             kept.add(vpk)
             store.update("inventory_items", ipk, updated_at=stamp, **item_columns(v.get("inventoryItem")))
             _stock(c, ipk, v.get("inventoryQuantities"), created=match is None)
-            check_metafields(store, "PRODUCTVARIANT", vpk, v.get("metafields"), [*P, "variants", position - 1,
-                                                                                  "metafields"])
+            check_metafields(
+                store, "PRODUCTVARIANT", vpk, v.get("metafields"), [*P, "variants", position - 1, "metafields"]
+            )
             if v.get("metafields") is not None:
                 write_metafields(store, "PRODUCTVARIANT", vpk, v["metafields"])
                 replace_metafields(store, "PRODUCTVARIANT", vpk, v["metafields"])

@@ -15,17 +15,22 @@ A new shop has an "Online Store" and a "Point of Sale" publication (`DEFAULT_PUB
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from .shopify_context import UserErrors, ctx, in_transaction, user_error
-from .shopify_objects import connection, page_args, product_obj
-from .shopify_store import ONLINE_STORE, ShopifyStore, gid, now_iso, parse_gid
+from boeinghub_dagster.sandbox.shopify_context import UserErrors, ctx, in_transaction, user_error
+from boeinghub_dagster.sandbox.shopify_objects import connection, page_args, product_obj
+from boeinghub_dagster.sandbox.shopify_store import ONLINE_STORE, ShopifyStore, gid, now_iso, parse_gid
 
 
 def publication_obj(r) -> dict:
-    return {"_pk": r["id"], "id": gid("Publication", r["id"]), "name": r["name"],
-            "autoPublish": bool(r["auto_publish"]), "supportsFuturePublishing": bool(r["supports_future"]),
-            "catalog": {"id": gid("AppCatalog", r["id"]), "title": r["name"], "status": "ACTIVE"}}
+    return {
+        "_pk": r["id"],
+        "id": gid("Publication", r["id"]),
+        "name": r["name"],
+        "autoPublish": bool(r["auto_publish"]),
+        "supportsFuturePublishing": bool(r["supports_future"]),
+        "catalog": {"id": gid("AppCatalog", r["id"]), "title": r["name"], "status": "ACTIVE"},
+    }
 
 
 def _is_published(publish_date: str) -> bool:
@@ -33,8 +38,11 @@ def _is_published(publish_date: str) -> bool:
 
 
 def _records(store: ShopifyStore, product_pk: int) -> list:
-    return store.rows("SELECT rp.publish_date, p.* FROM resource_publications rp JOIN publications p"
-                      " ON p.id = rp.publication_id WHERE rp.product_id = ? ORDER BY p.id", (product_pk,))
+    return store.rows(
+        "SELECT rp.publish_date, p.* FROM resource_publications rp JOIN publications p"
+        " ON p.id = rp.publication_id WHERE rp.product_id = ? ORDER BY p.id",
+        (product_pk,),
+    )
 
 
 def _utc(value: str) -> str | None:
@@ -44,8 +52,8 @@ def _utc(value: str) -> str | None:
     except ValueError:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # -- queries ------------------------------------------------------------------------------
@@ -67,9 +75,16 @@ def published_on(p, info, publicationId):
 
 
 def resource_publications(p, info, onlyPublished=True, **args):
-    items = [{"_pk": r["id"], "isPublished": _is_published(r["publish_date"]), "publication": publication_obj(r),
-              "publishDate": r["publish_date"], "publishable": p}
-             for r in _records(ctx(info).store, p["_pk"])]
+    items = [
+        {
+            "_pk": r["id"],
+            "isPublished": _is_published(r["publish_date"]),
+            "publication": publication_obj(r),
+            "publishDate": r["publish_date"],
+            "publishable": p,
+        }
+        for r in _records(ctx(info).store, p["_pk"])
+    ]
     items = [i for i in items if i["isPublished"] or not onlyPublished]
     return connection(items, **page_args(args))
 
@@ -132,25 +147,32 @@ def publishable_publish(_root, info, id, input):
     def work():
         pk = _target(store, id)
         rows, errors, dates = _publications(store, input), [], []
-        for i, (item, row) in enumerate(zip(input, rows)):
+        for i, (item, row) in enumerate(zip(input, rows, strict=False)):
             date = now_iso()
             if item.get("publishDate") is not None:
                 date = _utc(item["publishDate"])
                 if date is None:
                     errors.append(user_error("Publish date is invalid", ["input", str(i), "publishDate"]))
                 elif date > now_iso() and not row["supports_future"]:
-                    errors.append(user_error("Only online store channels support future publishing",
-                                             ["input", str(i), "publishDate"]))
+                    errors.append(
+                        user_error(
+                            "Only online store channels support future publishing", ["input", str(i), "publishDate"]
+                        )
+                    )
             dates.append(date)
         if errors:
             raise UserErrors(errors)
-        for item, row, date in zip(input, rows, dates):
+        for item, row, date in zip(input, rows, dates, strict=False):
             if item.get("publishDate") is None and store.one(
-                    "SELECT 1 FROM resource_publications WHERE product_id = ? AND publication_id = ?", (pk, row["id"])):
+                "SELECT 1 FROM resource_publications WHERE product_id = ? AND publication_id = ?", (pk, row["id"])
+            ):
                 continue  # already there: publishing again changes nothing
-            store.execute("INSERT INTO resource_publications (product_id, publication_id, publish_date)"
-                          " VALUES (?, ?, ?) ON CONFLICT (product_id, publication_id)"
-                          " DO UPDATE SET publish_date = excluded.publish_date", (pk, row["id"], date))
+            store.execute(
+                "INSERT INTO resource_publications (product_id, publication_id, publish_date)"
+                " VALUES (?, ?, ?) ON CONFLICT (product_id, publication_id)"
+                " DO UPDATE SET publish_date = excluded.publish_date",
+                (pk, row["id"], date),
+            )
         c.count("publishes", len(rows))
         return {"publishable": product_obj(store.get("products", pk)), "userErrors": []}
 
@@ -165,8 +187,9 @@ def publishable_unpublish(_root, info, id, input):
         pk = _target(store, id)
         rows = _publications(store, input)
         for row in rows:
-            store.execute("DELETE FROM resource_publications WHERE product_id = ? AND publication_id = ?",
-                          (pk, row["id"]))
+            store.execute(
+                "DELETE FROM resource_publications WHERE product_id = ? AND publication_id = ?", (pk, row["id"])
+            )
         c.count("unpublishes", len(rows))
         return {"publishable": product_obj(store.get("products", pk)), "userErrors": []}
 
@@ -175,15 +198,23 @@ def publishable_unpublish(_root, info, id, input):
 
 def products_per_publication(store: ShopifyStore) -> dict[str, int]:
     """For /_stats: how many products each publication shows now (scheduled ones not yet)."""
-    rows = store.rows("SELECT p.name, COUNT(rp.product_id) AS n FROM publications p LEFT JOIN resource_publications rp"
-                      " ON rp.publication_id = p.id AND rp.publish_date <= ? GROUP BY p.id ORDER BY p.id",
-                      (now_iso(),))
+    rows = store.rows(
+        "SELECT p.name, COUNT(rp.product_id) AS n FROM publications p LEFT JOIN resource_publications rp"
+        " ON rp.publication_id = p.id AND rp.publish_date <= ? GROUP BY p.id ORDER BY p.id",
+        (now_iso(),),
+    )
     return {r["name"]: r["n"] for r in rows}
 
 
 QUERIES = {"publications": publications, "publication": publication}
 MUTATIONS = {"publishablePublish": publishable_publish, "publishableUnpublish": publishable_unpublish}
-OBJECTS = {"Product": {"publishedOnPublication": published_on, "resourcePublications": resource_publications,
-                       "resourcePublicationsCount": resource_publications_count,
-                       "unpublishedPublications": unpublished_publications, "publishedAt": published_at,
-                       "onlineStoreUrl": online_store_url}}
+OBJECTS = {
+    "Product": {
+        "publishedOnPublication": published_on,
+        "resourcePublications": resource_publications,
+        "resourcePublicationsCount": resource_publications_count,
+        "unpublishedPublications": unpublished_publications,
+        "publishedAt": published_at,
+        "onlineStoreUrl": online_store_url,
+    }
+}

@@ -7,12 +7,18 @@ SKU; `locations` lists the shop's locations. Connections page with Shopify's `fi
 
 from __future__ import annotations
 
-from .shopify_context import ctx
-from .shopify_objects import (
-    page_args, connection, definition_obj, item_obj, location_obj, product_obj, variant_obj,
+from boeinghub_dagster.sandbox.shopify_context import ctx
+from boeinghub_dagster.sandbox.shopify_objects import (
+    connection,
+    definition_obj,
+    item_obj,
+    location_obj,
+    page_args,
+    product_obj,
+    variant_obj,
 )
-from .shopify_search import product_ids, variant_ids
-from .shopify_store import ShopifyStore, parse_gid
+from boeinghub_dagster.sandbox.shopify_search import product_ids, variant_ids
+from boeinghub_dagster.sandbox.shopify_store import ShopifyStore, parse_gid
 
 
 def find_product(store: ShopifyStore, identifier: dict) -> int | None:
@@ -102,13 +108,22 @@ def locations(_root, info, query=None, includeInactive=False, includeLegacy=Fals
 
 def metafield_definitions(_root, info, ownerType, namespace=None, key=None, query=None, **args):
     rows = ctx(info).store.rows("SELECT * FROM metafield_definitions WHERE owner_type = ? ORDER BY id", (ownerType,))
-    items = [definition_obj(r) for r in rows
-             if (namespace is None or r["namespace"] == namespace) and (key is None or r["key"] == key)]
+    items = [
+        definition_obj(r)
+        for r in rows
+        if (namespace is None or r["namespace"] == namespace) and (key is None or r["key"] == key)
+    ]
     return connection(items, **page_args(args))
 
 
 QUERY_RESOLVERS = {
-    "products": products, "product": product, "productByIdentifier": product_by_identifier,
-    "productVariants": product_variants, "productVariant": product_variant, "inventoryItem": inventory_item,
-    "locations": locations, "metafieldDefinitions": metafield_definitions, "nodes": nodes,
+    "products": products,
+    "product": product,
+    "productByIdentifier": product_by_identifier,
+    "productVariants": product_variants,
+    "productVariant": product_variant,
+    "inventoryItem": inventory_item,
+    "locations": locations,
+    "metafieldDefinitions": metafield_definitions,
+    "nodes": nodes,
 }

@@ -12,41 +12,67 @@ from pathlib import Path
 from graphql import GraphQLError, GraphQLSchema, build_schema
 from graphql.language import FloatValueNode, IntValueNode, StringValueNode
 
-from .shopify_app import MUTATIONS as APP_MUTATIONS
-from .shopify_context import parse_decimal_scalar
-from .shopify_inventory import inventory_activate, inventory_set_quantities
-from .shopify_mutations import (
-    metafield_definition_create, product_delete, product_update, product_variants_bulk_update,
+from boeinghub_dagster.sandbox.shopify_access import current_app_installation, shop
+from boeinghub_dagster.sandbox.shopify_app import MUTATIONS as APP_MUTATIONS
+from boeinghub_dagster.sandbox.shopify_context import parse_decimal_scalar
+from boeinghub_dagster.sandbox.shopify_inventory import inventory_activate, inventory_set_quantities
+from boeinghub_dagster.sandbox.shopify_merchant import MUTATIONS as MERCHANT_MUTATIONS
+from boeinghub_dagster.sandbox.shopify_merchant import OBJECTS as MERCHANT_OBJECTS
+from boeinghub_dagster.sandbox.shopify_merchant import QUERIES as MERCHANT_QUERIES
+from boeinghub_dagster.sandbox.shopify_mutations import (
+    metafield_definition_create,
+    product_delete,
+    product_update,
+    product_variants_bulk_update,
 )
-from .shopify_merchant import MUTATIONS as MERCHANT_MUTATIONS
-from .shopify_merchant import OBJECTS as MERCHANT_OBJECTS
-from .shopify_merchant import QUERIES as MERCHANT_QUERIES
-from .shopify_objects import RESOLVERS
-from .shopify_product_set import product_set
-from .shopify_publications import MUTATIONS as PUBLICATION_MUTATIONS
-from .shopify_publications import OBJECTS as PUBLICATION_OBJECTS
-from .shopify_publications import QUERIES as PUBLICATION_QUERIES
-from .shopify_queries import QUERY_RESOLVERS, node_type
-from .shopify_access import current_app_installation, shop
-from .shopify_versions import public_api_versions
+from boeinghub_dagster.sandbox.shopify_objects import RESOLVERS
+from boeinghub_dagster.sandbox.shopify_product_set import product_set
+from boeinghub_dagster.sandbox.shopify_publications import MUTATIONS as PUBLICATION_MUTATIONS
+from boeinghub_dagster.sandbox.shopify_publications import OBJECTS as PUBLICATION_OBJECTS
+from boeinghub_dagster.sandbox.shopify_publications import QUERIES as PUBLICATION_QUERIES
+from boeinghub_dagster.sandbox.shopify_queries import QUERY_RESOLVERS, node_type
+from boeinghub_dagster.sandbox.shopify_versions import public_api_versions
 
-SDL_FILES = ("shopify_schema.graphql", "shopify_schema_inputs.graphql", "shopify_schema_channels.graphql",
-             "shopify_schema_merchant.graphql", "shopify_schema_app.graphql", "shopify_schema_console.graphql")
+SDL_FILES = (
+    "shopify_schema.graphql",
+    "shopify_schema_inputs.graphql",
+    "shopify_schema_channels.graphql",
+    "shopify_schema_merchant.graphql",
+    "shopify_schema_app.graphql",
+    "shopify_schema_console.graphql",
+)
 MUTATION_RESOLVERS = {
-    "productSet": product_set, "productUpdate": product_update, "productDelete": product_delete,
-    "productVariantsBulkUpdate": product_variants_bulk_update, "inventorySetQuantities": inventory_set_quantities,
-    "metafieldDefinitionCreate": metafield_definition_create, "inventoryActivate": inventory_activate,
-    **PUBLICATION_MUTATIONS, **MERCHANT_MUTATIONS, **APP_MUTATIONS,
+    "productSet": product_set,
+    "productUpdate": product_update,
+    "productDelete": product_delete,
+    "productVariantsBulkUpdate": product_variants_bulk_update,
+    "inventorySetQuantities": inventory_set_quantities,
+    "metafieldDefinitionCreate": metafield_definition_create,
+    "inventoryActivate": inventory_activate,
+    **PUBLICATION_MUTATIONS,
+    **MERCHANT_MUTATIONS,
+    **APP_MUTATIONS,
 }
 
 
 def _resolvers() -> dict[str, dict]:
     """Type -> field -> resolver, merged from the modules that each own a part of the API."""
     merged: dict[str, dict] = {}
-    queries = {**QUERY_RESOLVERS, **PUBLICATION_QUERIES, **MERCHANT_QUERIES, "publicApiVersions": public_api_versions,
-               "currentAppInstallation": current_app_installation, "shop": shop}
-    for part in (RESOLVERS, PUBLICATION_OBJECTS, MERCHANT_OBJECTS, {"QueryRoot": queries},
-                 {"Mutation": MUTATION_RESOLVERS}):
+    queries = {
+        **QUERY_RESOLVERS,
+        **PUBLICATION_QUERIES,
+        **MERCHANT_QUERIES,
+        "publicApiVersions": public_api_versions,
+        "currentAppInstallation": current_app_installation,
+        "shop": shop,
+    }
+    for part in (
+        RESOLVERS,
+        PUBLICATION_OBJECTS,
+        MERCHANT_OBJECTS,
+        {"QueryRoot": queries},
+        {"Mutation": MUTATION_RESOLVERS},
+    ):
         for type_name, fields in part.items():
             merged.setdefault(type_name, {}).update(fields)
     return merged

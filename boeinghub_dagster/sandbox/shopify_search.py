@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 
-from .shopify_store import ShopifyStore, parse_gid
+from boeinghub_dagster.sandbox.shopify_store import ShopifyStore, parse_gid
 
 PRODUCT_FIELDS = {"id", "sku", "status", "title", "vendor", "handle", "product_type", "tag"}
 VARIANT_FIELDS = {"id", "sku", "product_id", "title"}
@@ -128,19 +128,22 @@ def _product_term(store: ShopifyStore, field: str, value: str, warnings: list[di
         return {pk} if pk is not None else set()
     if field == "sku":
         where, args = _match_sql("sku", value)
-        rows = store.rows(f"SELECT product_id FROM variants WHERE {where}", args)  # noqa: S608
+        rows = store.rows(f"SELECT product_id FROM variants WHERE {where}", args)
         return {r["product_id"] for r in rows}
     if field == "status":
         wanted = [s.strip().upper() for s in value.split(",") if s.strip()]
         marks = ", ".join("?" for _ in wanted) or "''"
-        rows = store.rows(f"SELECT id FROM products WHERE status IN ({marks})", tuple(wanted))  # noqa: S608
+        rows = store.rows(f"SELECT id FROM products WHERE status IN ({marks})", tuple(wanted))
         return {r["id"] for r in rows}
     if field == "tag":
-        return {r["id"] for r in store.rows("SELECT id, tags FROM products")
-                if value.lower() in (t.lower() for t in json.loads(r["tags"]))}
+        return {
+            r["id"]
+            for r in store.rows("SELECT id, tags FROM products")
+            if value.lower() in (t.lower() for t in json.loads(r["tags"]))
+        }
     column = {"title": "title", "vendor": "vendor", "handle": "handle", "product_type": "product_type"}[field]
     where, args = _match_sql(column, value)
-    return {r["id"] for r in store.rows(f"SELECT id FROM products WHERE {where}", args)}  # noqa: S608
+    return {r["id"] for r in store.rows(f"SELECT id FROM products WHERE {where}", args)}
 
 
 def variant_ids(store: ShopifyStore, query: str | None, warnings: list[dict]) -> list[int]:
@@ -161,7 +164,10 @@ def _variant_term(store: ShopifyStore, field: str, value: str, warnings: list[di
         return {r["id"] for r in store.rows("SELECT id FROM variants WHERE product_id = ?", (pk,))}
     if field == "sku":
         where, args = _match_sql("sku", value)
-        return {r["id"] for r in store.rows(f"SELECT id FROM variants WHERE {where}", args)}  # noqa: S608
-    rows = store.rows("SELECT v.id FROM variants v JOIN products p ON p.id = v.product_id"  # a bare word: the title
-                      " WHERE p.title LIKE ? ESCAPE '\\'", (f"%{_like(value)}%",))
+        return {r["id"] for r in store.rows(f"SELECT id FROM variants WHERE {where}", args)}
+    rows = store.rows(
+        "SELECT v.id FROM variants v JOIN products p ON p.id = v.product_id"  # a bare word: the title
+        " WHERE p.title LIKE ? ESCAPE '\\'",
+        (f"%{_like(value)}%",),
+    )
     return {r["id"] for r in rows}

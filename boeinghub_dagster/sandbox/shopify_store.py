@@ -15,7 +15,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 DEFAULT_LOCATIONS = ("Dallas Central", "Chicago", "Miami")
@@ -82,15 +82,26 @@ CREATE TABLE IF NOT EXISTS resource_publications (
   publication_id INTEGER NOT NULL REFERENCES publications(id) ON DELETE CASCADE,
   publish_date TEXT NOT NULL, PRIMARY KEY (product_id, publication_id));
 """
-_TABLES = ("collection_products", "collections", "resource_publications", "media", "inventory_levels",
-           "inventory_items", "variants", "metafields", "products", "metafield_definitions", "idempotency_keys",
-           "variant_creations")
+_TABLES = (
+    "collection_products",
+    "collections",
+    "resource_publications",
+    "media",
+    "inventory_levels",
+    "inventory_items",
+    "variants",
+    "metafields",
+    "products",
+    "metafield_definitions",
+    "idempotency_keys",
+    "variant_creations",
+)
 
 GID = "gid://shopify/"
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def gid(kind: str, pk: int) -> str:
@@ -101,15 +112,19 @@ def parse_gid(value, kind: str) -> int | None:
     """The numeric id of `gid://shopify/<kind>/<n>` (a query string is ignored), else None."""
     if not isinstance(value, str) or not value.startswith(f"{GID}{kind}/"):
         return None
-    tail = value[len(GID) + len(kind) + 1:].split("?", 1)[0]
+    tail = value[len(GID) + len(kind) + 1 :].split("?", 1)[0]
     return int(tail) if tail.isdigit() else None
 
 
 class ShopifyStore:
     """SQLite state of one shop. `path=":memory:"` for a throw-away shop."""
 
-    def __init__(self, path: str | Path = ":memory:", locations: tuple[str, ...] = DEFAULT_LOCATIONS,
-                 publications: tuple[str, ...] = DEFAULT_PUBLICATIONS):
+    def __init__(
+        self,
+        path: str | Path = ":memory:",
+        locations: tuple[str, ...] = DEFAULT_LOCATIONS,
+        publications: tuple[str, ...] = DEFAULT_PUBLICATIONS,
+    ):
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.path = str(path)
@@ -130,8 +145,10 @@ class ShopifyStore:
                     self.conn.execute("INSERT INTO locations (name) VALUES (?)", (name,))
             if self.one("SELECT COUNT(*) AS n FROM publications")["n"] == 0:
                 for name in self.default_publications:
-                    self.conn.execute("INSERT INTO publications (name, supports_future) VALUES (?, ?)",
-                                      (name, int(name == ONLINE_STORE)))
+                    self.conn.execute(
+                        "INSERT INTO publications (name, supports_future) VALUES (?, ?)",
+                        (name, int(name == ONLINE_STORE)),
+                    )
 
     def add_location(self, name: str) -> int:
         """A merchant opens a location (no item is stocked there until activated)."""
@@ -159,7 +176,7 @@ class ShopifyStore:
         """Empty the shop (locations and publications are re-seeded); counters restart at 1."""
         with self.transaction() as c:
             for table in (*_TABLES, "locations", "publications"):
-                c.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+                c.execute(f"DELETE FROM {table}")
             c.execute("DELETE FROM sqlite_sequence")
         self._seed()
 
@@ -176,7 +193,7 @@ class ShopifyStore:
         names = ", ".join(cols)
         marks = ", ".join("?" for _ in cols)
         with self.lock:
-            sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 - table names are ours
+            sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
             cur = self.conn.execute(sql, tuple(cols.values()))
             return int(cur.lastrowid)
 
@@ -185,7 +202,7 @@ class ShopifyStore:
             return
         sets = ", ".join(f"{k} = ?" for k in cols)
         with self.lock:
-            self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*cols.values(), pk))  # noqa: S608
+            self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*cols.values(), pk))
 
     def execute(self, sql: str, args: tuple = ()) -> None:
         with self.lock:
@@ -195,20 +212,27 @@ class ShopifyStore:
     def get(self, table: str, pk: int | None) -> sqlite3.Row | None:
         if pk is None:
             return None
-        return self.one(f"SELECT * FROM {table} WHERE id = ?", (pk,))  # noqa: S608
+        return self.one(f"SELECT * FROM {table} WHERE id = ?", (pk,))
 
     def owner_by_metafield(self, owner_type: str, namespace: str, key: str, value: str) -> int | None:
-        row = self.one("SELECT owner_id FROM metafields WHERE owner_type = ? AND namespace = ? AND key = ?"
-                       " AND value = ? ORDER BY owner_id LIMIT 1", (owner_type, namespace, key, value))
+        row = self.one(
+            "SELECT owner_id FROM metafields WHERE owner_type = ? AND namespace = ? AND key = ?"
+            " AND value = ? ORDER BY owner_id LIMIT 1",
+            (owner_type, namespace, key, value),
+        )
         return row["owner_id"] if row else None
 
     def metafield(self, owner_type: str, owner_id: int, namespace: str, key: str) -> sqlite3.Row | None:
-        return self.one("SELECT * FROM metafields WHERE owner_type = ? AND owner_id = ? AND namespace = ? AND key = ?",
-                        (owner_type, owner_id, namespace, key))
+        return self.one(
+            "SELECT * FROM metafields WHERE owner_type = ? AND owner_id = ? AND namespace = ? AND key = ?",
+            (owner_type, owner_id, namespace, key),
+        )
 
     def definition(self, owner_type: str, namespace: str, key: str) -> sqlite3.Row | None:
-        return self.one("SELECT * FROM metafield_definitions WHERE owner_type = ? AND namespace = ? AND key = ?",
-                        (owner_type, namespace, key))
+        return self.one(
+            "SELECT * FROM metafield_definitions WHERE owner_type = ? AND namespace = ? AND key = ?",
+            (owner_type, namespace, key),
+        )
 
     def variants_of(self, product_pk: int) -> list[sqlite3.Row]:
         return self.rows("SELECT * FROM variants WHERE product_id = ? ORDER BY position, id", (product_pk,))
@@ -220,15 +244,16 @@ class ShopifyStore:
         return self.rows("SELECT * FROM inventory_levels WHERE item_id = ? ORDER BY location_id", (item_pk,))
 
     def level(self, item_pk: int, location_pk: int) -> sqlite3.Row | None:
-        return self.one("SELECT * FROM inventory_levels WHERE item_id = ? AND location_id = ?",
-                        (item_pk, location_pk))
+        return self.one("SELECT * FROM inventory_levels WHERE item_id = ? AND location_id = ?", (item_pk, location_pk))
 
     def set_level(self, item_pk: int, location_pk: int, quantity: int) -> None:
         stamp = now_iso()
-        self.execute("INSERT INTO inventory_levels (item_id, location_id, quantity, created_at, updated_at)"
-                     " VALUES (?, ?, ?, ?, ?) ON CONFLICT (item_id, location_id)"
-                     " DO UPDATE SET quantity = excluded.quantity, updated_at = excluded.updated_at",
-                     (item_pk, location_pk, quantity, stamp, stamp))
+        self.execute(
+            "INSERT INTO inventory_levels (item_id, location_id, quantity, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (item_id, location_id)"
+            " DO UPDATE SET quantity = excluded.quantity, updated_at = excluded.updated_at",
+            (item_pk, location_pk, quantity, stamp, stamp),
+        )
 
     def delete_product(self, product_pk: int) -> None:
         """The product, its variants, items, levels (cascade), media and metafields."""
@@ -247,19 +272,25 @@ class ShopifyStore:
         return row["count"] if row else 0
 
     def add_variants_created(self, day: int, count: int) -> None:
-        self.execute("INSERT INTO variant_creations (day, count) VALUES (?, ?)"
-                     " ON CONFLICT (day) DO UPDATE SET count = count + excluded.count", (day, count))
+        self.execute(
+            "INSERT INTO variant_creations (day, count) VALUES (?, ?)"
+            " ON CONFLICT (day) DO UPDATE SET count = count + excluded.count",
+            (day, count),
+        )
 
     def products_per_metafield_value(self, namespace: str, key: str) -> dict[str, int]:
-        rows = self.rows("SELECT value, COUNT(*) AS n FROM metafields WHERE owner_type = 'PRODUCT'"
-                         " AND namespace = ? AND key = ? GROUP BY value ORDER BY value", (namespace, key))
+        rows = self.rows(
+            "SELECT value, COUNT(*) AS n FROM metafields WHERE owner_type = 'PRODUCT'"
+            " AND namespace = ? AND key = ? GROUP BY value ORDER BY value",
+            (namespace, key),
+        )
         return {r["value"]: r["n"] for r in rows}
 
     def media_statuses(self) -> dict[str, int]:
         return {r["status"]: r["n"] for r in self.rows("SELECT status, COUNT(*) AS n FROM media GROUP BY status")}
 
     def count(self, table: str) -> int:
-        return self.one(f"SELECT COUNT(*) AS n FROM {table}")["n"]  # noqa: S608
+        return self.one(f"SELECT COUNT(*) AS n FROM {table}")["n"]
 
 
 def loads(text: str | None, default=None):

@@ -12,7 +12,7 @@ Shopify's versioning rules (shopify.dev, "About Shopify API versioning", and its
 
 from __future__ import annotations
 
-from .shopify_context import ctx
+from boeinghub_dagster.sandbox.shopify_context import ctx
 
 
 def served_version(requested: str, supported: tuple[str, ...]) -> str:
@@ -26,8 +26,9 @@ def _next_quarter(version: str) -> str:
 
 def public_api_versions(_root, info) -> list[dict]:
     versions = sorted(ctx(info).knobs.api_versions)
-    out = [{"handle": v, "displayName": f"{v} (Latest)" if v == versions[-1] else v, "supported": True}
-           for v in versions]
+    out = [
+        {"handle": v, "displayName": f"{v} (Latest)" if v == versions[-1] else v, "supported": True} for v in versions
+    ]
     candidate = _next_quarter(versions[-1])
     out.append({"handle": candidate, "displayName": f"{candidate} (Release candidate)", "supported": False})
     out.append({"handle": "unstable", "displayName": "unstable", "supported": False})

@@ -12,17 +12,26 @@ import re
 
 from graphql import GraphQLError
 
-from .shopify_context import RequestContext, UserErrors, decimal_text, money, to_decimal, user_error
-from .shopify_store import ShopifyStore, now_iso, parse_gid
+from boeinghub_dagster.sandbox.shopify_context import (
+    RequestContext,
+    UserErrors,
+    decimal_text,
+    money,
+    to_decimal,
+    user_error,
+)
+from boeinghub_dagster.sandbox.shopify_store import ShopifyStore, now_iso, parse_gid
 
 # Shopify's wording for the resource throttle (its REST answer and support pages). The GraphQL Admin
 # API reports it as a top-level error with `extensions.code = "VARIANT_THROTTLE_EXCEEDED"` and the
 # mutation's data null (community reports; docs/behaviour.md §7a): a wait, unlike the user error VARIANTS_OVER_LIMIT
 # ("Number of product variants exceeds shop limit"), which is for more than 2,048 variants on one product.
 VARIANT_THROTTLE_CODE = "VARIANT_THROTTLE_EXCEEDED"
-DAILY_VARIANT_LIMIT_MESSAGE = ("Daily variant creation limit reached. Please try again later. See "
-                               "https://help.shopify.com/en/api/getting-started/api-call-limit for more "
-                               "information about rate limits and how to avoid them.")
+DAILY_VARIANT_LIMIT_MESSAGE = (
+    "Daily variant creation limit reached. Please try again later. See "
+    "https://help.shopify.com/en/api/getting-started/api-call-limit for more "
+    "information about rate limits and how to avoid them."
+)
 QUANTITY_NAMES = ("available", "on_hand")
 MAX_QUANTITY = 1_000_000_000
 
@@ -34,8 +43,10 @@ def check_variant_throttle(c: RequestContext, new_variants: int) -> None:
     if new_variants <= 0:
         return
     k, store = c.knobs, c.store
-    if store.variant_count() >= k.variant_threshold and \
-            store.variants_created_on(c.day) + new_variants > k.variants_per_day:
+    if (
+        store.variant_count() >= k.variant_threshold
+        and store.variants_created_on(c.day) + new_variants > k.variants_per_day
+    ):
         c.count("variant_throttled")
         raise GraphQLError(DAILY_VARIANT_LIMIT_MESSAGE, extensions={"code": VARIANT_THROTTLE_CODE})
 
@@ -54,12 +65,17 @@ def unique_handle(store: ShopifyStore, wanted: str, product_pk: int | None = Non
 
 
 # productSet's codes for a bad metafield (ProductSetUserErrorCode); other mutations pass their own enum's.
-PRODUCT_SET_METAFIELD_CODES = {"blank": "INVALID_METAFIELD", "type": "INVALID_METAFIELD", "value": "INVALID_METAFIELD",
-                               "unique": "CAPABILITY_VIOLATION"}
+PRODUCT_SET_METAFIELD_CODES = {
+    "blank": "INVALID_METAFIELD",
+    "type": "INVALID_METAFIELD",
+    "value": "INVALID_METAFIELD",
+    "unique": "CAPABILITY_VIOLATION",
+}
 
 
-def check_metafields(store: ShopifyStore, owner_type: str, owner_pk: int | None, inputs, prefix: list,
-                     codes: dict | None = None) -> None:
+def check_metafields(
+    store: ShopifyStore, owner_type: str, owner_pk: int | None, inputs, prefix: list, codes: dict | None = None
+) -> None:
     """Shopify's checks on `metafields` inputs (key, value, type, unique values) before any write.
 
     `codes` maps the kind of fault (blank, type, value, unique) to the calling mutation's error code.
@@ -99,10 +115,12 @@ def write_metafields(store: ShopifyStore, owner_type: str, owner_pk: int, inputs
         ns = m.get("namespace") or "$app"
         definition = store.definition(owner_type, ns, m["key"])
         type_name = m.get("type") or definition["type"]
-        store.execute("INSERT INTO metafields (owner_type, owner_id, namespace, key, type, value, created_at,"
-                      " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (owner_type, owner_id, namespace, key)"
-                      " DO UPDATE SET value = excluded.value, type = excluded.type, updated_at = excluded.updated_at",
-                      (owner_type, owner_pk, ns, m["key"], type_name, m["value"], stamp, stamp))
+        store.execute(
+            "INSERT INTO metafields (owner_type, owner_id, namespace, key, type, value, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (owner_type, owner_id, namespace, key)"
+            " DO UPDATE SET value = excluded.value, type = excluded.type, updated_at = excluded.updated_at",
+            (owner_type, owner_pk, ns, m["key"], type_name, m["value"], stamp, stamp),
+        )
 
 
 def replace_metafields(store: ShopifyStore, owner_type: str, owner_pk: int, inputs) -> None:
@@ -110,8 +128,9 @@ def replace_metafields(store: ShopifyStore, owner_type: str, owner_pk: int, inpu
     existing entries that aren't included in the mutation's input" (Mutation.productSet). So every
     metafield of the owner that the given list does not name goes, whatever its namespace."""
     kept = {(m.get("namespace") or "$app", m["key"]) for m in inputs}
-    for row in store.rows("SELECT id, namespace, key FROM metafields WHERE owner_type = ? AND owner_id = ?",
-                          (owner_type, owner_pk)):
+    for row in store.rows(
+        "SELECT id, namespace, key FROM metafields WHERE owner_type = ? AND owner_id = ?", (owner_type, owner_pk)
+    ):
         if (row["namespace"], row["key"]) not in kept:
             store.execute("DELETE FROM metafields WHERE id = ?", (row["id"],))
 
@@ -126,14 +145,21 @@ def check_quantities(store: ShopifyStore, quantities, prefix: list, code_locatio
     errors = []
     for j, q in enumerate(quantities or []):
         if q["name"] not in QUANTITY_NAMES:
-            errors.append(user_error("The quantity name must be either 'available' or 'on_hand'.",
-                                     [*prefix, j, "name"], "INVALID_INPUT"))
+            errors.append(
+                user_error(
+                    "The quantity name must be either 'available' or 'on_hand'.", [*prefix, j, "name"], "INVALID_INPUT"
+                )
+            )
         if store.get("locations", parse_gid(q["locationId"], "Location")) is None:
-            errors.append(user_error("The specified location could not be found.", [*prefix, j, "locationId"],
-                                     code_location))
+            errors.append(
+                user_error("The specified location could not be found.", [*prefix, j, "locationId"], code_location)
+            )
         if abs(q["quantity"]) > MAX_QUANTITY:
-            errors.append(user_error("The quantity can't be higher than 1,000,000,000.", [*prefix, j, "quantity"],
-                                     "INVALID_INPUT"))
+            errors.append(
+                user_error(
+                    "The quantity can't be higher than 1,000,000,000.", [*prefix, j, "quantity"], "INVALID_INPUT"
+                )
+            )
     return errors
 
 
@@ -162,8 +188,12 @@ def item_columns(item: dict | None) -> dict:
     cols = {}
     if "cost" in item:
         cols["cost"] = decimal_text(item["cost"]) if item["cost"] is not None else None
-    for name, column in (("tracked", "tracked"), ("requiresShipping", "requires_shipping"),
-                         ("countryCodeOfOrigin", "country_code"), ("harmonizedSystemCode", "hs_code")):
+    for name, column in (
+        ("tracked", "tracked"),
+        ("requiresShipping", "requires_shipping"),
+        ("countryCodeOfOrigin", "country_code"),
+        ("harmonizedSystemCode", "hs_code"),
+    ):
         if item.get(name) is not None:
             cols[column] = int(item[name]) if isinstance(item[name], bool) else item[name]
     weight = (item.get("measurement") or {}).get("weight")
@@ -175,8 +205,14 @@ def item_columns(item: dict | None) -> dict:
 def create_variant(c: RequestContext, product_pk: int, cols: dict, option_values: list[dict]) -> tuple[int, int]:
     """A new variant and its inventory item; returns (variant id, item id)."""
     stamp = now_iso()
-    vpk = c.store.insert("variants", product_id=product_pk, option_values=json.dumps(option_values),
-                         created_at=stamp, updated_at=stamp, **cols)
+    vpk = c.store.insert(
+        "variants",
+        product_id=product_pk,
+        option_values=json.dumps(option_values),
+        created_at=stamp,
+        updated_at=stamp,
+        **cols,
+    )
     ipk = c.store.insert("inventory_items", variant_id=vpk, created_at=stamp, updated_at=stamp)
     return vpk, ipk
 
@@ -202,8 +238,11 @@ def set_files(c: RequestContext, product_pk: int, files: list[dict], prefix: lis
         elif not f.get("originalSource"):
             errors.append(user_error("originalSource can't be blank.", [*prefix, i, "originalSource"], "INVALID_INPUT"))
         elif f.get("contentType") not in (None, "IMAGE"):
-            errors.append(user_error("Only IMAGE files are supported by the sandbox.", [*prefix, i, "contentType"],
-                                     "INVALID_INPUT"))
+            errors.append(
+                user_error(
+                    "Only IMAGE files are supported by the sandbox.", [*prefix, i, "contentType"], "INVALID_INPUT"
+                )
+            )
     if errors:
         raise UserErrors(errors)
     for pk in set(existing) - keep:
@@ -215,6 +254,13 @@ def set_files(c: RequestContext, product_pk: int, files: list[dict], prefix: lis
                 cols["alt"] = f["alt"]
             store.update("media", parse_gid(f["id"], "MediaImage"), **cols)
             continue
-        pk = store.insert("media", product_id=product_pk, position=position, alt=f.get("alt"),
-                          original_source=f["originalSource"], created_at=stamp, updated_at=stamp)
+        pk = store.insert(
+            "media",
+            product_id=product_pk,
+            position=position,
+            alt=f.get("alt"),
+            original_source=f["originalSource"],
+            created_at=stamp,
+            updated_at=stamp,
+        )
         c.media_to_fetch.append(pk)

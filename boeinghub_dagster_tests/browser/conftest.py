@@ -15,17 +15,25 @@ from pathlib import Path
 
 import pytest
 
-from boeinghub_dagster_tests.support.waiting import wait_until as wait_for  # noqa: F401 - the tests use it
 from boeinghub_dagster_tests.support.live_hub import shared_live_hub
 from boeinghub_dagster_tests.support.operator_batch import start_operator_batch, wait_published
+from boeinghub_dagster_tests.support.waiting import wait_until as wait_for  # noqa: F401 - the tests use it
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Generous on purpose: on a busy machine the UI's bundle, its GraphQL answers and the runs behind them all
 # take longer. A wait only lasts this long when something is wrong; the tests wait for events, not time.
 UI_TIMEOUT_MS = 90_000  # Playwright actions, navigations and `expect` assertions (its own default is 5 s)
 RUN_TIMEOUT_S = 300  # a run the test launched to reach a state (queued, started, finished)
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def pytest_collection_modifyitems(config, items):

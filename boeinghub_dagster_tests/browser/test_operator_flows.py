@@ -44,7 +44,9 @@ def test_asset_graph_shows_raw_then_staged_then_shopify_products_then_sync_hashe
         boxes.append(node.bounding_box())
     shoot(page, tmp_path, "asset-graph")
     xs = [b["x"] for b in boxes]
-    assert xs == sorted(xs) and len(set(xs)) == 4, f"not laid out upstream → downstream: {dict(zip(chain, xs))}"
+    assert xs == sorted(xs) and len(set(xs)) == 4, (
+        f"not laid out upstream → downstream: {dict(zip(chain, xs, strict=False))}"
+    )
     assert max(b["y"] for b in boxes) - min(b["y"] for b in boxes) < 40, "the four assets are not one chain"
 
 
@@ -70,11 +72,16 @@ def test_operator_adds_two_parts_and_backfills_just_them_from_the_ui(page, hub, 
     launch.get_by_role("button", name="Launch backfill").click()
     expect(launch).to_be_hidden()
 
-    backfill_id = wait_for(lambda: next(iter({b.backfill_id for b in hub.instance.get_backfills()} - before), None),
-                           RUN_TIMEOUT_S, "the backfill launched from the UI")
+    backfill_id = wait_for(
+        lambda: next(iter({b.backfill_id for b in hub.instance.get_backfills()} - before), None),
+        RUN_TIMEOUT_S,
+        "the backfill launched from the UI",
+    )
     backfill = hub.instance.get_backfill(backfill_id)
     if backfill.asset_backfill_data is not None:
-        targeted = backfill.asset_backfill_data.target_subset.get_partitions_subset(dg.AssetKey("staged_products")).get_partition_keys()
+        targeted = backfill.asset_backfill_data.target_subset.get_partitions_subset(
+            dg.AssetKey("staged_products")
+        ).get_partition_keys()
     else:  # launched from the job page: a job backfill over the named partitions
         targeted = backfill.partition_names
     assert sorted(targeted) == sorted(parts)
@@ -112,8 +119,11 @@ def test_dropped_intake_file_appears_in_the_batch_view(page, hub, published_batc
     page.goto("/assets/intake_batch_report")
     clicked = time.time()
     page.locator("button", has_text=MATERIALIZE).click()
-    wait_for(lambda: _materialized_since(hub, "intake_batch_report", clicked), RUN_TIMEOUT_S,
-             "the batch view refreshed after the batch was done")
+    wait_for(
+        lambda: _materialized_since(hub, "intake_batch_report", clicked),
+        RUN_TIMEOUT_S,
+        "the batch view refreshed after the batch was done",
+    )
     page.reload()
     expect(page.get_by_text("batches_shown")).to_be_visible()
     if page.get_by_text("[Show Markdown]").count():  # a long table is behind a link, in a dialog
@@ -124,7 +134,15 @@ def test_dropped_intake_file_appears_in_the_batch_view(page, hub, published_batc
     cells = [c.strip() for c in row.locator("td").all_inner_texts()]
     shoot(page, tmp_path, "batch-view")
     # id, file_name, status, accepted, answered, staged, failed, left, ...
-    assert cells[1:8] == [f"publish/{name}", "done", str(len(fetched) + 1), str(len(fetched) + 1), str(len(fetched)), "1", "0"], cells
+    assert cells[1:8] == [
+        f"publish/{name}",
+        "done",
+        str(len(fetched) + 1),
+        str(len(fetched) + 1),
+        str(len(fetched)),
+        "1",
+        "0",
+    ], cells
     assert "not returned by Boeing" in row.inner_text()
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
 from playwright.sync_api import expect
@@ -136,7 +136,7 @@ def _asset_job(assets: list[str], tags: list[dict]) -> dict:
 
 def test_asset_graph_runs_and_backfills_carry_their_run_queue_tag(hub, published_batch):
     _, fetched, _ = published_batch
-    hour = datetime.now(timezone.utc).strftime("%Y-%m-%d-%H:00")
+    hour = datetime.now(UTC).strftime("%Y-%m-%d-%H:00")
     launched = hub.launch(_asset_job(["sync_hashes"], [{"key": "dagster/partition", "value": hour}]))
     sync_run = hub.instance.get_run_by_id(launched)
     assert (sync_run.job_name, sync_run.tags["boeinghub/api"]) == ("__ASSET_JOB", "boeing-sync")

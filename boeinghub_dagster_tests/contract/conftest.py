@@ -26,8 +26,10 @@ from boeinghub_dagster_tests.domain.normalization_support import row_for
 from boeinghub_dagster_tests.support.sandboxes import ShopifySandbox, start_shopify
 
 LIVE_VARS = ("SHOPIFY_LIVE_SHOP_URL", "SHOPIFY_LIVE_ACCESS_TOKEN")
-SKIP_LIVE = ("live: set SHOPIFY_LIVE_SHOP_URL and SHOPIFY_LIVE_ACCESS_TOKEN (a development store's Admin API "
-             "token) to run the contract suite against a real Shopify store")
+SKIP_LIVE = (
+    "live: set SHOPIFY_LIVE_SHOP_URL and SHOPIFY_LIVE_ACCESS_TOKEN (a development store's Admin API "
+    "token) to run the contract suite against a real Shopify store"
+)
 ONLINE_STORE = "Online Store"
 
 
@@ -68,8 +70,11 @@ class ContractShop:
         return ShopSetup(client.locations(), publications)
 
     def writer(self, shop: ShopSetup, client: ShopifyClient | None = None) -> ProductWriter:
-        return ProductWriter(client or self.client(), IdempotentCalls(self.resource.store.idempotency()),
-                             tuple(shop.publications.values()))
+        return ProductWriter(
+            client or self.client(),
+            IdempotentCalls(self.resource.store.idempotency()),
+            tuple(shop.publications.values()),
+        )
 
     def image(self, name: str) -> str | None:
         """An image URL for the shop to fetch: the sandbox's own address, or SHOPIFY_LIVE_IMAGE_URL."""
@@ -80,9 +85,15 @@ class ContractShop:
 
     def full_input(self, part: str, shop: ShopSetup, image: str | None = None, **boeing) -> dict:
         """The hub's create input for `part`, tagged with the run's tag."""
-        payload = product_set_input(row_for(part, aviallPartNumber=part, productCode=part, **boeing),
-                                    price_markup_factor="1.1", location_ids=shop.locations, location_map={},
-                                    location_codes={}, image_url=image, part_number=part)
+        payload = product_set_input(
+            row_for(part, aviallPartNumber=part, productCode=part, **boeing),
+            price_markup_factor="1.1",
+            location_ids=shop.locations,
+            location_map={},
+            location_codes={},
+            image_url=image,
+            part_number=part,
+        )
         payload["tags"] = [*payload["tags"], self.tag]
         return payload
 
@@ -112,8 +123,15 @@ def database_url(tmp_path):
 def shop(request, store, tmp_path):
     if request.param == "sandbox":
         server, handle = start_shopify(str(tmp_path / "shop.db"))
-        resource = ShopifyResource(shop_url=handle.url, access_token=handle.token, store=store, rate_per_min=6000,
-                                   timeout_seconds=10, max_attempts=6, max_backoff_seconds=0.5)
+        resource = ShopifyResource(
+            shop_url=handle.url,
+            access_token=handle.token,
+            store=store,
+            rate_per_min=6000,
+            timeout_seconds=10,
+            max_attempts=6,
+            max_backoff_seconds=0.5,
+        )
         contract = ContractShop("sandbox", resource, handle)
         yield contract
         contract.cleanup()
@@ -123,8 +141,9 @@ def shop(request, store, tmp_path):
     url, token = (os.environ.get(name, "").strip() for name in LIVE_VARS)
     if not url or not token:
         pytest.skip(SKIP_LIVE)
-    resource = ShopifyResource(shop_url=url, access_token=token, store=store, timeout_seconds=30, max_attempts=8,
-                               max_backoff_seconds=10)
+    resource = ShopifyResource(
+        shop_url=url, access_token=token, store=store, timeout_seconds=30, max_attempts=8, max_backoff_seconds=10
+    )
     contract = ContractShop("live", resource, None)
     yield contract
     contract.cleanup()

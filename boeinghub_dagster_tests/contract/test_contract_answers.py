@@ -7,7 +7,10 @@ import pytest
 
 from boeinghub_dagster.domain.shopify_api import SHOPIFY_API_VERSION
 from boeinghub_dagster.resources.shopify import (
-    ShopifyQueryError, ShopifyRetryable, ShopifyVariantThrottled, ShopifyVersionError,
+    ShopifyQueryError,
+    ShopifyRetryable,
+    ShopifyVariantThrottled,
+    ShopifyVersionError,
 )
 
 pytestmark = pytest.mark.shopify_contract
@@ -47,8 +50,10 @@ def test_a_field_that_fails_while_others_answer_fails_that_read_only(shop):
     sandbox = shop.needs_sandbox("fail_field is a knob")
     client = shop.client()
     sandbox.admin(fail_field="product")  # a nullable root field: the rest of the answer stands
-    both = client.execute("query Both($id: ID!) { product(id: $id) { id } publications(first: 5) { nodes { id } } }",
-                          {"id": "gid://shopify/Product/1"})
+    both = client.execute(
+        "query Both($id: ID!) { product(id: $id) { id } publications(first: 5) { nodes { id } } }",
+        {"id": "gid://shopify/Product/1"},
+    )
     assert both.field("publications")["nodes"] and not both.ok  # data and errors in one answer
     with pytest.raises(ShopifyQueryError, match="could not answer product"):
         both.field("product")

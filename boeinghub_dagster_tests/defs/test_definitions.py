@@ -1,8 +1,7 @@
 """The whole code location loads, and the instance settings in dagster.yaml mean what they say."""
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-from datetime import datetime, timedelta, timezone
 
 import dagster as dg
 import pytest
@@ -10,9 +9,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {
     "BOEINGHUB_DATABASE_URL": "sqlite:///unused.db",
-    "BOEING_CLIENT_ID": "id", "BOEING_CLIENT_SECRET": "secret", "BOEING_USERNAME": "u", "BOEING_PASSWORD": "p",
-    "BOEING_OAUTH_TOKEN_URL": "http://127.0.0.1:1/t", "BOEING_PNA_OAUTH_URL": "http://127.0.0.1:1/o",
-    "BOEING_PNA_PRICE_URL": "http://127.0.0.1:1/p", "BOEING_SCOPE": "s",
+    "BOEING_CLIENT_ID": "id",
+    "BOEING_CLIENT_SECRET": "secret",
+    "BOEING_USERNAME": "u",
+    "BOEING_PASSWORD": "p",
+    "BOEING_OAUTH_TOKEN_URL": "http://127.0.0.1:1/t",
+    "BOEING_PNA_OAUTH_URL": "http://127.0.0.1:1/o",
+    "BOEING_PNA_PRICE_URL": "http://127.0.0.1:1/p",
+    "BOEING_SCOPE": "s",
 }
 
 
@@ -51,9 +55,12 @@ def test_an_s3_inbox_comes_from_boeinghub_inbox_with_its_connection_read_from_th
     monkeypatch.setenv("BOEINGHUB_INBOX", "s3://hub-inbox/drop")
     inbox = inbox_from_env()
     assert isinstance(inbox, S3InboxResource)
-    for field, name in (("path", "BOEINGHUB_INBOX"), ("endpoint_url", "SUPABASE_S3_ENDPOINT"),
-                        ("access_key_id", "SUPABASE_S3_ACCESS_KEY_ID"),
-                        ("secret_access_key", "SUPABASE_S3_SECRET_ACCESS_KEY")):
+    for field, name in (
+        ("path", "BOEINGHUB_INBOX"),
+        ("endpoint_url", "SUPABASE_S3_ENDPOINT"),
+        ("access_key_id", "SUPABASE_S3_ACCESS_KEY_ID"),
+        ("secret_access_key", "SUPABASE_S3_SECRET_ACCESS_KEY"),
+    ):
         assert isinstance(getattr(inbox, field), dg.EnvVar) and getattr(inbox, field) == name, field
     monkeypatch.setenv("BOEINGHUB_INBOX", "s3://hub-inbox/../etc")
     with pytest.raises(ValueError, match="'..' segment"):
@@ -115,7 +122,7 @@ def test_batch_view_automation_fires_after_an_extraction_run(defs):
     parent = dg.AssetSpec("staged_products", partitions_def=dg.DynamicPartitionsDefinition(name="part_numbers"))
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions("part_numbers", ["A", "B"])
-        at = datetime(2026, 11, 24, 12, 1, tzinfo=timezone.utc)  # no 5-minute cron tick between the two evaluations
+        at = datetime(2026, 11, 24, 12, 1, tzinfo=UTC)  # no 5-minute cron tick between the two evaluations
         first = dg.evaluate_automation_conditions(defs=[asset, parent], instance=instance, evaluation_time=at)
         instance.report_runless_asset_event(dg.AssetMaterialization("staged_products", partition="A"))
         second = dg.evaluate_automation_conditions(

@@ -37,8 +37,11 @@ def snapshot(defs: dg.Definitions) -> dict:
     for key in graph.get_all_asset_keys():
         node = graph.get(key)
         assets[key.to_user_string()] = {
-            "group": node.group_name, "deps": names(node.parent_keys), "partitions": _partitions(node.partitions_def),
-            "kinds": sorted(node.kinds), "automation": node.automation_condition is not None,
+            "group": node.group_name,
+            "deps": names(node.parent_keys),
+            "partitions": _partitions(node.partitions_def),
+            "kinds": sorted(node.kinds),
+            "automation": node.automation_condition is not None,
         }
     checks = sorted(f"{k.asset_key.to_user_string()}:{k.name}" for k in graph.asset_check_keys)
     jobs = {}
@@ -46,8 +49,12 @@ def snapshot(defs: dg.Definitions) -> dict:
         if job.name.startswith("__"):
             continue
         selected = job.asset_layer.selected_asset_keys if job.asset_layer else ()
-        jobs[job.name] = {"assets": names(selected), "ops": sorted(job.graph.node_names()), "tags": dict(job.tags),
-                          "partitions": _partitions(job.partitions_def)}
+        jobs[job.name] = {
+            "assets": names(selected),
+            "ops": sorted(job.graph.node_names()),
+            "tags": dict(job.tags),
+            "partitions": _partitions(job.partitions_def),
+        }
     schedules = {s.name: {"cron": s.cron_schedule, "job": s.job_name} for s in defs.schedules or ()}
     sensors = {}
     for s in defs.sensors or ():
@@ -55,8 +62,13 @@ def snapshot(defs: dg.Definitions) -> dict:
         if isinstance(s, dg.AutomationConditionSensorDefinition):
             entry["assets"] = names(s.asset_selection.resolve(graph))
         sensors[s.name] = entry
-    return {"assets": dict(sorted(assets.items())), "checks": checks, "jobs": dict(sorted(jobs.items())),
-            "schedules": dict(sorted(schedules.items())), "sensors": dict(sorted(sensors.items()))}
+    return {
+        "assets": dict(sorted(assets.items())),
+        "checks": checks,
+        "jobs": dict(sorted(jobs.items())),
+        "schedules": dict(sorted(schedules.items())),
+        "sensors": dict(sorted(sensors.items())),
+    }
 
 
 def test_the_asset_graph_matches_its_snapshot(monkeypatch):
@@ -69,4 +81,5 @@ def test_the_asset_graph_matches_its_snapshot(monkeypatch):
     if os.environ.get("UPDATE_DEFS_SNAPSHOT") == "1":
         SNAPSHOT.write_text(json.dumps(now, indent=1, sort_keys=False) + "\n")
     assert now == json.loads(SNAPSHOT.read_text()), (
-        "the asset graph changed: if you meant it, rewrite the snapshot with UPDATE_DEFS_SNAPSHOT=1 and review its diff")
+        "the asset graph changed: if you meant it, rewrite the snapshot with UPDATE_DEFS_SNAPSHOT=1 and review its diff"
+    )

@@ -14,7 +14,9 @@ from boeinghub_dagster_tests.conftest import make_boeing_resource
 
 def _run(store, boeing, run_id: str, parts: list[str], out: dict, since):
     requests, raw = store.requests(), store.extraction()
-    dispatcher = Dispatcher(boeing.client, requests, raw, Lease(store.engine(), DISPATCH_LEASE, run_id), 10, run_id, ExtractionStats())
+    dispatcher = Dispatcher(
+        boeing.client, requests, raw, Lease(store.engine(), DISPATCH_LEASE, run_id), 10, run_id, ExtractionStats()
+    )
     enqueue = lambda todo: requests.enqueue(todo, run_id, PRIORITY_EXTRACTION, 10)  # noqa: E731
     got = []
     for answer in await_answers(parts, since, enqueue, requests, raw, dispatcher, poll_seconds=0.05):
@@ -31,7 +33,9 @@ def test_ten_one_part_runs_cost_one_call_and_twenty_five_parts_three(store, boei
     store.requests().enqueue(parts, "batch:1:chunk:1", PRIORITY_EXTRACTION, 10)
     out: dict = {}
     groups = [parts[i::10] for i in range(10)]  # ten runs, parts interleaved across them
-    threads = [threading.Thread(target=_run, args=(store, boeing, f"run-{i}", g, out, since)) for i, g in enumerate(groups)]
+    threads = [
+        threading.Thread(target=_run, args=(store, boeing, f"run-{i}", g, out, since)) for i, g in enumerate(groups)
+    ]
     for t in threads:
         t.start()
     for t in threads:

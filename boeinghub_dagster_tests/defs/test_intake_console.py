@@ -16,9 +16,9 @@ from boeinghub_dagster.defs.intake.jobs import cancel_intake_batch, intake_part_
 from boeinghub_dagster.resources.boeing_queue import DISPATCH_LEASE
 from boeinghub_dagster.resources.inbox import InboxResource
 from boeinghub_dagster.resources.store.leases import Lease
-from boeinghub_dagster_tests.support.waiting import wait_until
 from boeinghub_dagster_tests.support.inbox import Ticker
 from boeinghub_dagster_tests.support.intake_runs import execute_requests
+from boeinghub_dagster_tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 RANGE = "dagster/asset_partition_range_start"

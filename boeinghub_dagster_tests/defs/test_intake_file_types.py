@@ -96,7 +96,10 @@ def test_a_symlink_a_fifo_and_a_folder_are_never_read_and_each_gets_its_reason(
     assert (inbox / "folder.txt" / "parts.txt").read_bytes() == PARTS
     assert "folder.txt/: a folder, left in place and not read" in skip
     assert sorted(p.name for p in _folder(ticker, "rejected").iterdir()) == [
-        "link.txt", "link.txt.reason.txt", "pipe.txt", "pipe.txt.reason.txt"
+        "link.txt",
+        "link.txt.reason.txt",
+        "pipe.txt",
+        "pipe.txt.reason.txt",
     ]
     assert list(_folder(ticker, "processed").iterdir()) == []
 

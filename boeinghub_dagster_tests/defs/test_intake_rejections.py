@@ -23,7 +23,9 @@ def _folder(ticker: Ticker, sub: str) -> Path:
 
 
 @pytest.mark.parametrize("name,make,fragment,env", CASES, ids=[c[0] for c in CASES])
-def test_a_bad_file_is_rejected_whole_with_a_specific_reason(ticker, store, instance, monkeypatch, name, make, fragment, env):
+def test_a_bad_file_is_rejected_whole_with_a_specific_reason(
+    ticker, store, instance, monkeypatch, name, make, fragment, env
+):
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     content = make()
@@ -80,7 +82,10 @@ def test_one_bad_file_does_not_hold_back_a_good_one(ticker, store, instance):
     result = ticker.settle()
     assert [r.tags["boeinghub/intake-file"] for r in result.run_requests] == ["good.txt"]
     assert (_folder(ticker, "rejected") / "bad.csv").exists() and (_folder(ticker, "processed") / "good.txt").exists()
-    assert sorted((r["file_name"], r["status"]) for r in store.intake().report()) == [("bad.csv", "rejected"), ("good.txt", "running")]
+    assert sorted((r["file_name"], r["status"]) for r in store.intake().report()) == [
+        ("bad.csv", "rejected"),
+        ("good.txt", "running"),
+    ]
     assert instance.get_dynamic_partitions("part_numbers") == ["BACB30LH3-4"]
 
 
@@ -117,7 +122,11 @@ def test_a_windows_1252_file_is_read_as_such_and_its_batch_records_the_encoding(
     result = ticker.settle()
     assert sorted(r.tags["boeinghub/intake-file"] for r in result.run_requests) == ["commande.csv", "plain.txt"]
     by_file = {r["file_name"]: r for r in store.intake().report()}
-    assert (by_file["commande.csv"]["accepted"], by_file["commande.csv"]["rejected"], by_file["commande.csv"]["reason"]) == (2, 0, None)
+    assert (
+        by_file["commande.csv"]["accepted"],
+        by_file["commande.csv"]["rejected"],
+        by_file["commande.csv"]["reason"],
+    ) == (2, 0, None)
     assert by_file["commande.csv"]["encoding"] == "windows-1252" and by_file["plain.txt"]["encoding"] == "utf-8"
     assert set(instance.get_dynamic_partitions("part_numbers")) == {"BACB30LH3-4", "MS20470AD4-6", "WF338109=K3"}
     assert (_folder(ticker, "processed") / "commande.csv").read_bytes() == content  # untouched
@@ -132,5 +141,6 @@ def test_the_sensor_says_which_encoding_it_read(ticker, store):
     assert "commande.txt: batch 1, read as windows-1252, 1 parts (1 new)" in "\n".join(ticker.logged)
     assert "parts.xlsx: batch 2, read as an .xlsx workbook, 1 parts (1 new)" in "\n".join(ticker.logged)
     assert sorted((r["file_name"], r["encoding"]) for r in store.intake().report()) == [
-        ("commande.txt", "windows-1252"), ("parts.xlsx", None)
+        ("commande.txt", "windows-1252"),
+        ("parts.xlsx", None),
     ]

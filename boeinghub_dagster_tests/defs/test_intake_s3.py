@@ -90,7 +90,10 @@ def test_uploads_become_batches_and_move_to_processed_or_rejected_with_their_not
     assert objects["rejected/manual.pdf"] == b"%PDF-1.4"
     assert b"unsupported file type '.pdf'" in objects["rejected/manual.pdf.reason.txt"]
     assert set(objects) - {k for k in objects if k.startswith(("processed/", "rejected/"))} == {
-        "", ".emptyFolderPlaceholder", "sub/inside.txt"}  # markers skipped; a folder stays, by design
+        "",
+        ".emptyFolderPlaceholder",
+        "sub/inside.txt",
+    }  # markers skipped; a folder stays, by design
     assert "sub/: a folder, left in place" in "\n".join(ticker.logged)
 
     upload(inbox, "again.txt", PARTS)  # the same content: a duplicate pointing at the first batch
@@ -198,10 +201,15 @@ def test_a_move_killed_between_copy_and_delete_ends_without_a_second_copy(inbox,
     assert len(store.intake().report()) == 1 and len(ticker.launched) == 1
 
 
-def test_boeinghub_intake_uploads_into_the_bucket_under_free_names(inbox, instance, store, tmp_path, monkeypatch,
-                                                                   capsys):
-    settings = {"SUPABASE_S3_ENDPOINT": inbox.endpoint_url, "SUPABASE_S3_ACCESS_KEY_ID": ACCESS_KEY_ID,
-                "SUPABASE_S3_REGION": REGION, "BOEINGHUB_INBOX": inbox.path}
+def test_boeinghub_intake_uploads_into_the_bucket_under_free_names(
+    inbox, instance, store, tmp_path, monkeypatch, capsys
+):
+    settings = {
+        "SUPABASE_S3_ENDPOINT": inbox.endpoint_url,
+        "SUPABASE_S3_ACCESS_KEY_ID": ACCESS_KEY_ID,
+        "SUPABASE_S3_REGION": REGION,
+        "BOEINGHUB_INBOX": inbox.path,
+    }
     for name, value in settings.items():
         monkeypatch.setenv(name, value)
     (tmp_path / "parts.txt").write_bytes(b"BACB30LH3-4\n")

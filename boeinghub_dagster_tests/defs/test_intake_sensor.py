@@ -171,7 +171,9 @@ def test_a_crash_after_recording_a_rejection_records_it_once(ticker, store, monk
 
 
 def test_an_idle_tick_does_not_load_partition_keys(ticker, monkeypatch):
-    monkeypatch.setattr(type(ticker.instance), "get_dynamic_partitions", lambda *a, **k: pytest.fail("idle tick loaded keys"))
+    monkeypatch.setattr(
+        type(ticker.instance), "get_dynamic_partitions", lambda *a, **k: pytest.fail("idle tick loaded keys")
+    )
     result = ticker.tick()
     assert result.skip_reason.skip_message == "inbox is empty"
 

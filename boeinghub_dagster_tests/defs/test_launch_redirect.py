@@ -18,8 +18,11 @@ import pytest
 from boeinghub_dagster.resources.launch_guard import ALLOWED_HOSTS_VAR
 from boeinghub_dagster_tests.support.recorder import recording_server
 
-ENDPOINTS = {"boeing": ("oauth_token_url", "pna_oauth_url", "pna_price_url"), "shopify": ("shop_url",),
-             "store": ("database_url",)}
+ENDPOINTS = {
+    "boeing": ("oauth_token_url", "pna_oauth_url", "pna_price_url"),
+    "shopify": ("shop_url",),
+    "store": ("database_url",),
+}
 OP_CONFIG = {
     "sync_part_now": {"sync_one_part": {"config": {"part_number": "BACB30LH3-4"}}},
     "approve_prices": {"approve_held_prices": {"config": {"part_numbers": ["BACB30LH3-4"]}}},
@@ -30,10 +33,12 @@ OP_CONFIG = {
     "set_price_overrides": {"set_overrides": {"config": {"overrides": [{"part_number": "BACB30LH3-4", "price": 9.5}]}}},
 }
 PART, HOUR = "BACB30LH3-4", "2026-12-01-10:00"
-SECRETS = {"BOEING_CLIENT_SECRET": "csec-" + secrets.token_urlsafe(18),
-           "BOEING_PASSWORD": "pw-" + secrets.token_urlsafe(18),
-           "SHOPIFY_ACCESS_TOKEN": "shpat_" + secrets.token_hex(16),
-           "SUPABASE_S3_SECRET_ACCESS_KEY": secrets.token_hex(20)}
+SECRETS = {
+    "BOEING_CLIENT_SECRET": "csec-" + secrets.token_urlsafe(18),
+    "BOEING_PASSWORD": "pw-" + secrets.token_urlsafe(18),
+    "SHOPIFY_ACCESS_TOKEN": "shpat_" + secrets.token_hex(16),
+    "SUPABASE_S3_SECRET_ACCESS_KEY": secrets.token_hex(20),
+}
 
 
 @pytest.fixture(scope="module")
@@ -41,12 +46,22 @@ def hub(tmp_path_factory):
     """(Definitions, the hostile recorder, the environment's recorder) under a production-like environment."""
     tmp = tmp_path_factory.mktemp("launch")
     with recording_server() as evil, recording_server() as legit, pytest.MonkeyPatch.context() as mp:
-        env = {"BOEINGHUB_DATABASE_URL": f"sqlite:///{tmp / 'store.db'}", "BOEINGHUB_INBOX": str(tmp / "inbox"),
-               "BOEING_CLIENT_ID": "cid", "BOEING_USERNAME": "usr", "BOEING_SCOPE": "scope",
-               "BOEING_OAUTH_TOKEN_URL": f"{legit.url}/oauth/token", "BOEING_PNA_OAUTH_URL": f"{legit.url}/pna/oauth",
-               "BOEING_PNA_PRICE_URL": f"{legit.url}/pna/price", "SHOPIFY_SHOP_URL": legit.url,
-               "BOEINGHUB_STORAGE": "s3", "SUPABASE_S3_ENDPOINT": legit.url, "SUPABASE_S3_BUCKET": "images",
-               "SUPABASE_S3_ACCESS_KEY_ID": "AKIDTEST", **SECRETS}
+        env = {
+            "BOEINGHUB_DATABASE_URL": f"sqlite:///{tmp / 'store.db'}",
+            "BOEINGHUB_INBOX": str(tmp / "inbox"),
+            "BOEING_CLIENT_ID": "cid",
+            "BOEING_USERNAME": "usr",
+            "BOEING_SCOPE": "scope",
+            "BOEING_OAUTH_TOKEN_URL": f"{legit.url}/oauth/token",
+            "BOEING_PNA_OAUTH_URL": f"{legit.url}/pna/oauth",
+            "BOEING_PNA_PRICE_URL": f"{legit.url}/pna/price",
+            "SHOPIFY_SHOP_URL": legit.url,
+            "BOEINGHUB_STORAGE": "s3",
+            "SUPABASE_S3_ENDPOINT": legit.url,
+            "SUPABASE_S3_BUCKET": "images",
+            "SUPABASE_S3_ACCESS_KEY_ID": "AKIDTEST",
+            **SECRETS,
+        }
         for name, value in env.items():
             mp.setenv(name, value)
         mp.delenv(ALLOWED_HOSTS_VAR, raising=False)
@@ -126,9 +141,11 @@ def test_asset_graph_launches_and_credentials_are_guarded_too(hub, instance):
     defs, evil, legit = hub
     asset_job = defs.resolve_implicit_global_asset_job_def()
     dashboard = [dg.AssetKey("sync_dashboard")]
-    for key, field, value in (("boeing", "pna_price_url", f"{evil.url}/price"),
-                              ("boeing", "client_id", {"env": "SHOPIFY_ACCESS_TOKEN"}),  # a secret sent to Boeing
-                              ("store", "database_url", f"postgresql://u:p@{evil.netloc}/db")):
+    for key, field, value in (
+        ("boeing", "pna_price_url", f"{evil.url}/price"),
+        ("boeing", "client_id", {"env": "SHOPIFY_ACCESS_TOKEN"}),  # a secret sent to Boeing
+        ("store", "database_url", f"postgresql://u:p@{evil.netloc}/db"),
+    ):
         result = _launch(asset_job, instance, _override(asset_job, key, field, value), asset_selection=dashboard)
         assert not result.success and f"resources.{key}.config.{field}" in _errors(instance, result.run_id)
     setup = defs.resolve_job_def("shopify_setup")

@@ -23,8 +23,8 @@ from boeinghub_dagster.resources.inbox import InboxResource
 from boeinghub_dagster_tests.support.dagster_instances import LOCAL_YAML, POSTGRES_YAML
 from boeinghub_dagster_tests.support.expected import expected_staging, part_list
 from boeinghub_dagster_tests.support.inbox import Ticker
-from boeinghub_dagster_tests.support.waiting import wait_until
 from boeinghub_dagster_tests.support.runs import materialize_parts
+from boeinghub_dagster_tests.support.waiting import wait_until
 
 ON_POSTGRES = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # the store too, as in production
 
@@ -118,7 +118,9 @@ def test_event_writes_notify_and_the_watcher_streams_them(pg_instance):
         try:
             pg_instance.report_engine_event("written by the test", run)
             notes = list(listener.notifies(timeout=10, stop_after=1))
-            wait_until(lambda: any(e.message == "written by the test" for e in seen), 60, "the test's event", every=0.05)
+            wait_until(
+                lambda: any(e.message == "written by the test" for e in seen), 60, "the test's event", every=0.05
+            )
         finally:
             pg_instance.end_watch_event_logs(run.run_id, on_event)
 

@@ -37,8 +37,11 @@ def offline(node, in_map: bool = False):
         return node
     if in_map:
         return {name: offline(sub) for name, sub in node.items()}
-    return {k: offline(v, in_map=k in MAPS) for k, v in node.items()
-            if not (k == "required" and isinstance(v, list)) and not (k == "$ref" and v.startswith("http"))}
+    return {
+        k: offline(v, in_map=k in MAPS)
+        for k, v in node.items()
+        if not (k == "required" and isinstance(v, list)) and not (k == "$ref" and v.startswith("http"))
+    }
 
 
 def schema_errors(values: dict, schema: dict) -> list[str]:
@@ -62,13 +65,22 @@ def unknown_keys(value, node: dict, root: dict, path: str = "") -> list[str]:
     """Paths of keys in `value` that the schema `node` does not name (free-form objects excepted)."""
     alts = _alternatives(node, root)
     if isinstance(value, list):
-        return [p for i, item in enumerate(value) for alt in alts if isinstance(alt.get("items"), dict)
-                for p in unknown_keys(item, alt["items"], root, f"{path}[{i}]")]
+        return [
+            p
+            for i, item in enumerate(value)
+            for alt in alts
+            if isinstance(alt.get("items"), dict)
+            for p in unknown_keys(item, alt["items"], root, f"{path}[{i}]")
+        ]
     if not isinstance(value, dict):
         return []
     objects = [a for a in alts if a.get("type") == "object" or "properties" in a]
-    free_form = any(a.get("additionalProperties") not in (None, False) or not a.get("properties")
-                    or str(a.get("$ref", "")).startswith("http") for a in objects)
+    free_form = any(
+        a.get("additionalProperties") not in (None, False)
+        or not a.get("properties")
+        or str(a.get("$ref", "")).startswith("http")
+        for a in objects
+    )
     out = []
     for key, sub in value.items():
         defined = [a["properties"][key] for a in objects if key in a.get("properties", {})]
@@ -86,9 +98,12 @@ def subchart_values(values: dict) -> dict:
 
 
 def problems(values: dict) -> list[str]:
-    return (schema_errors(values, CHART_SCHEMA) + unknown_keys(values, CHART_SCHEMA, CHART_SCHEMA)
-            + schema_errors(subchart_values(values), SUBCHART_SCHEMA)
-            + unknown_keys(subchart_values(values), SUBCHART_SCHEMA, SUBCHART_SCHEMA))
+    return (
+        schema_errors(values, CHART_SCHEMA)
+        + unknown_keys(values, CHART_SCHEMA, CHART_SCHEMA)
+        + schema_errors(subchart_values(values), SUBCHART_SCHEMA)
+        + unknown_keys(subchart_values(values), SUBCHART_SCHEMA, SUBCHART_SCHEMA)
+    )
 
 
 def test_values_pass_the_chart_and_subchart_schemas():
@@ -107,13 +122,16 @@ def _misspell(path: tuple, wrong: str) -> dict:
     return values
 
 
-@pytest.mark.parametrize(("path", "wrong", "schema_alone_rejects"), [
-    (("dagsterWebserver", "replicaCount"), "replicaCoun", True),  # a strict object: the schema itself says no
-    (("runLauncher", "config", "k8sRunLauncher", "envSecrets"), "envSecret", True),
-    (("postgresql", "postgresqlHost"), "postgresqlHots", False),  # not strict: only the key walk catches it
-    (("telemetry",), "telemetri", False),
-    ((SUBCHART, "deployments", 0, "codeServerArgs"), "codeServerArg", False),
-])
+@pytest.mark.parametrize(
+    ("path", "wrong", "schema_alone_rejects"),
+    [
+        (("dagsterWebserver", "replicaCount"), "replicaCoun", True),  # a strict object: the schema itself says no
+        (("runLauncher", "config", "k8sRunLauncher", "envSecrets"), "envSecret", True),
+        (("postgresql", "postgresqlHost"), "postgresqlHots", False),  # not strict: only the key walk catches it
+        (("telemetry",), "telemetri", False),
+        ((SUBCHART, "deployments", 0, "codeServerArgs"), "codeServerArg", False),
+    ],
+)
 def test_a_misspelled_key_fails(path, wrong, schema_alone_rejects):
     values = _misspell(path, wrong)
     found = problems(values)
@@ -126,7 +144,9 @@ def test_a_wrong_type_or_enum_fails():
     values["dagsterWebserver"]["replicaCount"] = "one"
     values["runLauncher"]["type"] = "K8sLauncher"
     found = schema_errors(values, CHART_SCHEMA)
-    assert any("dagsterWebserver.replicaCount" in p for p in found) and any("runLauncher.type" in p for p in found), found
+    assert any("dagsterWebserver.replicaCount" in p for p in found) and any("runLauncher.type" in p for p in found), (
+        found
+    )
 
 
 def test_run_queue_monitoring_and_pools_are_those_of_dagster_yaml():
@@ -136,35 +156,61 @@ def test_run_queue_monitoring_and_pools_are_those_of_dagster_yaml():
     assert VALUES["dagsterDaemon"]["runCoordinator"] == {"enabled": False}  # limits in one place only
     monitoring = VALUES["dagsterDaemon"]["runMonitoring"]
     assert (monitoring["enabled"], monitoring["freeSlotsAfterRunEndSeconds"]) == (
-        local["run_monitoring"]["enabled"], local["run_monitoring"]["free_slots_after_run_end_seconds"])
+        local["run_monitoring"]["enabled"],
+        local["run_monitoring"]["free_slots_after_run_end_seconds"],
+    )
     retries = VALUES["dagsterDaemon"]["runRetries"]
-    assert {"enabled": retries["enabled"], "max_retries": retries["maxRetries"],
-            "retry_on_asset_or_op_failure": retries["retryOnAssetOrOpFailure"]} == local["run_retries"]
-    assert local["run_retries"] == yaml.safe_load((ROOT / "deploy" / "dagster.postgres.yaml").read_text())["run_retries"]
+    assert {
+        "enabled": retries["enabled"],
+        "max_retries": retries["maxRetries"],
+        "retry_on_asset_or_op_failure": retries["retryOnAssetOrOpFailure"],
+    } == local["run_retries"]
+    assert (
+        local["run_retries"] == yaml.safe_load((ROOT / "deploy" / "dagster.postgres.yaml").read_text())["run_retries"]
+    )
 
 
 def rendered_instance(values: dict) -> dict:
     """dagster.yaml as the chart's configmap-instance template writes it from `values` (the parts we set)."""
     pg, daemon = values["postgresql"], values["dagsterDaemon"]
-    postgres_db = {"username": pg["postgresqlUsername"], "password": {"env": "DAGSTER_PG_PASSWORD"},
-                   "hostname": pg["postgresqlHost"], "db_name": pg["postgresqlDatabase"], "port": pg["service"]["port"],
-                   "params": pg["postgresqlParams"], "scheme": pg["postgresqlScheme"]}
+    postgres_db = {
+        "username": pg["postgresqlUsername"],
+        "password": {"env": "DAGSTER_PG_PASSWORD"},
+        "hostname": pg["postgresqlHost"],
+        "db_name": pg["postgresqlDatabase"],
+        "port": pg["service"]["port"],
+        "params": pg["postgresqlParams"],
+        "scheme": pg["postgresqlScheme"],
+    }
     monitoring = daemon["runMonitoring"]
     instance = {
-        "run_storage": {"module": "dagster_postgres.run_storage", "class": "PostgresRunStorage", "config": {"postgres_db": postgres_db}},
-        "run_monitoring": {"enabled": monitoring["enabled"], "start_timeout_seconds": monitoring["startTimeoutSeconds"],
-                           "poll_interval_seconds": monitoring["pollIntervalSeconds"],
-                           "free_slots_after_run_end_seconds": monitoring["freeSlotsAfterRunEndSeconds"]},
+        "run_storage": {
+            "module": "dagster_postgres.run_storage",
+            "class": "PostgresRunStorage",
+            "config": {"postgres_db": postgres_db},
+        },
+        "run_monitoring": {
+            "enabled": monitoring["enabled"],
+            "start_timeout_seconds": monitoring["startTimeoutSeconds"],
+            "poll_interval_seconds": monitoring["pollIntervalSeconds"],
+            "free_slots_after_run_end_seconds": monitoring["freeSlotsAfterRunEndSeconds"],
+        },
         "telemetry": values["telemetry"],
     }
     retries = daemon.get("runRetries", {})
     if retries.get("enabled"):
-        instance["run_retries"] = {"enabled": True, "max_retries": retries["maxRetries"],
-                                   "retry_on_asset_or_op_failure": retries["retryOnAssetOrOpFailure"]}
+        instance["run_retries"] = {
+            "enabled": True,
+            "max_retries": retries["maxRetries"],
+            "retry_on_asset_or_op_failure": retries["retryOnAssetOrOpFailure"],
+        }
     if daemon["runCoordinator"]["enabled"]:
         queue = daemon["runCoordinator"]["config"]["queuedRunCoordinator"]
-        instance["run_coordinator"] = {"module": "dagster.core.run_coordinator", "class": "QueuedRunCoordinator",
-                                       "config": {"max_concurrent_runs": queue["maxConcurrentRuns"]}}
+        instance["run_coordinator"] = {
+            "module": "dagster.core.run_coordinator",
+            "class": "QueuedRunCoordinator",
+            "config": {"max_concurrent_runs": queue["maxConcurrentRuns"]},
+        }
     return {**instance, **values["additionalInstanceConfig"]}
 
 
@@ -182,19 +228,26 @@ def test_the_instance_the_chart_renders_passes_dagster_validation(tmp_path, monk
     storage = process_config(PostgresRunStorage.config_type(), config["run_storage"]["config"])
     assert storage.success, storage.errors
     assert pg_url_from_config(storage.value) == (
-        "postgresql+psycopg2://dagster:from-the-secret@postgres.boeinghub.internal:5432/dagster?sslmode=require")
+        "postgresql+psycopg2://dagster:from-the-secret@postgres.boeinghub.internal:5432/dagster?sslmode=require"
+    )
 
     # Run limits in the chart's run coordinator as well is what Dagster refuses (why it is off).
     both = copy.deepcopy(VALUES)
-    both["dagsterDaemon"]["runCoordinator"] = {"enabled": True, "type": "QueuedRunCoordinator",
-                                               "config": {"queuedRunCoordinator": {"maxConcurrentRuns": 8}}}
+    both["dagsterDaemon"]["runCoordinator"] = {
+        "enabled": True,
+        "type": "QueuedRunCoordinator",
+        "config": {"queuedRunCoordinator": {"maxConcurrentRuns": 8}},
+    }
     (tmp_path / "dagster.yaml").write_text(yaml.safe_dump(rendered_instance(both)))
     with pytest.raises(DagsterInvalidConfigError, match="incompatible with the `concurrency > runs` config"):
         dagster_instance_config(str(tmp_path))
 
 
 def _names(path: Path) -> dict[str, dict]:
-    return {doc["metadata"]["name"]: doc.get("data") or doc.get("stringData") for doc in yaml.safe_load_all(path.read_text())}
+    return {
+        doc["metadata"]["name"]: doc.get("data") or doc.get("stringData")
+        for doc in yaml.safe_load_all(path.read_text())
+    }
 
 
 def test_every_variable_the_code_reads_is_provided_and_no_value_is_written_down():
@@ -231,4 +284,7 @@ def test_dockerfile_installs_the_pinned_project_and_serves_the_code_location():
     assert "--constraint deploy/k8s/constraints.txt" in dockerfile and "--editable ." in dockerfile
     module = VALUES[SUBCHART]["deployments"][0]["codeServerArgs"]
     assert module[:2] == ["--module-name", "boeinghub_dagster.definitions"]
-    assert '"boeinghub_dagster.definitions"' in dockerfile and f'"{VALUES[SUBCHART]["deployments"][0]["port"]}"' in dockerfile
+    assert (
+        '"boeinghub_dagster.definitions"' in dockerfile
+        and f'"{VALUES[SUBCHART]["deployments"][0]["port"]}"' in dockerfile
+    )

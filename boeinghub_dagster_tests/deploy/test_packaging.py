@@ -43,8 +43,11 @@ def imported_modules(files: list[Path]) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for path in files:
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else ([node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else [])
+            )
             for name in names:
                 found.setdefault(name.split(".")[0], set()).add(str(path.relative_to(ROOT)))
     return found
@@ -128,9 +131,12 @@ def test_the_image_has_no_sandbox_server_or_ui_library():
 
 
 def test_the_sandbox_cli_without_its_extra_says_what_to_install():
-    blocked = ("import runpy, sys; sys.modules['starlette'] = None; "  # None in sys.modules: ModuleNotFoundError
-               "runpy.run_module('boeinghub_dagster.sandbox', run_name='__main__')")
-    done = subprocess.run([sys.executable, "-c", blocked, "boeing", "--port", "1"], capture_output=True, text=True,
-                          timeout=120, cwd=ROOT)
+    blocked = (
+        "import runpy, sys; sys.modules['starlette'] = None; "  # None in sys.modules: ModuleNotFoundError
+        "runpy.run_module('boeinghub_dagster.sandbox', run_name='__main__')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", blocked, "boeing", "--port", "1"], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     assert "starlette is not installed" in done.stderr and "boeinghub-dagster[sandbox]" in done.stderr

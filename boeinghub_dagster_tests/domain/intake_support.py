@@ -10,12 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from boeinghub_dagster.domain.intake import (
-    FileRejected,
-    IntakeParse,
-    RejectedLine,
-    parse_intake_file,
-)
+from boeinghub_dagster.domain.intake import FileRejected, IntakeParse, RejectedLine, parse_intake_file
 
 
 def parse_path(path: Path, **kw) -> IntakeParse:

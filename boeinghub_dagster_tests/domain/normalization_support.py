@@ -49,4 +49,3 @@ def row_for(part: str = "BACB30LE3-4", currency: str | None = "USD", location_ma
 
 def body_lines(row: dict) -> list[str]:
     return row["body_html"].split("\n")
-

@@ -17,10 +17,7 @@ KNOWN_ROW = {
     "net_price": D("20.00"),
     "inventory_quantity": 12,
     "inventory_status": "in_stock",
-    "locations": [
-        {"location": "Dallas Central", "quantity": 8},
-        {"location": "Chicago", "quantity": 4},
-    ],
+    "locations": [{"location": "Dallas Central", "quantity": 8}, {"location": "Chicago", "quantity": 4}],
 }
 KNOWN_JSON = '{"locations":[["Chicago",4],["Dallas Central",8]],"price":"25.50","quantity":12,"status":"in_stock"}'
 KNOWN_HEX = "d90687fb494a02b745cf21614946a5a5fd6ff071f25153377c67e384454d62f1"
@@ -69,7 +66,7 @@ def test_canonical_json_refuses_unknown_types() -> None:
 
 
 def test_sha256_hex_is_utf8() -> None:
-    assert sha256_hex("Zürich") == hashlib.sha256("Zürich".encode("utf-8")).hexdigest()
+    assert sha256_hex("Zürich") == hashlib.sha256("Zürich".encode()).hexdigest()
 
 
 # --- the fields --------------------------------------------------------------

@@ -29,8 +29,13 @@ def _png(pad: int = 1_200) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"tEXt", b"Comment\x00" + b"x" * pad)
-            + chunk(b"IDAT", zlib.compress(b"\x00\x80")) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"tEXt", b"Comment\x00" + b"x" * pad)
+        + chunk(b"IDAT", zlib.compress(b"\x00\x80"))
+        + chunk(b"IEND", b"")
+    )
 
 
 PNG = _png()
@@ -40,37 +45,44 @@ WEBP = b"RIFF" + struct.pack("<I", 1_204) + b"WEBP" + b"\x00" * 1_200
 
 
 # --- which URL --------------------------------------------------------------------
-@pytest.mark.parametrize(("product", "thumb", "expected"), [
-    ("https://a/x.jpg", "https://a/t.jpg", "https://a/x.jpg"),
-    (None, "https://a/t.jpg", "https://a/t.jpg"),
-    ("  ", "https://a/t.jpg", "https://a/t.jpg"),
-    (" https://a/x.jpg ", None, "https://a/x.jpg"),
-    (None, None, None),
-    ("", "", None),
-    (42, ["x"], None),
-])
+@pytest.mark.parametrize(
+    ("product", "thumb", "expected"),
+    [
+        ("https://a/x.jpg", "https://a/t.jpg", "https://a/x.jpg"),
+        (None, "https://a/t.jpg", "https://a/t.jpg"),
+        ("  ", "https://a/t.jpg", "https://a/t.jpg"),
+        (" https://a/x.jpg ", None, "https://a/x.jpg"),
+        (None, None, None),
+        ("", "", None),
+        (42, ["x"], None),
+    ],
+)
 def test_product_image_else_thumbnail(product, thumb, expected):
     assert pick_image_url(product, thumb) == expected
 
 
 # --- acceptance -------------------------------------------------------------------
-@pytest.mark.parametrize(("body", "content_type", "ext"), [
-    (PNG, "image/png", "png"),
-    (JPEG, "image/jpeg", "jpg"),
-    (JPEG, "image/jpg", "jpg"),
-    (GIF, "image/gif", "gif"),
-    (WEBP, "image/webp", "webp"),
-    (PNG, "Image/PNG; charset=binary", "png"),
-])
+@pytest.mark.parametrize(
+    ("body", "content_type", "ext"),
+    [
+        (PNG, "image/png", "png"),
+        (JPEG, "image/jpeg", "jpg"),
+        (JPEG, "image/jpg", "jpg"),
+        (GIF, "image/gif", "gif"),
+        (WEBP, "image/webp", "webp"),
+        (PNG, "Image/PNG; charset=binary", "png"),
+    ],
+)
 def test_good_images_are_accepted_with_their_extension(body, content_type, ext):
     verdict = judge_download(200, content_type, body)
     assert verdict.ok and verdict.reason is None
     assert verdict.ext == ext and verdict.content_type == images.CONTENT_TYPES[ext]
 
 
-@pytest.mark.parametrize(("status", "reason"), [
-    (404, "HTTP 404"), (500, "HTTP 500"), (300, "HTTP 300"), (304, "HTTP 304"), (199, "HTTP 199"),
-])
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [(404, "HTTP 404"), (500, "HTTP 500"), (300, "HTTP 300"), (304, "HTTP 304"), (199, "HTTP 199")],
+)
 def test_status_300_and_above_is_refused(status, reason):
     verdict = judge_download(status, "image/png", PNG)
     assert not verdict.ok and verdict.ext is None and verdict.reason == reason
@@ -80,14 +92,17 @@ def test_status_299_with_an_image_is_accepted():
     assert judge_download(299, "image/png", PNG).ok
 
 
-@pytest.mark.parametrize(("content_type", "words"), [
-    (None, "no content type"),
-    ("", "no content type"),
-    ("text/html; charset=utf-8", "content type text/html is not an image"),
-    ("application/octet-stream", "content type application/octet-stream is not an image"),
-    ("image/svg+xml", "image type image/svg+xml is not one Shopify takes"),
-    ("image/tiff", "image type image/tiff is not one Shopify takes"),
-])
+@pytest.mark.parametrize(
+    ("content_type", "words"),
+    [
+        (None, "no content type"),
+        ("", "no content type"),
+        ("text/html; charset=utf-8", "content type text/html is not an image"),
+        ("application/octet-stream", "content type application/octet-stream is not an image"),
+        ("image/svg+xml", "image type image/svg+xml is not one Shopify takes"),
+        ("image/tiff", "image type image/tiff is not one Shopify takes"),
+    ],
+)
 def test_content_type_must_be_an_image_shopify_takes(content_type, words):
     verdict = judge_download(200, content_type, PNG)
     assert not verdict.ok and words in verdict.reason
@@ -118,10 +133,20 @@ def test_header_reason_lets_a_good_answer_read_on():
     assert header_reason(404, "image/png") == "HTTP 404"
 
 
-@pytest.mark.parametrize(("body", "ext"), [
-    (PNG, "png"), (JPEG, "jpg"), (GIF, "gif"), (b"GIF87a....", "gif"), (WEBP, "webp"),
-    (b"RIFF\x00\x00\x00\x00WAVE", None), (b"\x89PN", None), (b"", None), (b"BM" + b"\x00" * 50, None),
-])
+@pytest.mark.parametrize(
+    ("body", "ext"),
+    [
+        (PNG, "png"),
+        (JPEG, "jpg"),
+        (GIF, "gif"),
+        (b"GIF87a....", "gif"),
+        (WEBP, "webp"),
+        (b"RIFF\x00\x00\x00\x00WAVE", None),
+        (b"\x89PN", None),
+        (b"", None),
+        (b"BM" + b"\x00" * 50, None),
+    ],
+)
 def test_sniff_reads_magic_bytes(body, ext):
     assert sniff(body) == ext
 
@@ -144,20 +169,23 @@ def test_fallback_key_has_its_own_folder():
     assert fallback_key(PNG) == f"products/_fallback/{sha[:16]}.png"
 
 
-@pytest.mark.parametrize(("sku", "segment"), [
-    ("BACB30LH3-4", "BACB30LH3-4"),
-    ("MS20470AD4.6_X", "MS20470AD4.6_X"),
-    ("AB/12", "AB!2F12"),
-    ("A#1", "A!231"),
-    ("A+B", "A!2BB"),
-    ("WF338109=K3", "WF338109!3DK3"),
-    ("NAS 1611", "NAS!201611"),
-    ("A!B", "A!21B"),
-    (".", "!2E"),
-    ("..", "!2E!2E"),
-    ("A..B", "A..B"),
-    ("É", "!C3!89"),
-])
+@pytest.mark.parametrize(
+    ("sku", "segment"),
+    [
+        ("BACB30LH3-4", "BACB30LH3-4"),
+        ("MS20470AD4.6_X", "MS20470AD4.6_X"),
+        ("AB/12", "AB!2F12"),
+        ("A#1", "A!231"),
+        ("A+B", "A!2BB"),
+        ("WF338109=K3", "WF338109!3DK3"),
+        ("NAS 1611", "NAS!201611"),
+        ("A!B", "A!21B"),
+        (".", "!2E"),
+        ("..", "!2E!2E"),
+        ("A..B", "A..B"),
+        ("É", "!C3!89"),
+    ],
+)
 def test_key_segment_keeps_safe_characters_and_escapes_the_rest(sku, segment):
     assert key_segment(sku) == segment
 

@@ -1,9 +1,9 @@
 """Cutting a batch into exact chunk runs, and the time Boeing needs for it."""
 
-import pytest
-
 import math
 import random
+
+import pytest
 
 from boeinghub_dagster.domain.intake_chunks import duration_text, eta_minutes, is_range, plan_chunks
 
@@ -36,7 +36,13 @@ def test_a_chunk_size_below_one_is_refused():
 
 @pytest.mark.parametrize(
     "parts,rate,batch,text",
-    [(50_000, 2, 10, "41 h 40 min"), (1_000, 2, 10, "50 min"), (6, 2, 10, "< 1 min"), (0, 2, 10, "0 min"), (50_000, 12, 20, "3 h 28 min")],
+    [
+        (50_000, 2, 10, "41 h 40 min"),
+        (1_000, 2, 10, "50 min"),
+        (6, 2, 10, "< 1 min"),
+        (0, 2, 10, "0 min"),
+        (50_000, 12, 20, "3 h 28 min"),
+    ],
 )
 def test_eta_at_the_configured_rate(parts, rate, batch, text):
     assert duration_text(eta_minutes(parts, rate, batch)) == text

@@ -13,16 +13,13 @@ import pytest
 from boeinghub_dagster.domain.intake import RejectedLine, rejected_lines_csv
 from boeinghub_dagster_tests.domain.intake_support import parse, rejection, xlsx_bytes
 
-
 # ---------------------------------------------------------------- duplicates and per-line reasons
 
 
 @pytest.mark.parametrize("fmt", ["txt", "csv", "xlsx"])
 def test_duplicates_collapse_to_first_in_order(fmt):
     values = ["BACB30LH3-4", "MS20470AD4-6", "bacb30lh3-4", " MS20470AD4-6 ", "WF338109=K3", "BACB30LH3-4"]
-    content = (
-        xlsx_bytes([[v] for v in values]) if fmt == "xlsx" else "\n".join(values).encode()
-    )
+    content = xlsx_bytes([[v] for v in values]) if fmt == "xlsx" else "\n".join(values).encode()
     result = parse(f"dups.{fmt}", content)
     assert result.part_numbers == ["BACB30LH3-4", "MS20470AD4-6", "WF338109=K3"]
     assert result.duplicates == 3
@@ -78,7 +75,9 @@ def test_counts_invariant_on_random_mixes(fmt, seed):
     result = parse(f"mix.{fmt}", content)
     non_blank = [v for v in values if v.strip()]
     assert result.lines == len(non_blank)
-    expected = list(dict.fromkeys(v.strip().upper() for v in non_blank if "|" not in v and "..." not in v and len(v.strip()) <= 50))
+    expected = list(
+        dict.fromkeys(v.strip().upper() for v in non_blank if "|" not in v and "..." not in v and len(v.strip()) <= 50)
+    )
     assert result.part_numbers == expected
 
 

@@ -12,7 +12,6 @@ import pytest
 from boeinghub_dagster.domain.intake import RejectedLine
 from boeinghub_dagster_tests.domain.intake_support import parse, parse_path, reasons_by_line, xlsx_bytes
 
-
 # ---------------------------------------------------------------- .txt
 
 
@@ -29,9 +28,7 @@ def test_txt_one_per_line_with_comments_and_separators(tmp_path):
         encoding="utf-8",
     )
     result = parse_path(path)
-    assert result.part_numbers == [
-        "BACB30LH3-4", "WF338109=K3", "MS20470AD4-6", "NAS1149F0363P", "AB#12", "AN960C10L",
-    ]
+    assert result.part_numbers == ["BACB30LH3-4", "WF338109=K3", "MS20470AD4-6", "NAS1149F0363P", "AB#12", "AN960C10L"]
     assert result.rejected == []
     assert (result.lines, result.duplicates) == (6, 0)
 
@@ -89,9 +86,7 @@ def test_csv_part_number_in_a_later_column_and_row_numbers(tmp_path):
         writer.writerow(["nut", "2", "MS21042L3"])
     result = parse_path(path)
     assert result.part_numbers == ["BACB30LH3-4", "MS21042L3"]
-    assert result.rejected == [
-        RejectedLine(3, "bad|pn", result.rejected[0].reason)
-    ]
+    assert result.rejected == [RejectedLine(3, "bad|pn", result.rejected[0].reason)]
     assert "'|'" in result.rejected[0].reason
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 
 from boeinghub_dagster.domain import lookup
 
-AT = datetime(2026, 12, 1, 10, 30, tzinfo=timezone.utc)
+AT = datetime(2026, 12, 1, 10, 30, tzinfo=UTC)
 
 
 def test_entries_come_from_the_list_and_pasted_text_once_each_in_order():
@@ -34,9 +34,20 @@ def test_more_than_500_entries_are_refused_with_the_limit():
 
 
 def test_the_boeing_cell_reads_the_stored_answer_and_survives_a_hostile_one():
-    payload = {"lineItems": [{"aviallPartNumber": "A-1", "listPrice": "12.50", "netPrice": 10,
-                              "locationAvailabilities": [{"location": "Dallas", "availQuantity": "7"},
-                                                         {"location": "Miami", "availQuantity": -3}, "junk"]}]}
+    payload = {
+        "lineItems": [
+            {
+                "aviallPartNumber": "A-1",
+                "listPrice": "12.50",
+                "netPrice": 10,
+                "locationAvailabilities": [
+                    {"location": "Dallas", "availQuantity": "7"},
+                    {"location": "Miami", "availQuantity": -3},
+                    "junk",
+                ],
+            }
+        ]
+    }
     raw = {"fetched_at": AT, "returned": True, "payload": payload}
     assert lookup.boeing_cell("A-1", raw) == "2026-12-01 10:30 · cost $12.50 · stock: Dallas 7, Miami 0"
     assert lookup.boeing_cell("A-1", {**raw, "returned": False}) == "not returned by Boeing (2026-12-01 10:30)"
@@ -53,4 +64,5 @@ def test_cells_say_why_in_words():
     assert lookup.override_cell(override) == "markup × 1.35 by alice, 2026-12-01 10:30"
     hold = {"approved_at": None, "held_at": AT, "reason": "price jump held: 10 → 30", "new_price": Decimal("30")}
     assert lookup.waiting_cell(hold, None, {"retired_at": AT}) == (
-        "price held since 2026-12-01 10:30: price jump held: 10 → 30 (approve_prices); retired 2026-12-01 10:30")
+        "price held since 2026-12-01 10:30: price jump held: 10 → 30 (approve_prices); retired 2026-12-01 10:30"
+    )

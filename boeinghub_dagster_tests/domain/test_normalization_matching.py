@@ -7,14 +7,8 @@ from typing import Any
 import pytest
 
 from boeinghub_dagster.domain import normalization as norm
-from boeinghub_dagster.domain.normalization import (
-    NormalizedBatch,
-    PartFailure,
-    match_items,
-    normalize_response,
-)
+from boeinghub_dagster.domain.normalization import NormalizedBatch, PartFailure, match_items, normalize_response
 from boeinghub_dagster_tests.domain.normalization_support import boeing_item
-
 
 # --- match_items ----------------------------------------------------------------------------
 
@@ -149,10 +143,7 @@ def test_response_location_map_applies() -> None:
 def test_response_line_items_null_or_missing(payload: dict) -> None:
     batch = normalize_response(["A", "B"], payload)
     assert batch.rows == []
-    assert batch.failures == [
-        PartFailure("A", "not returned by Boeing"),
-        PartFailure("B", "not returned by Boeing"),
-    ]
+    assert batch.failures == [PartFailure("A", "not returned by Boeing"), PartFailure("B", "not returned by Boeing")]
 
 
 def test_response_empty_line_items() -> None:

@@ -7,12 +7,8 @@ from typing import Any
 
 import pytest
 
-from boeinghub_dagster.domain.normalization import (
-    RejectedItem,
-    parse_price,
-)
+from boeinghub_dagster.domain.normalization import RejectedItem, parse_price
 from boeinghub_dagster_tests.domain.normalization_support import D, body_lines, row_for
-
 
 # --- prices --------------------------------------------------------------------
 
@@ -43,8 +39,28 @@ def test_parse_price_values(value: Any, expected: Decimal) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    [None, "", "  ", "abc", "25,50", "$25", 0, 0.0, "0", "0.00", "-0", "0.004", "NaN", "inf",
-     float("nan"), float("inf"), True, False, [], {}],
+    [
+        None,
+        "",
+        "  ",
+        "abc",
+        "25,50",
+        "$25",
+        0,
+        0.0,
+        "0",
+        "0.00",
+        "-0",
+        "0.004",
+        "NaN",
+        "inf",
+        float("nan"),
+        float("inf"),
+        True,
+        False,
+        [],
+        {},
+    ],
 )
 def test_parse_price_absent(value: Any) -> None:
     assert parse_price(value) is None
@@ -106,11 +122,23 @@ def test_rejected_item_is_a_value_error() -> None:
 # --- base_uom, unit_of_measure -------------------------------------------------
 
 UOM_TABLE = [
-    ("EA", "EA"), ("EACH", "EA"), ("PC", "EA"), ("PCS", "EA"), ("PIECE", "EA"), ("PIECES", "EA"),
-    ("UNIT", "EA"), ("UNITS", "EA"),
-    ("IN", "Inches"), ("INCH", "Inches"), ("INCHES", "Inches"),
-    ("LB", "Pound"), ("LBS", "Pound"), ("POUND", "Pound"), ("POUNDS", "Pound"),
-    ("PK", "Pack (1PK = 25EA)"), ("PACK", "Pack (1PK = 25EA)"),
+    ("EA", "EA"),
+    ("EACH", "EA"),
+    ("PC", "EA"),
+    ("PCS", "EA"),
+    ("PIECE", "EA"),
+    ("PIECES", "EA"),
+    ("UNIT", "EA"),
+    ("UNITS", "EA"),
+    ("IN", "Inches"),
+    ("INCH", "Inches"),
+    ("INCHES", "Inches"),
+    ("LB", "Pound"),
+    ("LBS", "Pound"),
+    ("POUND", "Pound"),
+    ("POUNDS", "Pound"),
+    ("PK", "Pack (1PK = 25EA)"),
+    ("PACK", "Pack (1PK = 25EA)"),
 ]
 
 
@@ -193,10 +221,7 @@ def test_dim_uom_as_given() -> None:
 # --- weight ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("weight", "expected"),
-    [("0.25", 0.25), (" 1.5 ", 1.5), (2, 2.0), (0.75, 0.75), ("0", 0.0)],
-)
+@pytest.mark.parametrize(("weight", "expected"), [("0.25", 0.25), (" 1.5 ", 1.5), (2, 2.0), (0.75, 0.75), ("0", 0.0)])
 def test_weight_parsed(weight: Any, expected: float) -> None:
     row = row_for(weight=weight)
     assert row["weight"] == expected

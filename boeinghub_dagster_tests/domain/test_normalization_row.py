@@ -5,24 +5,49 @@ from __future__ import annotations
 import json
 
 from boeinghub_dagster.domain import normalization as norm
-from boeinghub_dagster.domain.normalization import (
-    STAGING_FIELDS,
-    normalize_item,
-)
+from boeinghub_dagster.domain.normalization import STAGING_FIELDS, normalize_item
 from boeinghub_dagster_tests.domain.normalization_support import D, boeing_item, row_for
-
 
 # --- row shape ---------------------------------------------------------------
 
 
 def test_staging_fields_are_the_documented_keys_in_order() -> None:
     assert STAGING_FIELDS == (
-        "part_number", "sku", "title", "boeing_name", "boeing_description", "body_html",
-        "supplier_name", "manufacturer", "vendor", "list_price", "net_price", "currency",
-        "base_uom", "unit_of_measure", "country_of_origin", "hazmat_code", "faa_approval_code",
-        "eccn", "schedule_b_code", "dim_length", "dim_width", "dim_height", "dim_uom", "weight",
-        "weight_unit", "inventory_quantity", "inventory_status", "locations", "location_summary",
-        "boeing_image_url", "boeing_thumbnail_url", "pma", "condition", "cert", "status",
+        "part_number",
+        "sku",
+        "title",
+        "boeing_name",
+        "boeing_description",
+        "body_html",
+        "supplier_name",
+        "manufacturer",
+        "vendor",
+        "list_price",
+        "net_price",
+        "currency",
+        "base_uom",
+        "unit_of_measure",
+        "country_of_origin",
+        "hazmat_code",
+        "faa_approval_code",
+        "eccn",
+        "schedule_b_code",
+        "dim_length",
+        "dim_width",
+        "dim_height",
+        "dim_uom",
+        "weight",
+        "weight_unit",
+        "inventory_quantity",
+        "inventory_status",
+        "locations",
+        "location_summary",
+        "boeing_image_url",
+        "boeing_thumbnail_url",
+        "pma",
+        "condition",
+        "cert",
+        "status",
         "status_reason",
     )
     assert len(set(STAGING_FIELDS)) == len(STAGING_FIELDS)
@@ -76,10 +101,7 @@ def test_full_row() -> None:
         "weight_unit": "LB",
         "inventory_quantity": 12,
         "inventory_status": "in_stock",
-        "locations": [
-            {"location": "Dallas Central", "quantity": 8},
-            {"location": "Chicago", "quantity": 4},
-        ],
+        "locations": [{"location": "Dallas Central", "quantity": 8}, {"location": "Chicago", "quantity": 4}],
         "location_summary": "Dallas Central: 8; Chicago: 4",
         "boeing_image_url": "https://img.example/bolt.jpg",
         "boeing_thumbnail_url": "https://img.example/bolt-thumb.jpg",
@@ -108,11 +130,7 @@ def test_normalize_item_does_not_mutate_the_item() -> None:
 
 def test_pass_through_fields_as_given() -> None:
     row = row_for(
-        countryOfOrigin="  Canada ",
-        hazmatCode="UN1234",
-        faaApprovalCode="TSO",
-        eccn="9A991",
-        scheduleBCode="8803.30",
+        countryOfOrigin="  Canada ", hazmatCode="UN1234", faaApprovalCode="TSO", eccn="9A991", scheduleBCode="8803.30"
     )
     assert row["country_of_origin"] == "  Canada "
     assert row["hazmat_code"] == "UN1234"
@@ -123,9 +141,18 @@ def test_pass_through_fields_as_given() -> None:
 
 def test_pass_through_fields_null() -> None:
     row = normalize_item("X", {}, None)
-    for key in ("country_of_origin", "hazmat_code", "faa_approval_code", "eccn",
-                "schedule_b_code", "base_uom", "dim_uom", "weight_unit",
-                "boeing_image_url", "boeing_thumbnail_url"):
+    for key in (
+        "country_of_origin",
+        "hazmat_code",
+        "faa_approval_code",
+        "eccn",
+        "schedule_b_code",
+        "base_uom",
+        "dim_uom",
+        "weight_unit",
+        "boeing_image_url",
+        "boeing_thumbnail_url",
+    ):
         assert row[key] is None, key
 
 

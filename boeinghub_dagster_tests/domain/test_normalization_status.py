@@ -8,7 +8,6 @@ import pytest
 
 from boeinghub_dagster_tests.domain.normalization_support import row_for
 
-
 # --- status ------------------------------------------------------------------------------
 
 
@@ -95,9 +94,7 @@ def test_status_mapped_location_match_is_exact() -> None:
 @pytest.mark.parametrize("location_map", [None, {}])
 def test_status_no_location_map_means_any_stock(location_map: Any) -> None:
     row = row_for(
-        locationAvailabilities=[{"location": "Nowhere", "availQuantity": 3}],
-        quantity=None,
-        location_map=location_map,
+        locationAvailabilities=[{"location": "Nowhere", "availQuantity": 3}], quantity=None, location_map=location_map
     )
     assert row["status"] == "fetched"
 

@@ -6,20 +6,15 @@ from typing import Any
 
 import pytest
 
-from boeinghub_dagster.domain.normalization import (
-    normalize_item,
-    parse_quantity,
-)
+from boeinghub_dagster.domain.normalization import normalize_item, parse_quantity
 from boeinghub_dagster_tests.domain.normalization_support import D, boeing_item, row_for
-
 
 # --- quantities --------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(12, 12), ("12", 12), (" 12 ", 12), (12.0, 12), ("12.0", 12), (0, 0), ("0", 0), (-3, -3),
-     (D("7"), 7)],
+    [(12, 12), ("12", 12), (" 12 ", 12), (12.0, 12), ("12.0", 12), (0, 0), ("0", 0), (-3, -3), (D("7"), 7)],
 )
 def test_parse_quantity(value: Any, expected: int) -> None:
     quantity = parse_quantity(value)
@@ -159,8 +154,10 @@ def test_locations_skip_entries_without_a_name_or_not_objects() -> None:
 
 
 def test_negative_location_quantity_counts_zero() -> None:
-    row = row_for(quantity=None, locationAvailabilities=[
-        {"location": "A", "availQuantity": -5}, {"location": "B", "availQuantity": 2}])
+    row = row_for(
+        quantity=None,
+        locationAvailabilities=[{"location": "A", "availQuantity": -5}, {"location": "B", "availQuantity": 2}],
+    )
     assert row["locations"] == [{"location": "A", "quantity": 0}, {"location": "B", "quantity": 2}]
     assert row["inventory_quantity"] == 2
 

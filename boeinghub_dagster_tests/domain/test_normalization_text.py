@@ -8,12 +8,8 @@ from typing import Any
 
 import pytest
 
-from boeinghub_dagster.domain.normalization import (
-    map_cert,
-    normalize_item,
-)
+from boeinghub_dagster.domain.normalization import map_cert, normalize_item
 from boeinghub_dagster_tests.domain.normalization_support import body_lines, boeing_item, row_for
-
 
 # --- part_number, sku, title ---------------------------------------------------
 
@@ -163,8 +159,16 @@ def test_currency_defaults_to_usd(currency: Any) -> None:
 
 @pytest.mark.parametrize(
     ("code", "pma"),
-    [("PMA", True), ("pma", True), (" Pma ", True), ("TSO", False), ("PMA2", False),
-     ("NOT PMA", False), ("", False), (None, False)],
+    [
+        ("PMA", True),
+        ("pma", True),
+        (" Pma ", True),
+        ("TSO", False),
+        ("PMA2", False),
+        ("NOT PMA", False),
+        ("", False),
+        (None, False),
+    ],
 )
 def test_pma(code: Any, pma: bool) -> None:
     row = row_for(faaApprovalCode=code)

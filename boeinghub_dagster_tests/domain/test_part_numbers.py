@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from boeinghub_dagster.domain.part_numbers import (
-    MAX_LENGTH,
-    InvalidPartNumber,
-    batches,
-    normalize_part_number,
-    sku_of,
-)
+from boeinghub_dagster.domain.part_numbers import MAX_LENGTH, InvalidPartNumber, batches, normalize_part_number, sku_of
 
 
 def _reason(raw: str) -> str:

@@ -9,12 +9,7 @@ from decimal import Decimal
 import pytest
 
 from boeinghub_dagster.domain.metafields import METAFIELD_DEFINITIONS
-from boeinghub_dagster.domain.payloads import (
-    location_quantities,
-    payload_hash,
-    product_identifier,
-    product_set_input,
-)
+from boeinghub_dagster.domain.payloads import location_quantities, payload_hash, product_identifier, product_set_input
 from boeinghub_dagster_tests.domain.normalization_support import row_for
 from boeinghub_dagster_tests.support.locations import CHICAGO, DALLAS, SEATTLE
 from boeinghub_dagster_tests.support.locations import PAYLOAD_LOCATION_IDS as LOCATION_IDS

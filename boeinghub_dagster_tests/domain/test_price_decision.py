@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -11,7 +11,7 @@ from boeinghub_dagster.domain.pricing import Override, decide_price, override_fr
 
 D = Decimal
 RULE = {"markup": "1.1", "hold_pct": "50"}
-APPROVED = datetime(2026, 12, 1, tzinfo=timezone.utc)
+APPROVED = datetime(2026, 12, 1, tzinfo=UTC)
 
 
 def test_without_an_override_the_price_is_cost_times_markup_and_a_jump_over_the_guard_is_held():
@@ -25,8 +25,10 @@ def test_a_held_price_goes_through_once_exactly_that_price_is_approved():
     waiting = {"new_price": D("220.00"), "approved_at": None}
     again = decide_price(D("200"), published_price=D("110.00"), hold=waiting, **RULE)
     assert again.held and not again.new_hold  # already waiting on this price: no second hold row
-    assert decide_price(D("200"), published_price=D("110.00"), hold={**waiting, "approved_at": APPROVED},
-                        **RULE).held is None
+    assert (
+        decide_price(D("200"), published_price=D("110.00"), hold={**waiting, "approved_at": APPROVED}, **RULE).held
+        is None
+    )
     other = decide_price(D("210"), published_price=D("110.00"), hold={**waiting, "approved_at": APPROVED}, **RULE)
     assert other.held and other.new_hold  # an approval releases that price only
 
@@ -50,12 +52,23 @@ def test_no_published_price_and_no_boeing_price_are_never_held():
     assert decide_price(None, published_price=D("10.00"), **RULE).price is None
 
 
-@pytest.mark.parametrize("price, markup, reason", [
-    (None, None, "either price or markup"), (1, 1.2, "either price or markup"), (0, None, "above 0"),
-    (-5, None, "above 0"), (1_000_000.01, None, "at most"), (1.234, None, "whole cents"),
-    (float("nan"), None, "finite"), (float("inf"), None, "finite"), (None, 0, "above 0"), (None, 101, "at most"),
-    (None, 1.23456, "4 decimals"), ("12,50", None, "not a number"),
-])
+@pytest.mark.parametrize(
+    "price, markup, reason",
+    [
+        (None, None, "either price or markup"),
+        (1, 1.2, "either price or markup"),
+        (0, None, "above 0"),
+        (-5, None, "above 0"),
+        (1_000_000.01, None, "at most"),
+        (1.234, None, "whole cents"),
+        (float("nan"), None, "finite"),
+        (float("inf"), None, "finite"),
+        (None, 0, "above 0"),
+        (None, 101, "at most"),
+        (None, 1.23456, "4 decimals"),
+        ("12,50", None, "not a number"),
+    ],
+)
 def test_a_typed_in_override_that_is_not_a_price_is_refused_with_its_reason(price, markup, reason):
     with pytest.raises(ValueError, match=reason):
         override_from(price, markup)

@@ -28,9 +28,7 @@ def test_exactly_the_threshold_is_not_held() -> None:
 
 
 def test_just_over_the_threshold_is_held() -> None:
-    assert price_jump(D("100.00"), D("150.01"), HOLD) == (
-        "price jump held: 100.00 → 150.01 (up 50.01%, over 50%)"
-    )
+    assert price_jump(D("100.00"), D("150.01"), HOLD) == ("price jump held: 100.00 → 150.01 (up 50.01%, over 50%)")
 
 
 def test_a_rise_is_held_with_its_size() -> None:

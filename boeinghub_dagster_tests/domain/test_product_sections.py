@@ -12,15 +12,22 @@ IMAGE = "https://cdn.example/products/BACB30LE3-4/0123.jpg"
 
 
 def full(**row) -> dict:
-    return product_set_input(row_for("BACB30LE3-4", **row), price_markup_factor="1.1",
-                             location_ids={"Dallas": DALLAS, "Chicago": CHICAGO}, location_map={}, location_codes={},
-                             image_url=IMAGE, part_number="BACB30LE3-4")
+    return product_set_input(
+        row_for("BACB30LE3-4", **row),
+        price_markup_factor="1.1",
+        location_ids={"Dallas": DALLAS, "Chicago": CHICAGO},
+        location_map={},
+        location_codes={},
+        image_url=IMAGE,
+        part_number="BACB30LE3-4",
+    )
 
 
 def test_an_update_sends_no_merchant_list_and_the_hubs_variant_by_id_with_stock_where_stocked():
     payload = full()
-    update = sections.update_input(payload, variant_id="gid://shopify/ProductVariant/9", stocked=[DALLAS],
-                                   send_tags=False)
+    update = sections.update_input(
+        payload, variant_id="gid://shopify/ProductVariant/9", stocked=[DALLAS], send_tags=False
+    )
     assert not {"metafields", "files", "collections", "tags"} & set(update)
     assert update["title"] == payload["title"] and update["status"] == "ACTIVE"
     [variant] = update["variants"]
@@ -47,8 +54,10 @@ def test_only_changed_sections_go_out_and_emptied_hub_keys_are_deleted_never_a_m
 
 
 def test_a_new_image_replaces_only_the_hubs_old_one():
-    media = [{"id": "gid://shopify/MediaImage/1", "alt": "BACB30LE3-4"},
-             {"id": "gid://shopify/MediaImage/2", "alt": "x"}]
+    media = [
+        {"id": "gid://shopify/MediaImage/1", "alt": "BACB30LE3-4"},
+        {"id": "gid://shopify/MediaImage/2", "alt": "x"},
+    ]
     payload = full()
     by_id = sections.image_files(payload, media, "gid://shopify/MediaImage/1")
     assert by_id == [{"id": "gid://shopify/MediaImage/2"}, payload["files"][0]]

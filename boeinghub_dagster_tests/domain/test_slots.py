@@ -111,7 +111,7 @@ def test_other_batch_sizes() -> None:
 def publish(catalogue: dict[str, int], parts: list[str]) -> None:
     """The caller's side of the rule: only parts without a bucket are assigned."""
     new = [p for p in dict.fromkeys(parts) if p not in catalogue]
-    for part, hour in zip(new, assign_slots(counts_of(list(catalogue.values())), len(new))):
+    for part, hour in zip(new, assign_slots(counts_of(list(catalogue.values())), len(new)), strict=False):
         catalogue[part] = hour
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -74,7 +74,7 @@ def test_inventory_input_chunks_by_250() -> None:
 
 
 def test_idempotency_key_is_deterministic_per_part_hour_and_change() -> None:
-    hour = datetime(2026, 3, 1, 14, 0, tzinfo=timezone.utc)
+    hour = datetime(2026, 3, 1, 14, 0, tzinfo=UTC)
     key = idempotency_key("WF338109=K3", hour, "abc")
     assert key.startswith("boeinghub-sync-") and len(key) == len("boeinghub-sync-") + 40
     assert idempotency_key("WF338109=K3", hour + timedelta(minutes=47), "abc") == key

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -20,7 +20,7 @@ from boeinghub_dagster.domain.sync_rules import (
 )
 from boeinghub_dagster.resources.settings import Limits
 
-UTC = timezone.utc
+UTC = UTC
 HOUR = datetime(2026, 3, 1, 14, 0, tzinfo=UTC)
 MAX = Limits().max_consecutive_sync_failures
 

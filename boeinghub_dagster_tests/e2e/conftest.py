@@ -40,11 +40,22 @@ def location_map(monkeypatch):
 
 @pytest.fixture
 def shopify(store, shopify_sandbox) -> ShopifyResource:
-    return ShopifyResource(shop_url=shopify_sandbox.url, access_token=shopify_sandbox.token, store=store,
-                           rate_per_min=6000, timeout_seconds=5, max_attempts=8, max_backoff_seconds=0.5)
+    return ShopifyResource(
+        shop_url=shopify_sandbox.url,
+        access_token=shopify_sandbox.token,
+        store=store,
+        rate_per_min=6000,
+        timeout_seconds=5,
+        max_attempts=8,
+        max_backoff_seconds=0.5,
+    )
 
 
 @pytest.fixture
 def resources(store, boeing, shopify, images_storage, location_map) -> dict:
-    return {"store": store, "boeing": boeing, "shopify": shopify,
-            "product_images": ProductImagesResource(storage=images_storage, timeout_seconds=5)}
+    return {
+        "store": store,
+        "boeing": boeing,
+        "shopify": shopify,
+        "product_images": ProductImagesResource(storage=images_storage, timeout_seconds=5),
+    }

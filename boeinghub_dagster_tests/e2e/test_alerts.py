@@ -1,7 +1,7 @@
 """Alerts to a local webhook receiver, from the real sensors, publishing and sync runs (both sandboxes over HTTP)."""
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 import pytest
@@ -20,7 +20,7 @@ from boeinghub_dagster_tests.support.inbox import Ticker
 from boeinghub_dagster_tests.support.publishing import publish
 from boeinghub_dagster_tests.support.sync import fetched_parts, publish_parts, sync_hour
 
-DAY = datetime(2026, 12, 1, tzinfo=timezone.utc)
+DAY = datetime(2026, 12, 1, tzinfo=UTC)
 UI = "https://hub.example.com"
 
 

@@ -8,13 +8,15 @@ from sqlalchemy import select
 from boeinghub_dagster.resources.store.schema import boeing_raw_responses, product_staging
 from boeinghub_dagster_tests.conftest import make_boeing_resource
 from boeinghub_dagster_tests.support.expected import expected_staging, part_list
-from boeinghub_dagster_tests.support.waiting import wait_until
 from boeinghub_dagster_tests.support.runs import check_metadata, materialize_parts
+from boeinghub_dagster_tests.support.waiting import wait_until
 
 
 def _staged(store) -> dict[str, str]:
     with store.engine().connect() as conn:
-        return {pn: status for pn, status in conn.execute(select(product_staging.c.part_number, product_staging.c.status))}
+        return {
+            pn: status for pn, status in conn.execute(select(product_staging.c.part_number, product_staging.c.status))
+        }
 
 
 def _raw_part_lists(store) -> list[list[str]]:
@@ -70,7 +72,9 @@ def test_failed_parts_are_visible_on_their_partitions(store, boeing, boeing_sand
     assert checks["staged_products_cover_parts_asked"].passed is False
     assert checks["staged_rows_have_sku"].passed and checks["staged_prices_non_negative"].passed
     records = instance.fetch_observations(dg.AssetKey("boeing_raw_responses"), limit=10).records
-    observed = {r.event_log_entry.dagster_event.partition: r.asset_observation.metadata["reason"].value for r in records}
+    observed = {
+        r.event_log_entry.dagster_event.partition: r.asset_observation.metadata["reason"].value for r in records
+    }
     assert observed == {"UNKNOWN-1": "not returned by Boeing"}
     for key in ("boeing_raw_responses", "staged_products"):  # the failed part is not a silent green partition
         assert instance.get_materialized_partitions(dg.AssetKey(key)) == {"BACB30LH3-4"}
@@ -94,7 +98,9 @@ def test_staging_alone_restages_stored_answers_without_calling_boeing(store, boe
     calls = boeing_sandbox.stats()["price_calls"]
     with store.engine().begin() as conn:
         conn.execute(product_staging.delete())
-    again = materialize_parts(instance, parts, {"store": store, "boeing": boeing}, selection=[dg.AssetKey("staged_products")])
+    again = materialize_parts(
+        instance, parts, {"store": store, "boeing": boeing}, selection=[dg.AssetKey("staged_products")]
+    )
     assert again.success
     assert boeing_sandbox.stats()["price_calls"] == calls
     assert _staged(store) == expected_staging(parts)

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from boeinghub_dagster.resources.store.schema import boeing_raw_responses, product_staging
 from boeinghub_dagster_tests.conftest import make_boeing_resource
 from boeinghub_dagster_tests.support.expected import expected_staging, part_list
-from boeinghub_dagster_tests.support.waiting import wait_until
 from boeinghub_dagster_tests.support.runs import check_metadata, materialize_parts
+from boeinghub_dagster_tests.support.waiting import wait_until
 
 RATE, BATCH = 300, 5
 
@@ -22,9 +22,18 @@ def test_killed_run_rerun_reaches_the_same_end_state(database_url, store, boeing
     parts = part_list(60)
     store.engine()
     worker = subprocess.Popen(
-        [sys.executable, "-m", "boeinghub_dagster_tests.support.extraction_worker", database_url, boeing_sandbox.url,
-         str(RATE), str(BATCH), *parts],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "boeinghub_dagster_tests.support.extraction_worker",
+            database_url,
+            boeing_sandbox.url,
+            str(RATE),
+            str(BATCH),
+            *parts,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         wait_until(lambda: store.extraction().count_raw_responses() >= 4, 180, "4 raw responses", every=0.05)

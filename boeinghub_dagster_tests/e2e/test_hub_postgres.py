@@ -30,15 +30,35 @@ from boeinghub_dagster_tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_BINARIES = shutil.which("pg_ctl") or glob.glob("/usr/lib/postgresql/*/bin/pg_ctl")
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(not PG_BINARIES, reason="no PostgreSQL server binaries (pg_ctl, initdb)")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not PG_BINARIES, reason="no PostgreSQL server binaries (pg_ctl, initdb)"),
+]
 
-PORTS = ("BOEINGHUB_UI_PORT", "BOEINGHUB_PG_PORT", "BOEINGHUB_CODE_SERVER_PORT",
-         "BOEINGHUB_SANDBOX_BOEING_PORT", "BOEINGHUB_SANDBOX_SHOPIFY_PORT", "BOEINGHUB_FILES_PORT")
+PORTS = (
+    "BOEINGHUB_UI_PORT",
+    "BOEINGHUB_PG_PORT",
+    "BOEINGHUB_CODE_SERVER_PORT",
+    "BOEINGHUB_SANDBOX_BOEING_PORT",
+    "BOEINGHUB_SANDBOX_SHOPIFY_PORT",
+    "BOEINGHUB_FILES_PORT",
+)
 PARTS = ["BACB30LH3-4", "MS20470AD4-6", "NAS1149F0363P"]  # ordinary catalogue parts: all three are staged
 # Whatever points the hub at existing systems is dropped: the script must start everything itself.
-OPERATOR_VARS = ("DAGSTER_PG_URL", "BOEINGHUB_DATABASE_URL", "BOEINGHUB_INBOX", "BOEING_PNA_PRICE_URL", "SHOPIFY_SHOP_URL",
-                 "BOEINGHUB_IMAGES_BASE_URL", "BOEINGHUB_IMAGES_DIR", "BOEINGHUB_STORAGE", "HUB_STORAGE",
-                 "BOEINGHUB_CODE_SERVER_HOST", "BOEING_RATE_PER_MIN", "SHOPIFY_LOCATION_MAP")
+OPERATOR_VARS = (
+    "DAGSTER_PG_URL",
+    "BOEINGHUB_DATABASE_URL",
+    "BOEINGHUB_INBOX",
+    "BOEING_PNA_PRICE_URL",
+    "SHOPIFY_SHOP_URL",
+    "BOEINGHUB_IMAGES_BASE_URL",
+    "BOEINGHUB_IMAGES_DIR",
+    "BOEINGHUB_STORAGE",
+    "HUB_STORAGE",
+    "BOEINGHUB_CODE_SERVER_HOST",
+    "BOEING_RATE_PER_MIN",
+    "SHOPIFY_LOCATION_MAP",
+)
 WORKSPACE = "{ workspaceOrError { ... on Workspace { locationEntries { name locationOrLoadError { __typename } } } } }"
 RUNS = "{ runsOrError { ... on Runs { results { runId status jobName tags { key value } } } } }"
 
@@ -64,14 +84,20 @@ class Hub:
 
     def __init__(self, data: Path):
         self.data = data
-        self.ports = dict(zip(PORTS, free_ports(len(PORTS))))
+        self.ports = dict(zip(PORTS, free_ports(len(PORTS)), strict=False))
         self.env = {k: v for k, v in os.environ.items() if k not in OPERATOR_VARS}
         self.env.update({k: str(v) for k, v in self.ports.items()})
         self.env.update(BOEINGHUB_DATA=str(data), DAGSTER_HOME=str(data / "dagster_home"))
         self.log = data / "hub.log"
         with self.log.open("wb") as log:
-            self.proc = subprocess.Popen([str(ROOT / "scripts" / "hub"), "--postgres"], cwd=ROOT, env=self.env,
-                                         stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            self.proc = subprocess.Popen(
+                [str(ROOT / "scripts" / "hub"), "--postgres"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.url = f"http://127.0.0.1:{self.ports['BOEINGHUB_UI_PORT']}"
 
     def tail(self) -> str:
@@ -88,11 +114,19 @@ class Hub:
             entries = self.graphql(WORKSPACE)["workspaceOrError"]["locationEntries"]
         except httpx.HTTPError:
             return False
-        return [(e["name"], e["locationOrLoadError"]["__typename"]) for e in entries] == [("boeinghub", "RepositoryLocation")]
+        return [(e["name"], e["locationOrLoadError"]["__typename"]) for e in entries] == [
+            ("boeinghub", "RepositoryLocation")
+        ]
 
     def db_url(self, database: str) -> str:
-        out = subprocess.run([str(ROOT / "scripts" / "postgres"), "url", database], env=self.env,
-                             capture_output=True, text=True, check=True, timeout=30)
+        out = subprocess.run(
+            [str(ROOT / "scripts" / "postgres"), "url", database],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        )
         return out.stdout.strip()
 
     def postmaster(self) -> psutil.Process:
@@ -140,7 +174,9 @@ def test_hub_postgres_runs_three_dagster_processes_a_sensor_run_succeeds_and_ctr
         # Three Dagster processes, each its own process group: no `dagster dev`, nothing loaded in-process.
         children = psutil.Process(hub.proc.pid).children()
         dagster = {kind(p): p for p in children if kind(p) != "sandbox"}
-        assert sorted(dagster) == ["dagster code-server start", "dagster-daemon", "dagster-webserver"], [p.cmdline() for p in children]
+        assert sorted(dagster) == ["dagster code-server start", "dagster-daemon", "dagster-webserver"], [
+            p.cmdline() for p in children
+        ]
         assert [kind(p) for p in children].count("sandbox") == 3  # Boeing, Shopify, image files
         assert len({os.getpgid(p.pid) for p in dagster.values()}) == 3
         assert dagster["dagster-webserver"].children() == [] and dagster["dagster-daemon"].children() == []
@@ -154,8 +190,20 @@ def test_hub_postgres_runs_three_dagster_processes_a_sensor_run_succeeds_and_ctr
 
         # The operator's path: a file dropped into the inbox becomes a sensor-started run.
         (hub_data / "parts.txt").write_text("\n".join(PARTS) + "\n")
-        drop = subprocess.run([sys.executable, "-m", "boeinghub_dagster", "intake", str(hub_data / "parts.txt"),
-                               "--inbox", str(hub_data / "inbox")], capture_output=True, text=True, timeout=60)
+        drop = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "boeinghub_dagster",
+                "intake",
+                str(hub_data / "parts.txt"),
+                "--inbox",
+                str(hub_data / "inbox"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert drop.returncode == 0, drop.stderr
         dropped = time.monotonic()
 
@@ -173,7 +221,9 @@ def test_hub_postgres_runs_three_dagster_processes_a_sensor_run_succeeds_and_ctr
         with psycopg.connect(hub.db_url("dagster")) as conn:
             assert conn.execute("SELECT status FROM runs WHERE run_id = %s", [run["runId"]]).fetchone() == ("SUCCESS",)
         with psycopg.connect(hub.db_url("boeinghub")) as conn:
-            rows = conn.execute("SELECT part_number, status, run_id FROM product_staging ORDER BY part_number").fetchall()
+            rows = conn.execute(
+                "SELECT part_number, status, run_id FROM product_staging ORDER BY part_number"
+            ).fetchall()
             assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]  # migrated on start
         assert rows == [(p, "fetched", run["runId"]) for p in sorted(PARTS)]
 
@@ -194,8 +244,10 @@ def test_hub_postgres_runs_three_dagster_processes_a_sensor_run_succeeds_and_ctr
         # "<pid> Killed  setsid …" (Dagster processes started from a script inherit SIGINT ignored).
         assert " Killed " not in log, hub.tail()
         assert stop_after < 60, f"stopping took {stop_after:.1f}s\n{hub.tail()}"
-        print(f"\nhub --postgres: UI up {up_after:.1f}s, sensor run SUCCESS {run_after:.1f}s after the drop, "
-              f"stopped {stop_after:.1f}s after SIGINT")
+        print(
+            f"\nhub --postgres: UI up {up_after:.1f}s, sensor run SUCCESS {run_after:.1f}s after the drop, "
+            f"stopped {stop_after:.1f}s after SIGINT"
+        )
     finally:
         if hub.proc.poll() is None:
             hub.kill_leftovers()
@@ -206,7 +258,9 @@ def test_scripts_postgres_initdb_once_password_only_and_data_kept_across_restart
     env = {**os.environ, "BOEINGHUB_DATA": str(hub_data), "BOEINGHUB_PG_PORT": str(port)}
 
     def pg(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([str(ROOT / "scripts" / "postgres"), *args], env=env, capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [str(ROOT / "scripts" / "postgres"), *args], env=env, capture_output=True, text=True, timeout=120
+        )
 
     assert pg("status").returncode != 0 and pg("url").returncode != 0  # no server yet
     try:

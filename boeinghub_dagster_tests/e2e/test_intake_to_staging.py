@@ -15,10 +15,14 @@ from boeinghub_dagster_tests.support.intake_runs import execute_requests, report
 def test_dropped_file_is_staged_and_reported(tmp_path, store, boeing, boeing_sandbox, instance):
     inbox = InboxResource(path=str(tmp_path / "inbox"))
     defs = dg.Definitions(
-        assets=[extraction, intake_batch_report], jobs=[extraction_job], resources={"store": store, "boeing": boeing, "inbox": inbox}
+        assets=[extraction, intake_batch_report],
+        jobs=[extraction_job],
+        resources={"store": store, "boeing": boeing, "inbox": inbox},
     )
     ticker = Ticker(instance, inbox, store, record_runs=False)
-    instance.add_dynamic_partitions("part_numbers", ["MS20470AD4-6"])  # known before: the file's parts are not contiguous
+    instance.add_dynamic_partitions(
+        "part_numbers", ["MS20470AD4-6"]
+    )  # known before: the file's parts are not contiguous
     parts = ["BACB30LH3-4", "UNKNOWN-5", "MS20470AD4-6", "NOPRICE-1", "WF338109=K3"]
     ticker.drop("order-42.csv", ("part_number,qty\n" + "\n".join(f"{p},1" for p in parts) + "\nBAD|ONE,1\n").encode())
 
@@ -34,9 +38,18 @@ def test_dropped_file_is_staged_and_reported(tmp_path, store, boeing, boeing_san
     report = dg.materialize([intake_batch_report], instance=instance, resources={"store": store})
     table = report.asset_materializations_for_node("intake_batch_report")[0].metadata["batches"].value
     row = report_row(table, "order-42.csv", COLUMNS)
-    assert {k: row[k] for k in ("status", "accepted", "answered", "staged", "failed", "left", "chunks", "lines", "rejected")} == {
-        "status": "done", "accepted": "5", "answered": "5", "staged": str(len(staged)), "failed": "1", "left": "0",
-        "chunks": "1 success", "lines": "6", "rejected": "1",
+    assert {
+        k: row[k] for k in ("status", "accepted", "answered", "staged", "failed", "left", "chunks", "lines", "rejected")
+    } == {
+        "status": "done",
+        "accepted": "5",
+        "answered": "5",
+        "staged": str(len(staged)),
+        "failed": "1",
+        "left": "0",
+        "chunks": "1 success",
+        "lines": "6",
+        "rejected": "1",
     }
     assert "not returned by Boeing" in row["failure_reasons"]
     assert row["run_id"] == result.run_id[:8]

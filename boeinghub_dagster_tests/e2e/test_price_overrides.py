@@ -13,7 +13,15 @@ from boeinghub_dagster.domain.pricing import shop_price
 from boeinghub_dagster.domain.shopify_api import admin_product_url
 from boeinghub_dagster.resources.store.price_history import PriceHistoryStore
 from boeinghub_dagster_tests.support.sync import (
-    UTC, base_cost_at, epoch_hour, fetched_parts, metadata, op_metadata, publish_parts, run_job, sync_hour,
+    UTC,
+    base_cost_at,
+    epoch_hour,
+    fetched_parts,
+    metadata,
+    op_metadata,
+    publish_parts,
+    run_job,
+    sync_hour,
 )
 
 DAY = __import__("datetime").datetime(2026, 12, 3, tzinfo=UTC)
@@ -42,7 +50,8 @@ def moved_hour(parts: list[str], at) -> int:
 
 @SQLITE_ONLY
 def test_an_override_reaches_the_shop_survives_a_sync_while_boeing_moves_and_clearing_brings_back_cost_times_markup(
-        store, resources, shopify_sandbox, boeing_sandbox, instance):
+    store, resources, shopify_sandbox, boeing_sandbox, instance
+):
     fixed, marked = parts = fetched_parts(2, DAY)
     boeing_sandbox.admin(hour=epoch_hour(DAY))
     publish_parts(instance, parts, resources, DAY - timedelta(hours=2))
@@ -50,9 +59,17 @@ def test_an_override_reaches_the_shop_survives_a_sync_while_boeing_moves_and_cle
     pid = {p: rows[p]["shopify_product_id"] for p in parts}
     assert shop_price_of(shopify_sandbox, pid[fixed]) == shop_price(rows[fixed]["cost"], "1.1")
 
-    result, meta = overrides(instance, resources, DAY - timedelta(hours=1), [
-        {"part_number": f" {fixed.lower()} ", "price": 123.45}, {"part_number": marked, "markup": 1.5},
-        {"part_number": "BAD|PART", "price": 10}, {"part_number": marked, "price": -3}])
+    result, meta = overrides(
+        instance,
+        resources,
+        DAY - timedelta(hours=1),
+        [
+            {"part_number": f" {fixed.lower()} ", "price": 123.45},
+            {"part_number": marked, "markup": 1.5},
+            {"part_number": "BAD|PART", "price": 10},
+            {"part_number": marked, "price": -3},
+        ],
+    )
     assert not result.success  # two entries refused, with their reasons; the good ones went through
     assert (meta["recorded"], meta["pushed"], meta["refused"], meta["set_by"]) == (2, 2, 2, "alice")
     assert "not allowed" in meta["overrides"] and "price must be above 0" in meta["overrides"]
@@ -69,16 +86,20 @@ def test_an_override_reaches_the_shop_survives_a_sync_while_boeing_moves_and_cle
     assert shop_price_of(shopify_sandbox, pid[fixed]) == Decimal("123.45")  # the operator's price survived
     assert shop_price_of(shopify_sandbox, pid[marked]) == shop_price(new_cost[marked], "1.5")  # cost × their markup
 
-    result, meta = overrides(instance, resources, DAY + timedelta(hours=1), [{"part_number": fixed, "clear": True}],
-                             set_by="bob")
+    result, meta = overrides(
+        instance, resources, DAY + timedelta(hours=1), [{"part_number": fixed, "clear": True}], set_by="bob"
+    )
     assert result.success and meta["pushed"] == 1
     assert shop_price_of(shopify_sandbox, pid[fixed]) == shop_price(new_cost[fixed], "1.1")  # cost × markup again
     assert store.publishing().products([fixed])[fixed]["price"] == shop_price(new_cost[fixed], "1.1")
 
     history = PriceHistoryStore(store.engine()).last([fixed])[fixed]  # every change kept, in order, with its source
     assert [h["source"] for h in history] == ["publish", "override", "sync", "override"]
-    assert [h["new_price"] for h in history[1:]] == [Decimal("123.45"), Decimal("123.45"),
-                                                      shop_price(new_cost[fixed], "1.1")]
+    assert [h["new_price"] for h in history[1:]] == [
+        Decimal("123.45"),
+        Decimal("123.45"),
+        shop_price(new_cost[fixed], "1.1"),
+    ]
 
     config = {"ops": {"look_up_parts": {"config": {"text": f"{fixed}\n{marked}"}}}}
     table = op_metadata(run_job(lookup_parts, instance, resources, DAY + timedelta(hours=2), config), "look_up_parts")

@@ -62,5 +62,7 @@ def test_a_publish_file_has_products_live_while_later_boeing_batches_are_still_f
         assert hub.boeing.stats()["codes_requested"] == len(PARTS)
         assert len(fetched) >= len(PARTS) * 0.7
         assert products == dict.fromkeys(fetched, 1)  # one product per fetched part, nothing else
-        print(f"first product live {live_at - dropped:.0f} s after the drop, after {calls} of {needed} Boeing calls; "
-              f"all {len(fetched)} fetched parts live {time.time() - dropped:.0f} s after the drop")
+        print(
+            f"first product live {live_at - dropped:.0f} s after the drop, after {calls} of {needed} Boeing calls; "
+            f"all {len(fetched)} fetched parts live {time.time() - dropped:.0f} s after the drop"
+        )

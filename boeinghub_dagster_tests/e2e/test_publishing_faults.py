@@ -10,14 +10,22 @@ from boeinghub_dagster.defs.reconciliation.jobs import publish_reconciliation_jo
 from boeinghub_dagster.resources.shopify import ShopifyResource
 from boeinghub_dagster.resources.store.schema import product_staging
 from boeinghub_dagster_tests.support.expected import expected_staging, part_list
-from boeinghub_dagster_tests.support.publishing import check, expected_price, materialized, publish, stage, wait_for_media
+from boeinghub_dagster_tests.support.publishing import (
+    check,
+    expected_price,
+    materialized,
+    publish,
+    stage,
+    wait_for_media,
+)
 
 PARTS = [p for p in part_list(12) if expected_staging([p]).get(p) == "fetched"][:5]
 
 
 def _reconcile(instance, resources):
     result = publish_reconciliation_job.execute_in_process(
-        instance=instance, resources={"shopify": resources["shopify"], "store": resources["store"]})
+        instance=instance, resources={"shopify": resources["shopify"], "store": resources["store"]}
+    )
     assert result.success
     return result
 
@@ -42,9 +50,16 @@ def _complete(store, sandbox, shopify, parts):
 
 def test_apply_then_fail_ends_with_one_complete_product_per_part(store, resources, shopify_sandbox, instance):
     stage(instance, PARTS, resources)
-    flaky = ShopifyResource(shop_url=shopify_sandbox.url, access_token=shopify_sandbox.token, store=store,
-                            rate_per_min=6000, timeout_seconds=5, max_attempts=2, max_backoff_seconds=0.2,
-                            publish_concurrency=1)  # one call at a time: "three in a row" is exactly these three
+    flaky = ShopifyResource(
+        shop_url=shopify_sandbox.url,
+        access_token=shopify_sandbox.token,
+        store=store,
+        rate_per_min=6000,
+        timeout_seconds=5,
+        max_attempts=2,
+        max_backoff_seconds=0.2,
+        publish_concurrency=1,
+    )  # one call at a time: "three in a row" is exactly these three
     publish(instance, PARTS[:1], {**resources})  # setup and one product, so the failures below are publishes
     shopify_sandbox.admin(apply_then_fail_rate=1.0)
     result = publish(instance, PARTS, {**resources, "shopify": flaky}, raise_on_error=False)
@@ -105,8 +120,11 @@ def test_a_price_jump_is_held_until_approved(store, resources, shopify_sandbox, 
     jumped = PARTS[0]
     old = store.publishing().products([jumped])[jumped]
     with store.engine().begin() as conn:
-        conn.execute(update(product_staging).where(product_staging.c.part_number == jumped)
-                     .values(list_price=product_staging.c.list_price * 2, net_price=product_staging.c.net_price * 2))
+        conn.execute(
+            update(product_staging)
+            .where(product_staging.c.part_number == jumped)
+            .values(list_price=product_staging.c.list_price * 2, net_price=product_staging.c.net_price * 2)
+        )
     new_price = expected_price(store.staging().rows([jumped])[0])
     client = resources["shopify"].client()
 
@@ -117,8 +135,11 @@ def test_a_price_jump_is_held_until_approved(store, resources, shopify_sandbox, 
         assert client.find_product_by_part_number(jumped)["variants"]["nodes"][0]["price"] == str(old["price"])
     assert store.publishing().holds([jumped])[jumped]["new_price"] == new_price
 
-    approve_prices.execute_in_process(instance=instance, resources={"store": store},
-                                      run_config={"ops": {"approve_held_prices": {"config": {"part_numbers": [jumped]}}}})
+    approve_prices.execute_in_process(
+        instance=instance,
+        resources={"store": store},
+        run_config={"ops": {"approve_held_prices": {"config": {"part_numbers": [jumped]}}}},
+    )
     pushed = publish(instance, PARTS, resources)
     assert check(pushed, "shopify_prices_not_held")[0]
     assert client.find_product_by_part_number(jumped)["variants"]["nodes"][0]["price"] == str(new_price)

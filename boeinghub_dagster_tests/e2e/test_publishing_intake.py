@@ -1,5 +1,7 @@
 """The streaming publish intake: staged parts of publish-target files become one exact publishing run."""
 
+from datetime import UTC
+
 import dagster as dg
 
 from boeinghub_dagster.defs.publishing.sensors import publish_intake_sensor
@@ -19,7 +21,10 @@ def _covered(instance, result) -> list[str]:
     order = instance.get_dynamic_partitions("part_numbers")
     covered = []
     for request in result.run_requests:
-        start, end = request.tags["dagster/asset_partition_range_start"], request.tags["dagster/asset_partition_range_end"]
+        start, end = (
+            request.tags["dagster/asset_partition_range_start"],
+            request.tags["dagster/asset_partition_range_end"],
+        )
         covered += order[order.index(start) : order.index(end) + 1]
         assert request.tags[STREAM_TAG] == "1" and request.tags["boeinghub/api"] == "shopify"
     return covered
@@ -46,17 +51,19 @@ def test_staged_parts_of_a_publish_file_get_one_run_over_its_quiet_parts_then_no
 
 
 def test_deferred_parts_whose_day_came_are_published_whatever_file_they_came_from(store, resources, instance):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     parts = ["BACB30DF1-2", "BACB30DF2-3"]
     stage(instance, parts, resources)  # extraction-only: not due by themselves
     assert _tick(instance, store).run_requests == []
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     store.publishing().defer({parts[0]: "variant throttle"}, now - timedelta(minutes=1))
     store.publishing().defer({parts[1]: "variant throttle"}, now + timedelta(hours=3))
     result = _tick(instance, store)
-    assert [(r.tags["dagster/asset_partition_range_start"], r.tags["dagster/asset_partition_range_end"])
-            for r in result.run_requests] == [(parts[0], parts[0])]
+    assert [
+        (r.tags["dagster/asset_partition_range_start"], r.tags["dagster/asset_partition_range_end"])
+        for r in result.run_requests
+    ] == [(parts[0], parts[0])]
 
 
 def test_a_stream_run_skips_parts_not_staged_in_its_range_without_failing_them(store, resources, instance):
@@ -68,9 +75,14 @@ def test_a_stream_run_skips_parts_not_staged_in_its_range_without_failing_them(s
     stage(instance, parts, resources)
     store.intake().record_batch("stream.csv", "c" * 64, "publish", {**COUNTS, "accepted": 3}, parts)
     assert [r.tags["dagster/asset_partition_range_end"] for r in _tick(instance, store).run_requests] == [parts[-1]]
-    tags = {STREAM_TAG: "1", "dagster/asset_partition_range_start": parts[0], "dagster/asset_partition_range_end": parts[-1]}
-    result = dg.materialize([extraction, publishing], instance=instance, resources=resources, tags=tags,
-                            selection=[SHOPIFY_PRODUCTS])
+    tags = {
+        STREAM_TAG: "1",
+        "dagster/asset_partition_range_start": parts[0],
+        "dagster/asset_partition_range_end": parts[-1],
+    }
+    result = dg.materialize(
+        [extraction, publishing], instance=instance, resources=resources, tags=tags, selection=[SHOPIFY_PRODUCTS]
+    )
     assert result.success
     assert materialized(instance) == {parts[0], parts[2]}
     assert not [f for f in store.staging().failures(run_id=result.run_id) if f["part_number"] == parts[1]]

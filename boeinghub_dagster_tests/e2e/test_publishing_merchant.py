@@ -2,7 +2,7 @@
 product is on the Online Store, a location added later is stocked, reconciliation puts a product back on sale."""
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import dagster as dg
@@ -15,8 +15,8 @@ from boeinghub_dagster.resources.shopify_calls import ShopifyCalls
 from boeinghub_dagster.resources.store.schema import product_staging
 from boeinghub_dagster.resources.store.schema_publishing import products
 from boeinghub_dagster_tests.support.expected import expected_staging, part_list
-from boeinghub_dagster_tests.support.merchant import add_image, add_metafields, add_to_new_collection, view
 from boeinghub_dagster_tests.support.locations import LOCATION_MAP
+from boeinghub_dagster_tests.support.merchant import add_image, add_metafields, add_to_new_collection, view
 from boeinghub_dagster_tests.support.publishing import SHOPIFY_PRODUCTS, check, publish, stage
 from boeinghub_dagster_tests.support.sync import sync_now
 
@@ -26,16 +26,18 @@ SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 def _admin_page(instance, part: str) -> dict:
     """The product's admin page, from the link in the part's latest materialization."""
-    records = instance.fetch_materializations(dg.AssetRecordsFilter(SHOPIFY_PRODUCTS, asset_partitions=[part]), limit=1,
-                                              ascending=False).records
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(SHOPIFY_PRODUCTS, asset_partitions=[part]), limit=1, ascending=False
+    ).records
     url = records[0].asset_materialization.metadata["shopify_admin_url"].value
     r = httpx.get(url, timeout=10)
     assert r.status_code == 200, (url, r.text)
     return r.json()
 
 
-def test_a_republish_keeps_the_merchants_metafields_images_and_collections(store, resources, shopify, shopify_sandbox,
-                                                                           instance):
+def test_a_republish_keeps_the_merchants_metafields_images_and_collections(
+    store, resources, shopify, shopify_sandbox, instance
+):
     stage(instance, PARTS, resources)
     assert publish(instance, PARTS, resources).success
     part = PARTS[0]
@@ -49,8 +51,11 @@ def test_a_republish_keeps_the_merchants_metafields_images_and_collections(store
     add_image(client, product_id, f"{shopify_sandbox.url}/merchant-photo.png")
     add_to_new_collection(client, product_id, "Fasteners we love")
     with store.engine().begin() as conn:  # Boeing's next answer: a new price and hazmat code for this part
-        conn.execute(update(product_staging).where(product_staging.c.part_number == part)
-                     .values(list_price=product_staging.c.list_price * 1.2, hazmat_code="UN9999", eccn=None))
+        conn.execute(
+            update(product_staging)
+            .where(product_staging.c.part_number == part)
+            .values(list_price=product_staging.c.list_price * 1.2, hazmat_code="UN9999", eccn=None)
+        )
     before = shopify_sandbox.stats()["root_fields"]
     again = publish(instance, PARTS, resources)
     assert again.success
@@ -73,14 +78,18 @@ def test_a_republish_keeps_the_merchants_metafields_images_and_collections(store
 
 @SQLITE_ONLY
 def test_a_location_added_after_publishing_is_stocked_by_the_next_publish_and_sync(
-        store, resources, shopify, shopify_sandbox, instance, monkeypatch):
+    store, resources, shopify, shopify_sandbox, instance, monkeypatch
+):
     stage(instance, PARTS, resources)
     assert publish(instance, PARTS[:2], resources).success
     shopify_sandbox.admin(add_location="Denver")  # the merchant opens a warehouse; the operator maps to it
     monkeypatch.setenv("SHOPIFY_LOCATION_MAP", json.dumps({**LOCATION_MAP, "Seattle": "Denver", "Atlanta": "Denver"}))
     with store.engine().begin() as conn:  # the next answer changes the first part: it is published again
-        conn.execute(update(product_staging).where(product_staging.c.part_number == PARTS[0])
-                     .values(list_price=product_staging.c.list_price * 1.1))
+        conn.execute(
+            update(product_staging)
+            .where(product_staging.c.part_number == PARTS[0])
+            .values(list_price=product_staging.c.list_price * 1.1)
+        )
 
     again = publish(instance, PARTS, resources)  # PARTS[0] changed, PARTS[1] unchanged, PARTS[2] new
     _, meta = check(again, "shopify_products_cover_parts_asked")
@@ -94,7 +103,7 @@ def test_a_location_added_after_publishing_is_stocked_by_the_next_publish_and_sy
 
     shopify_sandbox.admin(add_location="Reno")  # and one more, met by the hourly sync first
     monkeypatch.setenv("SHOPIFY_LOCATION_MAP", json.dumps({**LOCATION_MAP, "Seattle": "Reno", "Atlanta": "Denver"}))
-    result = sync_now(instance, resources, datetime.now(timezone.utc), PARTS[1])
+    result = sync_now(instance, resources, datetime.now(UTC), PARTS[1])
     assert result.success  # no ITEM_NOT_STOCKED_AT_LOCATION: Reno was stocked before the quantities went
     reno = shopify.client().locations()["Reno"]
     row = store.publishing().products([PARTS[1]])[PARTS[1]]
@@ -103,7 +112,8 @@ def test_a_location_added_after_publishing_is_stocked_by_the_next_publish_and_sy
 
 @SQLITE_ONLY
 def test_reconciliation_puts_a_product_that_exists_but_sells_nowhere_on_the_online_store(
-        store, resources, shopify, shopify_sandbox, instance, monkeypatch):
+    store, resources, shopify, shopify_sandbox, instance, monkeypatch
+):
     stage(instance, PARTS, resources)
 
     def crash(self, product_id, publication_ids):
@@ -120,13 +130,18 @@ def test_reconciliation_puts_a_product_that_exists_but_sells_nowhere_on_the_onli
     assert publish(instance, PARTS[1:], resources).success
     with store.engine().begin() as conn:  # a row from before 0007: no channels recorded
         conn.execute(update(products).where(products.c.part_number == PARTS[1]).values(publications=None))
-    shopify.client().execute("mutation U($id: ID!, $input: [PublicationInput!]!) { publishableUnpublish(id: $id, "
-                             "input: $input) { userErrors { message } } }",
-                             {"id": store.publishing().products([PARTS[1]])[PARTS[1]]["shopify_product_id"],
-                              "input": [{"publicationId": shopify.client().publications()["Online Store"]}]})
+    shopify.client().execute(
+        "mutation U($id: ID!, $input: [PublicationInput!]!) { publishableUnpublish(id: $id, "
+        "input: $input) { userErrors { message } } }",
+        {
+            "id": store.publishing().products([PARTS[1]])[PARTS[1]]["shopify_product_id"],
+            "input": [{"publicationId": shopify.client().publications()["Online Store"]}],
+        },
+    )
 
-    result = publish_reconciliation_job.execute_in_process(instance=instance,
-                                                       resources={"shopify": shopify, "store": store})
+    result = publish_reconciliation_job.execute_in_process(
+        instance=instance, resources={"shopify": shopify, "store": store}
+    )
     assert result.success
     online = shopify.client().publications()["Online Store"]
     for p in PARTS[:2]:

@@ -5,14 +5,23 @@ from decimal import Decimal
 from boeinghub_dagster.domain.part_numbers import sku_of
 from boeinghub_dagster_tests.support.expected import expected_staging, part_list
 from boeinghub_dagster_tests.support.publishing import (
-    check, expected_price, expected_stock, materialized, metafields, publish, shop_stock, stage, wait_for_media,
+    check,
+    expected_price,
+    expected_stock,
+    materialized,
+    metafields,
+    publish,
+    shop_stock,
+    stage,
+    wait_for_media,
 )
 
 PARTS = part_list(25)
 
 
-def test_25_staged_parts_publish_with_price_cost_stock_metafields_and_image(store, resources, shopify, shopify_sandbox,
-                                                                           images_storage, instance):
+def test_25_staged_parts_publish_with_price_cost_stock_metafields_and_image(
+    store, resources, shopify, shopify_sandbox, images_storage, instance
+):
     stage(instance, PARTS, resources)
     fetched = sorted(p for p, s in expected_staging(PARTS).items() if s == "fetched")
     blocked = sorted(p for p, s in expected_staging(PARTS).items() if s == "blocked")
@@ -45,7 +54,9 @@ def test_25_staged_parts_publish_with_price_cost_stock_metafields_and_image(stor
         assert fields["pma"] in ("true", "false")
     schedule = store.publishing().schedule(fetched)
     assert sorted(schedule) == fetched
-    assert sorted(s["hour_bucket"] for s in schedule.values()) == [i // 10 for i in range(len(fetched))]  # whole batches
+    assert sorted(s["hour_bucket"] for s in schedule.values()) == [
+        i // 10 for i in range(len(fetched))
+    ]  # whole batches
 
     passed, meta = check(result, "shopify_products_cover_parts_asked")
     assert not passed  # blocked and unknown parts are not on the shop, and say why

@@ -13,8 +13,11 @@ SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 def _run(instance, resources, raise_on_error=True):
-    return shopify_setup.execute_in_process(instance=instance, raise_on_error=raise_on_error,
-                                            resources={"shopify": resources["shopify"], "store": resources["store"]})
+    return shopify_setup.execute_in_process(
+        instance=instance,
+        raise_on_error=raise_on_error,
+        resources={"shopify": resources["shopify"], "store": resources["store"]},
+    )
 
 
 def _meta(result) -> dict:
@@ -54,7 +57,8 @@ def test_setup_refuses_a_sales_channel_the_shop_lacks(store, resources, instance
     assert not result.success
     failure = next(e for e in result.all_events if e.is_step_failure)
     assert "SHOPIFY_PUBLICATIONS names sales channels the shop does not have: Wholesale" in str(
-        failure.step_failure_data.error)
+        failure.step_failure_data.error
+    )
     assert store.publishing().setting(PUBLICATIONS) is None
 
 

@@ -22,9 +22,9 @@ from boeinghub_dagster.domain.clock import utcnow
 from boeinghub_dagster.domain.pricing import shop_price
 from boeinghub_dagster.sandbox.catalogue import current_hour
 from boeinghub_dagster_tests.support.expected import expected_staging, part_list
-from boeinghub_dagster_tests.support.waiting import wait_until
 from boeinghub_dagster_tests.support.live_hub import start_live_hub
 from boeinghub_dagster_tests.support.publishing import shop_stock
+from boeinghub_dagster_tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -73,9 +73,11 @@ def test_a_dispatcher_killed_holding_the_lease(hub):
     staged = wait_until(lambda: len(hub.store.staging().rows(PARTS)) == len(PARTS), 120, "every part staged")
     assert staged and {r["status"] for r in hub.store.staging().rows(PARTS)} == {"fetched"}
     stats = hub.boeing.stats()
-    print(f"\ndispatch kill: runs {killed.run_id[:8]} (killed) -> {retry.run_id[:8]}; Boeing {stats['price_calls']} "
-          f"calls, {stats['codes_requested']} codes, {stats['codes_distinct']} distinct, "
-          f"repeated {stats['codes_repeated']}")
+    print(
+        f"\ndispatch kill: runs {killed.run_id[:8]} (killed) -> {retry.run_id[:8]}; Boeing {stats['price_calls']} "
+        f"calls, {stats['codes_requested']} codes, {stats['codes_distinct']} distinct, "
+        f"repeated {stats['codes_repeated']}"
+    )
     assert stats["codes_repeated"] == {} and stats["codes_requested"] == stats["codes_distinct"] == len(PARTS)
     assert stats["status_counts"] == {"200": len(PARTS) // 10 + 1}  # 3 calls: the claimed batch was asked once
 
@@ -86,8 +88,10 @@ def test_a_publish_killed_between_shopify_and_the_write(hub):
     assert products == {p: 1 for p in PARTS}  # the lost answers were upserts by part number: no duplicate
     rows = hub.store.publishing().products(PARTS)
     assert sorted(rows) == sorted(PARTS) and hub.store.publishing().pending() == []
-    print(f"\npublish kill: runs {killed.run_id[:8]} (killed) -> {retry.run_id[:8]}; products {len(products)}, "
-          f"each once; pending reconciliations 0")
+    print(
+        f"\npublish kill: runs {killed.run_id[:8]} (killed) -> {retry.run_id[:8]}; products {len(products)}, "
+        f"each once; pending reconciliations 0"
+    )
 
 
 def _all_published(hub) -> dict | None:
@@ -115,13 +119,16 @@ def test_a_sync_killed_mid_push(hub):
     assert price == shop_price(row["last_price"], "1.1") == product["price"]  # the retry's price is the shop's
     assert sum(shop_stock(shop).values()) == row["last_quantity"] == product["quantity"]  # and so is its stock
     asked = hub.boeing.stats()["codes_repeated"]
-    print(f"\nsync kill: runs {killed.run_id[:8]} (killed) -> {retry.run_id[:8]}; shop price {price}, stock "
-          f"{row['last_quantity']}; Boeing requests for {part}: {asked.get(part)}")
+    print(
+        f"\nsync kill: runs {killed.run_id[:8]} (killed) -> {retry.run_id[:8]}; shop price {price}, stock "
+        f"{row['last_quantity']}; Boeing requests for {part}: {asked.get(part)}"
+    )
     assert asked == {**before, part: 2}  # extraction once, the sync once: its retry reused the killed run's answer
 
 
 def _client(hub):
     from boeinghub_dagster.resources.shopify import ShopifyResource
 
-    return ShopifyResource(shop_url=hub.shopify.url, access_token=hub.credentials["shopify_token"],
-                           store=hub.store).client()
+    return ShopifyResource(
+        shop_url=hub.shopify.url, access_token=hub.credentials["shopify_token"], store=hub.store
+    ).client()

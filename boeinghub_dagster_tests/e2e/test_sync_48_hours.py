@@ -7,7 +7,7 @@ part vanishes from Boeing, one is left `syncing` by a "crashed" run, one jumps i
 """
 
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -15,10 +15,18 @@ from sqlalchemy import update
 
 from boeinghub_dagster.resources.store.schema_publishing import product_sync_schedule, products
 from boeinghub_dagster_tests.support.sync import (
-    dashboard, epoch_hour, fetched_parts, metadata, publish_parts, reactivate, report, retry, sync_hour,
+    dashboard,
+    epoch_hour,
+    fetched_parts,
+    metadata,
+    publish_parts,
+    reactivate,
+    report,
+    retry,
+    sync_hour,
 )
 
-T0 = datetime(2026, 12, 1, tzinfo=timezone.utc)
+T0 = datetime(2026, 12, 1, tzinfo=UTC)
 VANISH_BUCKET, JUMP_BUCKET, STUCK_BUCKET = 5, 7, 11
 
 
@@ -54,8 +62,11 @@ def test_48_simulated_hours_over_240_published_parts(store, resources, shopify, 
         hour = T0 + timedelta(hours=h)
         if h == 3:  # a run died holding this part
             with store.engine().begin() as conn:
-                conn.execute(update(product_sync_schedule).where(product_sync_schedule.c.part_number == stuck)
-                             .values(sync_status="syncing", updated_at=hour))
+                conn.execute(
+                    update(product_sync_schedule)
+                    .where(product_sync_schedule.c.part_number == stuck)
+                    .values(sync_status="syncing", updated_at=hour)
+                )
         if h == VANISH_BUCKET:
             boeing_sandbox.admin(withheld=vanish)
         if h == JUMP_BUCKET - 1:

@@ -19,10 +19,19 @@ EXTRACTION = [f"BIGFILE{i:05d}-2" for i in range(3000)]  # 300 calls: 30 s at RA
 def _extract(store, boeing, stop: threading.Event, out: dict):
     requests, raw = store.requests(), store.extraction()
     run_id = "extraction-big"
-    dispatcher = Dispatcher(boeing.client, requests, raw, Lease(store.engine(), DISPATCH_LEASE, run_id), 10, run_id, out["stats"])
+    dispatcher = Dispatcher(
+        boeing.client, requests, raw, Lease(store.engine(), DISPATCH_LEASE, run_id), 10, run_id, out["stats"]
+    )
     answered = 0
-    for answer in await_answers(EXTRACTION, utcnow(), lambda todo: requests.enqueue(todo, run_id, PRIORITY_EXTRACTION, 10),
-                                requests, raw, dispatcher, poll_seconds=0.05):
+    for answer in await_answers(
+        EXTRACTION,
+        utcnow(),
+        lambda todo: requests.enqueue(todo, run_id, PRIORITY_EXTRACTION, 10),
+        requests,
+        raw,
+        dispatcher,
+        poll_seconds=0.05,
+    ):
         answered += len(answer.returned) + len(answer.failures)
         out["answered"] = answered
         if stop.is_set():
@@ -46,8 +55,9 @@ def test_every_bucket_finishes_within_its_hour_beside_a_large_extraction(store, 
             time.sleep(0.05)
         for bucket in range(3):
             started = time.monotonic()
-            m = metadata(sync_hour(instance, resources, hour, minute=None, bucket=bucket,
-                                   due_since=utcnow().isoformat()))
+            m = metadata(
+                sync_hour(instance, resources, hour, minute=None, bucket=bucket, due_since=utcnow().isoformat())
+            )
             took = time.monotonic() - started
             assert m["parts_due"] == 10 and m["parts_failed"] == 0 and m["finished_within_hour"]
             # Served by the next call or two (whoever dispatches), not after the ~300 extraction calls queued ahead.

@@ -30,5 +30,12 @@ def shopify_sandbox(request):
 @pytest.fixture
 def shopify(store, shopify_sandbox) -> ShopifyResource:
     """The hub's Shopify resource on the sandbox: fast floor, short timeouts and backoff."""
-    return ShopifyResource(shop_url=shopify_sandbox.url, access_token=shopify_sandbox.token, store=store,
-                           rate_per_min=6000, timeout_seconds=5, max_attempts=6, max_backoff_seconds=0.5)
+    return ShopifyResource(
+        shop_url=shopify_sandbox.url,
+        access_token=shopify_sandbox.token,
+        store=store,
+        rate_per_min=6000,
+        timeout_seconds=5,
+        max_attempts=6,
+        max_backoff_seconds=0.5,
+    )

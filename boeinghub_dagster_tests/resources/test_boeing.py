@@ -62,7 +62,9 @@ def test_too_many_codes_is_a_clear_non_retryable_error(boeing, boeing_sandbox):
 
 def test_bad_credentials_fail_without_leaking_them(store, boeing_sandbox, caplog):
     caplog.set_level(logging.DEBUG)
-    client = make_boeing_resource(store, boeing_sandbox, client_secret="wrong-Secret-123", password="pw-XYZ-789").client()
+    client = make_boeing_resource(
+        store, boeing_sandbox, client_secret="wrong-Secret-123", password="pw-XYZ-789"
+    ).client()
     with pytest.raises(BoeingAuthError) as exc:
         client.price(["BACB30LH3-4"])
     assert "BOEING_CLIENT_SECRET" in str(exc.value)

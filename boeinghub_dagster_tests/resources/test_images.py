@@ -24,8 +24,11 @@ from boeinghub_dagster_tests.support.s3 import SECRET_ACCESS_KEY, object_keys
 
 
 def _good_part(content_type: str) -> str:
-    return next(pn for pn in (f"BACB30LH{i}-4" for i in range(500))
-                if image_kind(pn) == "good" and good_image(pn)[0] == content_type)
+    return next(
+        pn
+        for pn in (f"BACB30LH{i}-4" for i in range(500))
+        if image_kind(pn) == "good" and good_image(pn)[0] == content_type
+    )
 
 
 def _image_url(sandbox, part: str) -> str | None:
@@ -100,11 +103,14 @@ def test_a_sku_with_unsafe_characters_gets_an_escaped_folder(boeing_sandbox, loc
 
 
 # --- bad images: the placeholder and a warning -----------------------------------------
-@pytest.mark.parametrize(("part", "reason"), [
-    ("MISSINGIMAGE-1", "refused: HTTP 404"),
-    ("TINYIMAGE-1", "bytes (an image needs over 1,000)"),
-    ("BADIMAGE-1", "refused: content type text/html is not an image"),
-])
+@pytest.mark.parametrize(
+    ("part", "reason"),
+    [
+        ("MISSINGIMAGE-1", "refused: HTTP 404"),
+        ("TINYIMAGE-1", "bytes (an image needs over 1,000)"),
+        ("BADIMAGE-1", "refused: content type text/html is not an image"),
+    ],
+)
 def test_a_bad_image_gives_the_placeholder_and_says_why(boeing_sandbox, local, images, part, reason):
     url = _image_url(boeing_sandbox, part)
     result = images.store(part, url)
@@ -156,10 +162,18 @@ def _faulty_app() -> Starlette:
         async def chunks():
             for _ in range(3):
                 yield b"\x89PNG\r\n\x1a\n" + b"\x00" * 1_000
+
         return StreamingResponse(chunks(), media_type="image/png")
 
-    return Starlette(routes=[Route("/slow", slow), Route("/good", good), Route("/hop/{n}", hop), Route("/big", big),
-                             Route("/big-streamed", big_streamed)])
+    return Starlette(
+        routes=[
+            Route("/slow", slow),
+            Route("/good", good),
+            Route("/hop/{n}", hop),
+            Route("/big", big),
+            Route("/big-streamed", big_streamed),
+        ]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -176,22 +190,24 @@ def test_three_redirects_are_followed_four_are_not(faulty, local):
     assert result.url == _fallback_url(local) and "more than 3 redirects" in result.warning
 
 
-@pytest.mark.parametrize(("path", "reason"), [
-    ("/big", "3,008 bytes, over the 2,000-byte cap"),
-    ("/big-streamed", "over the 2,000-byte cap"),
-])
+@pytest.mark.parametrize(
+    ("path", "reason"), [("/big", "3,008 bytes, over the 2,000-byte cap"), ("/big-streamed", "over the 2,000-byte cap")]
+)
 def test_an_image_over_the_size_cap_is_refused(faulty, local, path, reason):
     with ProductImagesResource(storage=local, max_bytes=2_000).images() as images:
         result = images.store("BIG", f"{faulty.url}{path}")
     assert result.url == _fallback_url(local) and reason in result.warning
 
 
-@pytest.mark.parametrize(("url", "reason"), [
-    ("{faulty}/slow", "timed out"),
-    ("http://127.0.0.1:9/x.jpg", "download failed (ConnectError)"),
-    ("ftp://example.invalid/x.jpg", "not a usable http(s) URL"),
-    ("/images/relative.jpg", "not a usable http(s) URL"),
-])
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("{faulty}/slow", "timed out"),
+        ("http://127.0.0.1:9/x.jpg", "download failed (ConnectError)"),
+        ("ftp://example.invalid/x.jpg", "not a usable http(s) URL"),
+        ("/images/relative.jpg", "not a usable http(s) URL"),
+    ],
+)
 def test_transport_failures_give_the_placeholder(faulty, local, url, reason):
     with ProductImagesResource(storage=local, timeout_seconds=0.3).images() as images:
         result = images.store("SLOW", url.format(faulty=faulty.url))

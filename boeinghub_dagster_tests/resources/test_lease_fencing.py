@@ -56,8 +56,18 @@ def _start(store, sandbox, run: str, tmp_path, stop_at: str | None = None) -> su
     env = {k: v for k, v in os.environ.items() if not k.startswith("BOEINGHUB_FAULT")}
     if stop_at:
         env.update(BOEINGHUB_FAULTS="1", BOEINGHUB_FAULT_DIR=str(tmp_path), BOEINGHUB_FAULT_STOP_AT=stop_at)
-    args = [sys.executable, "-m", "boeinghub_dagster_tests.support.dispatch_worker", store.database_url, sandbox.url,
-            str(RATE), run, str(TTL), str(GRACE), *PARTS]
+    args = [
+        sys.executable,
+        "-m",
+        "boeinghub_dagster_tests.support.dispatch_worker",
+        store.database_url,
+        sandbox.url,
+        str(RATE),
+        run,
+        str(TTL),
+        str(GRACE),
+        *PARTS,
+    ]
     proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, text=True)
     STARTED.append(proc)
     assert proc.stdout.readline().strip() == "started"
@@ -70,8 +80,9 @@ def _stopped(proc) -> bool:
 
 def _claimed_by(store, pid: int, states=("claimed",)) -> list[str]:
     with store.engine().connect() as conn:
-        q = select(boeing_requests.c.part_number).where(boeing_requests.c.state.in_(states),
-                                                        boeing_requests.c.claimed_by.like(f"%:{pid}"))
+        q = select(boeing_requests.c.part_number).where(
+            boeing_requests.c.state.in_(states), boeing_requests.c.claimed_by.like(f"%:{pid}")
+        )
         return sorted(conn.execute(q).scalars())
 
 
@@ -92,8 +103,10 @@ def _finish(*procs) -> list[dict]:
 
 def _assert_each_part_asked_once(sandbox, a: dict, b: dict) -> dict:
     stats = sandbox.stats()
-    print(f"\nlease fencing: {stats['price_calls']} calls, {stats['codes_requested']} codes asked, "
-          f"{stats['codes_distinct']} distinct, repeated {stats['codes_repeated']}; A {a}, B {b}")
+    print(
+        f"\nlease fencing: {stats['price_calls']} calls, {stats['codes_requested']} codes asked, "
+        f"{stats['codes_distinct']} distinct, repeated {stats['codes_repeated']}; A {a}, B {b}"
+    )
     assert stats["codes_repeated"] == {} and stats["codes_distinct"] == len(PARTS) == stats["codes_requested"]
     assert stats["price_calls"] == a["calls"] + b["calls"]  # every request either worker sent (a 429 retried included)
     assert a["answered"] == b["answered"] == len(PARTS)
@@ -138,7 +151,8 @@ def test_a_holder_stopped_between_calls_stops_dispatching_when_resumed(database_
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_a_holder_stopped_with_a_call_in_flight_writes_its_answer_and_nothing_is_asked_again(
-        database_url, store, sandbox, tmp_path):
+    database_url, store, sandbox, tmp_path
+):
     """Boeing takes 2 s to answer: A is stopped while its call is in flight (rows `sending`). B takes over,
     asks the other parts and holds A's back (A may still answer them); A, resumed within the grace, reads
     the answer that waited in its socket and writes it: those parts are answered once, by A's call."""

@@ -15,8 +15,18 @@ CALLS_EACH = 6
 def _run_workers(db_urls: list[str], sandbox_url: str) -> list[subprocess.CompletedProcess]:
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "boeinghub_dagster_tests.support.limiter_worker", url, sandbox_url, str(CALLS_EACH), str(RATE)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-m",
+                "boeinghub_dagster_tests.support.limiter_worker",
+                url,
+                sandbox_url,
+                str(CALLS_EACH),
+                str(RATE),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for url in db_urls
     ]
@@ -53,7 +63,7 @@ def test_slots_are_spaced_by_the_interval(store):
     limiter = RateLimiter(store.engine(), "spacing", rate_per_min=60, sleep=slept.append)
     waits = [limiter.reserve() for _ in range(4)]
     assert waits[0] == pytest.approx(0, abs=0.05)
-    assert [round(b - a, 1) for a, b in zip(waits, waits[1:])] == [1.0, 1.0, 1.0]
+    assert [round(b - a, 1) for a, b in zip(waits, waits[1:], strict=False)] == [1.0, 1.0, 1.0]
 
 
 def test_rate_must_be_positive(store):

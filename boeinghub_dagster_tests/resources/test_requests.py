@@ -21,7 +21,9 @@ def test_claims_take_priority_then_round_robin_then_arrival(store):
     assert first[:3] == ["SYNC1", "SYNC2", "SYNC3"]  # the sync goes ahead of any extraction
     assert first[3:] == [f"BIG{i}" for i in range(7)]
     second = q.claim("holder", 10)
-    assert second == ["BIG7", "BIG8", "BIG9", "SMALL1", "SMALL2"] + [f"BIG{i}" for i in range(10, 15)]  # a small file rides along
+    assert second == ["BIG7", "BIG8", "BIG9", "SMALL1", "SMALL2"] + [
+        f"BIG{i}" for i in range(10, 15)
+    ]  # a small file rides along
 
 
 def test_a_part_waits_once_however_many_runs_ask(store):
@@ -57,7 +59,9 @@ def test_one_lease_holder_and_a_dead_one_lapses(store):
     a, b = Lease(engine, "dispatch", "run-a", ttl=2.0), Lease(engine, "dispatch", "run-b", ttl=2.0)
     assert a.try_take() and not b.try_take()
     first = _expires(engine, "dispatch")
-    wait_until(lambda: _expires(engine, "dispatch") > first, 60, "a's heartbeat", every=0.05)  # a's heartbeat renewed it
+    wait_until(
+        lambda: _expires(engine, "dispatch") > first, 60, "a's heartbeat", every=0.05
+    )  # a's heartbeat renewed it
     assert not b.try_take()  # so it holds
     a._stop.set()  # a dies: no release, no more renewals
     a._thread.join()
@@ -144,8 +148,9 @@ def test_a_holder_stopped_inside_a_transaction_does_not_hold_the_lease_row(store
     try:
         assert child.stdout.readline().strip() == "locked"
         b = Lease(store.engine(), "dispatch", "run-b", ttl=1.0)
-        taker = threading.Thread(target=wait_until, args=(b.try_take, 60, "the row lock"), kwargs={"every": 0.05},
-                                 daemon=True)  # blocks on the row lock until
+        taker = threading.Thread(
+            target=wait_until, args=(b.try_take, 60, "the row lock"), kwargs={"every": 0.05}, daemon=True
+        )  # blocks on the row lock until
         taker.start()  # the server ends the stalled session (without that, until the stopped holder wakes)
         taker.join(60)
         assert not taker.is_alive() and b.held and b.took_over

@@ -6,13 +6,21 @@ import httpx
 import pytest
 
 from boeinghub_dagster.resources.shopify_answers import (
-    ShopifyAuthError, ShopifyQueryError, ShopifyThrottled, ShopifyVariantThrottled, ShopifyVersionError, check_version,
+    ShopifyAuthError,
+    ShopifyQueryError,
+    ShopifyThrottled,
+    ShopifyVariantThrottled,
+    ShopifyVersionError,
+    check_version,
     read_body,
 )
 
 pytestmark = pytest.mark.shopify_contract
-THROTTLE = {"message": "Daily variant creation limit reached. Please try again later.",
-            "extensions": {"code": "VARIANT_THROTTLE_EXCEEDED"}, "path": ["productSet"]}
+THROTTLE = {
+    "message": "Daily variant creation limit reached. Please try again later.",
+    "extensions": {"code": "VARIANT_THROTTLE_EXCEEDED"},
+    "path": ["productSet"],
+}
 
 
 def answer(version: str | None) -> httpx.Response:
@@ -35,8 +43,11 @@ def test_the_variant_throttle_in_shopifys_shape_is_its_own_error_with_shopifys_w
 
 
 def test_a_permanent_user_error_is_the_parts_failure_in_shopifys_words():
-    error = {"field": ["input", "variants"], "message": "Product can't have more than 2048 variants.",
-             "code": "VARIANTS_OVER_LIMIT"}
+    error = {
+        "field": ["input", "variants"],
+        "message": "Product can't have more than 2048 variants.",
+        "code": "VARIANTS_OVER_LIMIT",
+    }
     result = read_body({"data": {"productSet": {"product": None, "userErrors": [error]}}}, "2026-07")
     assert not result.ok and result.codes() == {"VARIANTS_OVER_LIMIT"}
     text = "Product can't have more than 2048 variants. (VARIANTS_OVER_LIMIT, field ['input', 'variants'])"
@@ -44,9 +55,16 @@ def test_a_permanent_user_error_is_the_parts_failure_in_shopifys_words():
 
 
 def test_data_and_errors_together_keep_what_answered_and_name_what_did_not():
-    body = {"data": {"locations": {"nodes": []}, "publications": None},
-            "errors": [{"message": "Access denied for publications field.", "path": ["publications"],
-                        "extensions": {"code": "ACCESS_DENIED"}}]}
+    body = {
+        "data": {"locations": {"nodes": []}, "publications": None},
+        "errors": [
+            {
+                "message": "Access denied for publications field.",
+                "path": ["publications"],
+                "extensions": {"code": "ACCESS_DENIED"},
+            }
+        ],
+    }
     result = read_body(body, "2026-07")
     assert result.field("locations") == {"nodes": []}
     assert not result.ok and "Access denied" in result.problem()

@@ -10,7 +10,11 @@ import pytest
 
 from boeinghub_dagster.domain.payloads import inventory_quantities_input, inventory_quantity, variant_update_input
 from boeinghub_dagster.resources.shopify import (
-    ShopifyAuthError, ShopifyQueryError, ShopifyResource, ShopifyRetryable, graphql_endpoint,
+    ShopifyAuthError,
+    ShopifyQueryError,
+    ShopifyResource,
+    ShopifyRetryable,
+    graphql_endpoint,
 )
 from boeinghub_dagster_tests.support.shopify_load import publish
 
@@ -59,7 +63,8 @@ def test_sync_calls_change_price_status_and_stock(shopify, shopify_sandbox):
     [six] = inventory_quantities_input([inventory_quantity(item, location, 6)])
     assert client.set_inventory_quantities(five, "key-1").ok  # a retry with its key replays, applies nothing
     assert [e["code"] for e in client.set_inventory_quantities(six, "key-1").user_errors] == [
-        "IDEMPOTENCY_KEY_PARAMETER_MISMATCH"]
+        "IDEMPOTENCY_KEY_PARAMETER_MISMATCH"
+    ]
     assert shopify_sandbox.stats()["idempotent_replays"] == 1
     snapshot = client.product_snapshot(product["id"])
     assert snapshot["status"] == "DRAFT"
@@ -129,8 +134,15 @@ def test_server_errors_are_retried_and_upserts_never_duplicate(shopify, shopify_
 
 @pytest.mark.parametrize("shopify_sandbox", [{"latency_ms": 800}], indirect=True)
 def test_timeouts_are_retried_a_bounded_number_of_times(store, shopify_sandbox):
-    slow = ShopifyResource(shop_url=shopify_sandbox.url, access_token=shopify_sandbox.token, store=store,
-                           rate_per_min=6000, timeout_seconds=0.3, max_attempts=2, max_backoff_seconds=0.1)
+    slow = ShopifyResource(
+        shop_url=shopify_sandbox.url,
+        access_token=shopify_sandbox.token,
+        store=store,
+        rate_per_min=6000,
+        timeout_seconds=0.3,
+        max_attempts=2,
+        max_backoff_seconds=0.1,
+    )
     client = slow.client()
     with pytest.raises(ShopifyRetryable, match="timed out"):
         client.locations()

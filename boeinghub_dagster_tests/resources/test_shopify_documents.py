@@ -15,23 +15,36 @@ from boeinghub_dagster.sandbox.shopify_schema import sdl
 pytestmark = pytest.mark.shopify_contract  # the client against the sandbox (sandbox knobs: no live run)
 SCHEMA = build_schema(sdl())
 MUTATIONS = {
-    "PRODUCT_SET": "productSet", "METAFIELD_DEFINITION_CREATE": "metafieldDefinitionCreate",
-    "PRODUCT_UPDATE_STATUS": "productUpdate", "PRODUCT_DELETE": "productDelete",
-    "VARIANTS_BULK_UPDATE": "productVariantsBulkUpdate", "INVENTORY_SET_QUANTITIES": "inventorySetQuantities",
-    "METAFIELDS_SET": "metafieldsSet", "METAFIELDS_DELETE": "metafieldsDelete",
-    "PUBLISHABLE_PUBLISH": "publishablePublish", "INVENTORY_ACTIVATE": "inventoryActivate",
+    "PRODUCT_SET": "productSet",
+    "METAFIELD_DEFINITION_CREATE": "metafieldDefinitionCreate",
+    "PRODUCT_UPDATE_STATUS": "productUpdate",
+    "PRODUCT_DELETE": "productDelete",
+    "VARIANTS_BULK_UPDATE": "productVariantsBulkUpdate",
+    "INVENTORY_SET_QUANTITIES": "inventorySetQuantities",
+    "METAFIELDS_SET": "metafieldsSet",
+    "METAFIELDS_DELETE": "metafieldsDelete",
+    "PUBLISHABLE_PUBLISH": "publishablePublish",
+    "INVENTORY_ACTIVATE": "inventoryActivate",
     "PUBLISHABLE_UNPUBLISH": "publishableUnpublish",
 }
 QUERIES = {
-    "METAFIELD_DEFINITIONS": "metafieldDefinitions", "LOCATIONS": "locations",
-    "PRODUCT_BY_PART_NUMBER": "productByIdentifier", "PRODUCT_SNAPSHOT": "product",
-    "VARIANTS_BY_SKU": "productVariants", "PRODUCT_MEDIA": "product", "PUBLICATIONS": "publications",
-    "PRODUCT_PUBLISHED": "product", "ACCESS_SCOPES": "currentAppInstallation",
-    "LOOKUP_PRODUCTS": "nodes", "LOOKUP_VARIANTS": "productVariants",
+    "METAFIELD_DEFINITIONS": "metafieldDefinitions",
+    "LOCATIONS": "locations",
+    "PRODUCT_BY_PART_NUMBER": "productByIdentifier",
+    "PRODUCT_SNAPSHOT": "product",
+    "VARIANTS_BY_SKU": "productVariants",
+    "PRODUCT_MEDIA": "product",
+    "PUBLICATIONS": "publications",
+    "PRODUCT_PUBLISHED": "product",
+    "ACCESS_SCOPES": "currentAppInstallation",
+    "LOOKUP_PRODUCTS": "nodes",
+    "LOOKUP_VARIANTS": "productVariants",
 }
 # The operator's lookups are batched up to the single-query limit, at the sizes they are sent with.
-BATCHED = {"LOOKUP_PRODUCTS": {"ids": ["gid://shopify/Product/1"] * NODES_PER_CALL},
-           "LOOKUP_VARIANTS": {"first": SEARCH_PAGE}}
+BATCHED = {
+    "LOOKUP_PRODUCTS": {"ids": ["gid://shopify/Product/1"] * NODES_PER_CALL},
+    "LOOKUP_VARIANTS": {"first": SEARCH_PAGE},
+}
 
 
 def _operation(name: str):
@@ -40,8 +53,11 @@ def _operation(name: str):
 
 
 def test_every_public_document_is_listed():
-    constants = {n for n, v in vars(docs).items()
-                 if n.isupper() and isinstance(v, str) and v.lstrip().startswith(("query ", "mutation "))}
+    constants = {
+        n
+        for n, v in vars(docs).items()
+        if n.isupper() and isinstance(v, str) and v.lstrip().startswith(("query ", "mutation "))
+    }
     assert constants == set(docs.ALL_DOCUMENTS) == set(MUTATIONS) | set(QUERIES)
 
 

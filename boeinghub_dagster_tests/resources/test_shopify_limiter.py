@@ -106,7 +106,7 @@ def _run_threads(clients, product_id: str, calls: int) -> float:
     def work(client):
         try:
             flip_status(client, product_id, calls)
-        except BaseException as exc:  # noqa: BLE001 - surfaced below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(c,)) for c in clients]
@@ -129,17 +129,26 @@ def test_three_threads_share_the_bucket_without_a_single_throttle(store, shopify
     minimum = (stats["points_spent"] - BUCKET) / RATE  # the burst, then the restore rate
     assert minimum * 0.9 <= elapsed < 2 * minimum
     with capsys.disabled():
-        print(f"\n[{store.database_url.split(':')[0]}] 3 threads x 40 mutations: {stats['points_spent']} points in "
-              f"{elapsed:.1f}s (minimum {minimum:.1f}s); {(stats['points_spent'] - BUCKET) / elapsed:.1f} points/s of "
-              f"{RATE}; throttled {stats['throttled']}")
+        print(
+            f"\n[{store.database_url.split(':')[0]}] 3 threads x 40 mutations: {stats['points_spent']} points in "
+            f"{elapsed:.1f}s (minimum {minimum:.1f}s); {(stats['points_spent'] - BUCKET) / elapsed:.1f} points/s of "
+            f"{RATE}; throttled {stats['throttled']}"
+        )
 
 
 @pytest.mark.parametrize("shopify_sandbox", [SMALL_SHOP], indirect=True)
 def test_two_processes_share_the_bucket_through_the_store(store, shopify_sandbox, tmp_path, capsys):
     product_id = _load(shopify_sandbox, tmp_path)
     args = [store.database_url, shopify_sandbox.url, shopify_sandbox.token, product_id, "30"]
-    procs = [subprocess.Popen([sys.executable, "-m", "boeinghub_dagster_tests.support.shopify_load", *args],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "boeinghub_dagster_tests.support.shopify_load", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     for proc in procs:
         out, err = proc.communicate(timeout=180)
         assert proc.returncode == 0, err[-2000:]
@@ -148,8 +157,10 @@ def test_two_processes_share_the_bucket_through_the_store(store, shopify_sandbox
     assert stats["mutations"] == 60 and stats["throttled"] == 0
     with capsys.disabled():
         busy = stats["last_call_at"] - stats["first_call_at"]
-        print(f"\n[{store.database_url.split(':')[0]}] 2 processes x 30 mutations: {stats['points_spent']} points, "
-              f"first to last call {busy:.1f}s (minimum {(stats['points_spent'] - BUCKET) / RATE:.1f}s); throttled 0")
+        print(
+            f"\n[{store.database_url.split(':')[0]}] 2 processes x 30 mutations: {stats['points_spent']} points, "
+            f"first to last call {busy:.1f}s (minimum {(stats['points_spent'] - BUCKET) / RATE:.1f}s); throttled 0"
+        )
 
 
 @pytest.mark.parametrize("shopify_sandbox", [SMALL_SHOP], indirect=True)

@@ -7,13 +7,7 @@ import os
 import httpx
 import pytest
 
-from boeinghub_dagster.resources.storage import (
-    LocalStorage,
-    S3Storage,
-    StorageError,
-    check_key,
-    storage_from_env,
-)
+from boeinghub_dagster.resources.storage import LocalStorage, S3Storage, StorageError, check_key, storage_from_env
 from boeinghub_dagster.sandbox.files import create_files_app
 from boeinghub_dagster.sandbox.serve import serve
 from boeinghub_dagster_tests.support.s3 import ACCESS_KEY_ID, SECRET_ACCESS_KEY, object_keys, s3_storage
@@ -132,10 +126,16 @@ def test_s3_unreachable_endpoint_is_a_storage_error():
 
 
 def test_supabase_public_url_is_derived_from_the_endpoint():
-    storage = S3Storage(endpoint_url="https://abc123.supabase.co/storage/v1/s3", bucket="product-images",
-                        access_key_id="k", secret_access_key="s", region="eu-central-1")
+    storage = S3Storage(
+        endpoint_url="https://abc123.supabase.co/storage/v1/s3",
+        bucket="product-images",
+        access_key_id="k",
+        secret_access_key="s",
+        region="eu-central-1",
+    )
     assert storage.public_url("products/AB!2F12/0123456789abcdef.png") == (
-        "https://abc123.supabase.co/storage/v1/object/public/product-images/products/AB!2F12/0123456789abcdef.png")
+        "https://abc123.supabase.co/storage/v1/object/public/product-images/products/AB!2F12/0123456789abcdef.png"
+    )
     other = S3Storage(endpoint_url="https://s3.example.test", bucket="b", access_key_id="k", secret_access_key="s")
     with pytest.raises(StorageError, match="no public base URL"):
         other.public_url("a.png")
@@ -156,9 +156,12 @@ def test_storage_from_env_defaults_to_the_local_folder(monkeypatch):
 
 def test_storage_from_env_s3_reads_secrets_through_envvar(monkeypatch, s3_store):
     env = {
-        "BOEINGHUB_STORAGE": "s3", "SUPABASE_S3_ENDPOINT": s3_store.endpoint_url,
-        "SUPABASE_S3_BUCKET": s3_store.bucket, "SUPABASE_S3_ACCESS_KEY_ID": ACCESS_KEY_ID,
-        "SUPABASE_S3_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY, "SUPABASE_S3_REGION": "us-east-1",
+        "BOEINGHUB_STORAGE": "s3",
+        "SUPABASE_S3_ENDPOINT": s3_store.endpoint_url,
+        "SUPABASE_S3_BUCKET": s3_store.bucket,
+        "SUPABASE_S3_ACCESS_KEY_ID": ACCESS_KEY_ID,
+        "SUPABASE_S3_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY,
+        "SUPABASE_S3_REGION": "us-east-1",
         "SUPABASE_PUBLIC_BASE_URL": f"{s3_store.endpoint_url}/{s3_store.bucket}",
     }
     for name, value in env.items():

@@ -20,13 +20,21 @@ class Sandbox:
     http: httpx.Client
 
     def tokens(self) -> tuple[str, str]:
-        r = self.http.post("/oauth/token", data={
-            "client_id": "sandbox-client", "client_secret": "sandbox-secret",
-            "scope": "anything", "grant_type": "client_credentials"})
+        r = self.http.post(
+            "/oauth/token",
+            data={
+                "client_id": "sandbox-client",
+                "client_secret": "sandbox-secret",
+                "scope": "anything",
+                "grant_type": "client_credentials",
+            },
+        )
         assert r.status_code == 200, r.text
         access = r.json()["access_token"]
-        r = self.http.get("/pna/oauth", headers={
-            "Authorization": f"Bearer {access}", "x-username": "sandbox-user", "x-password": "sandbox-pass"})
+        r = self.http.get(
+            "/pna/oauth",
+            headers={"Authorization": f"Bearer {access}", "x-username": "sandbox-user", "x-password": "sandbox-pass"},
+        )
         assert r.status_code == 200, r.text
         return access, r.headers["x-part-access-token"]
 
@@ -35,8 +43,9 @@ class Sandbox:
         headers = {"Authorization": f"Bearer {access}", "x-boeing-parts-authorization": part}
         if "content" in kw:
             return self.http.post("/pna/price", headers=headers, content=kw["content"])
-        return self.http.post("/pna/price", headers=headers,
-                              json={"showNoStock": True, "showLocation": True, "productCodes": codes})
+        return self.http.post(
+            "/pna/price", headers=headers, json={"showNoStock": True, "showLocation": True, "productCodes": codes}
+        )
 
     def admin(self, **knobs) -> dict:
         r = self.http.post("/_admin", json=knobs)

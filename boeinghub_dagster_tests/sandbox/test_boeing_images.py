@@ -10,8 +10,7 @@ import pytest
 from boeinghub_dagster.domain.images import judge_download, sniff
 from boeinghub_dagster.sandbox.catalogue import image_kind, is_known, item_for
 from boeinghub_dagster.sandbox.images import good_image, grey_jpeg, image_asset, png
-
-from .conftest import PINNED_HOUR
+from boeinghub_dagster_tests.sandbox.conftest import PINNED_HOUR
 
 PARTS = [f"BAC{i:05d}-{i % 7}" for i in range(2_000)]
 
@@ -51,11 +50,14 @@ def test_thumbnails_are_served_too(boeing):
     assert r.status_code == 200 and r.content == good_image(part, thumb=True)[1] != good_image(part)[1]
 
 
-@pytest.mark.parametrize(("part", "status", "content_type", "small"), [
-    ("MISSINGIMAGE-1", 404, "text/plain", True),
-    ("TINYIMAGE-1", 200, "image/png", True),
-    ("BADIMAGE-1", 200, "text/html", False),
-])
+@pytest.mark.parametrize(
+    ("part", "status", "content_type", "small"),
+    [
+        ("MISSINGIMAGE-1", 404, "text/plain", True),
+        ("TINYIMAGE-1", 200, "image/png", True),
+        ("BADIMAGE-1", 200, "text/html", False),
+    ],
+)
 def test_prefixes_force_a_bad_image(boeing, part, status, content_type, small):
     url = _items(boeing, [part])[part]["productImage"]
     r = boeing.http.get(url)

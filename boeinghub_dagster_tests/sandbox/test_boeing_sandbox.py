@@ -3,30 +3,42 @@
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from boeinghub_dagster.sandbox.catalogue import current_hour, item_for
+from boeinghub_dagster_tests.sandbox.conftest import PINNED_HOUR
 from boeinghub_dagster_tests.support.waiting import first_answer, free_port
-
-from .conftest import PINNED_HOUR
 
 KNOWN = ["WF338109=K3", "ABC-123", "BACB30LH3-4"]
 
 
 # -- auth -------------------------------------------------------------------
 def test_three_step_auth_flow_answers_prices(boeing):
-    r = boeing.http.post("/oauth/token", data={"client_id": "sandbox-client", "client_secret": "sandbox-secret",
-                                                "scope": "x", "grant_type": "client_credentials"})
+    r = boeing.http.post(
+        "/oauth/token",
+        data={
+            "client_id": "sandbox-client",
+            "client_secret": "sandbox-secret",
+            "scope": "x",
+            "grant_type": "client_credentials",
+        },
+    )
     assert r.status_code == 200
     body = r.json()
     assert body["token_type"] == "Bearer" and body["expires_in"] == 3600 and body["access_token"]
-    r = boeing.http.get("/pna/oauth", headers={"Authorization": f"Bearer {body['access_token']}",
-                                                "x-username": "sandbox-user", "x-password": "sandbox-pass"})
+    r = boeing.http.get(
+        "/pna/oauth",
+        headers={
+            "Authorization": f"Bearer {body['access_token']}",
+            "x-username": "sandbox-user",
+            "x-password": "sandbox-pass",
+        },
+    )
     assert r.status_code == 200
     part = r.headers["x-part-access-token"]
     assert r.json()["partAccessToken"] == part and r.json()["expires_in"] == 3600
@@ -36,12 +48,15 @@ def test_three_step_auth_flow_answers_prices(boeing):
     assert (s["token_calls"], s["part_token_calls"], s["price_calls"]) == (1, 1, 1)
 
 
-@pytest.mark.parametrize("form", [
-    {"client_secret": "wrong"}, {"client_id": "nobody"}, {"grant_type": "password"},
-])
+@pytest.mark.parametrize("form", [{"client_secret": "wrong"}, {"client_id": "nobody"}, {"grant_type": "password"}])
 def test_wrong_client_credentials_are_401(boeing, form):
-    data = {"client_id": "sandbox-client", "client_secret": "sandbox-secret", "scope": "",
-            "grant_type": "client_credentials", **form}
+    data = {
+        "client_id": "sandbox-client",
+        "client_secret": "sandbox-secret",
+        "scope": "",
+        "grant_type": "client_credentials",
+        **form,
+    }
     r = boeing.http.post("/oauth/token", data=data)
     assert r.status_code == 401 and r.json() == {"error": "invalid_client"}
 
@@ -96,8 +111,11 @@ def test_unpinned_hour_follows_the_clock(boeing):
 
 
 def test_show_flags_filter_the_answer(boeing):
-    r = boeing.http.post("/pna/price", headers=_auth(boeing), json={
-        "showNoStock": False, "showLocation": False, "productCodes": ["NOSTOCK-1", "ABC-123"]})
+    r = boeing.http.post(
+        "/pna/price",
+        headers=_auth(boeing),
+        json={"showNoStock": False, "showLocation": False, "productCodes": ["NOSTOCK-1", "ABC-123"]},
+    )
     items = r.json()["lineItems"]
     assert [i["aviallPartNumber"] for i in items] == ["ABC-123"]
     assert items[0]["locationAvailabilities"] == []
@@ -117,10 +135,17 @@ def test_too_many_codes_is_400(boeing):
     assert boeing.price([f"P{i}" for i in range(6)], tokens=tokens).status_code == 400
 
 
-@pytest.mark.parametrize("content", [
-    b"not json", b"[]", b'{"showNoStock": true}', b'{"productCodes": "ABC"}',
-    b'{"productCodes": []}', b'{"productCodes": ["ABC", 7]}',
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"not json",
+        b"[]",
+        b'{"showNoStock": true}',
+        b'{"productCodes": "ABC"}',
+        b'{"productCodes": []}',
+        b'{"productCodes": ["ABC", 7]}',
+    ],
+)
 def test_bad_body_is_400(boeing, content):
     r = boeing.price(None, content=content)
     assert r.status_code == 400 and isinstance(r.json()["error"], str)
@@ -271,8 +296,22 @@ def test_stats_config_has_no_secrets(boeing):
 # -- CLI ----------------------------------------------------------------------
 def test_cli_starts_a_server_that_answers_stats():
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "boeinghub_dagster.sandbox", "boeing", "--port", str(port),
-                             "--rate-per-min", "30", "--seed", "3"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "boeinghub_dagster.sandbox",
+            "boeing",
+            "--port",
+            str(port),
+            "--rate-per-min",
+            "30",
+            "--seed",
+            "3",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         r = first_answer(f"http://127.0.0.1:{port}/_stats", proc, 60, "the sandbox CLI server", every=0.05)
         assert r.status_code == 200

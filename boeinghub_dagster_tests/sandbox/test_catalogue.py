@@ -7,9 +7,27 @@ from boeinghub_dagster.sandbox.catalogue import LOCATIONS, current_hour, is_know
 HOUR = 480_000
 PARTS = [f"BAC{i:05d}-{i % 7}" for i in range(2_000)]
 FIELDS = {
-    "aviallPartNumber", "productCode", "name", "description", "supplierName", "listPrice", "netPrice",
-    "quantity", "inStock", "baseUOM", "countryOfOrigin", "dim", "dimUOM", "weight", "weightUOM",
-    "productImage", "thumbnailImage", "hazmatCode", "faaApprovalCode", "eccn", "scheduleBCode",
+    "aviallPartNumber",
+    "productCode",
+    "name",
+    "description",
+    "supplierName",
+    "listPrice",
+    "netPrice",
+    "quantity",
+    "inStock",
+    "baseUOM",
+    "countryOfOrigin",
+    "dim",
+    "dimUOM",
+    "weight",
+    "weightUOM",
+    "productImage",
+    "thumbnailImage",
+    "hazmatCode",
+    "faaApprovalCode",
+    "eccn",
+    "scheduleBCode",
     "locationAvailabilities",
 }
 
@@ -26,9 +44,9 @@ def test_same_part_and_hour_give_identical_items():
 def test_a_later_hour_drifts_some_prices_and_stock_but_not_identity():
     now, later = _items(HOUR), _items(HOUR + 1)
     assert [i["aviallPartNumber"] for i in now] == [i["aviallPartNumber"] for i in later]
-    changed = sum(a != b for a, b in zip(now, later))
+    changed = sum(a != b for a, b in zip(now, later, strict=False))
     assert changed > len(now) // 2
-    for a, b in zip(now, later):
+    for a, b in zip(now, later, strict=False):
         assert a["name"] == b["name"] and a["productCode"] == b["productCode"]
         if isinstance(a["listPrice"], (int, float)) and isinstance(b["listPrice"], (int, float)):
             assert abs(a["listPrice"] - b["listPrice"]) <= 0.07 * a["listPrice"] + 0.01
@@ -72,8 +90,9 @@ def test_the_quirks_consumers_must_survive_all_occur():
     assert str in kinds and float in kinds and type(None) in kinds
     assert any(i["listPrice"] is None and i["netPrice"] is not None for i in items)
     assert any(i["productCode"] != i["aviallPartNumber"] for i in items)
-    assert any(i["quantity"] in (None, 0) and sum(x["availQuantity"] for x in i["locationAvailabilities"]) > 0
-               for i in items)
+    assert any(
+        i["quantity"] in (None, 0) and sum(x["availQuantity"] for x in i["locationAvailabilities"]) > 0 for i in items
+    )
     assert any(i["inStock"] is None for i in items)
     assert any(all(x["availQuantity"] == 0 for x in i["locationAvailabilities"]) for i in items)
     dims = [i["dim"] for i in items]

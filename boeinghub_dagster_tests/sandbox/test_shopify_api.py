@@ -11,7 +11,11 @@ import pytest
 from boeinghub_dagster.domain.shopify_api import SHOPIFY_API_VERSION
 from boeinghub_dagster_tests.support.sandboxes import running_shopify
 from boeinghub_dagster_tests.support.shopify_calls import (
-    PRODUCT_SET, define_part_number, location_ids, part_identifier, product_input,
+    PRODUCT_SET,
+    define_part_number,
+    location_ids,
+    part_identifier,
+    product_input,
 )
 
 LOCATIONS = "{ locations(first: 10) { nodes { id name } } }"
@@ -51,8 +55,10 @@ def test_every_answer_carries_the_cost_extension(shopify):
 
 
 def test_mutations_cost_ten_points_plus_their_selection(shopify):
-    body = shopify.graphql('mutation { productDelete(input: {id: "gid://shopify/Product/9"}) '
-                           '{ deletedProductId userErrors { field message } } }').json()
+    body = shopify.graphql(
+        'mutation { productDelete(input: {id: "gid://shopify/Product/9"}) '
+        "{ deletedProductId userErrors { field message } } }"
+    ).json()
     assert body["extensions"]["cost"]["requestedQueryCost"] == 10 + 1
     assert body["data"]["productDelete"]["userErrors"] == [{"field": ["id"], "message": "Product does not exist"}]
 
@@ -90,8 +96,10 @@ def test_variant_without_option_values_is_a_validation_error(shopify):
     body = shopify.graphql(PRODUCT_SET, {"input": payload, "identifier": part_identifier("NOOPT-1")}).json()
     assert "data" not in body
     assert "optionValues" in body["errors"][0]["message"]
-    literal = ('mutation { productSet(input: {title: "X", productOptions: [{name: "Title", values: [{name: "A"}]}], '
-               'variants: [{price: "1.00"}]}) { userErrors { message } } }')
+    literal = (
+        'mutation { productSet(input: {title: "X", productOptions: [{name: "Title", values: [{name: "A"}]}], '
+        'variants: [{price: "1.00"}]}) { userErrors { message } } }'
+    )
     body = shopify.graphql(literal).json()
     assert "data" not in body and "optionValues" in body["errors"][0]["message"]
     assert shopify.stats()["products"] == 0
@@ -102,10 +110,11 @@ def test_inventory_quantity_without_name_is_a_validation_error(shopify):
     del payload["variants"][0]["inventoryQuantities"][0]["name"]
     body = shopify.graphql(PRODUCT_SET, {"input": payload, "identifier": part_identifier("NONAME-1")}).json()
     assert "data" not in body and "name" in body["errors"][0]["message"]
-    body = shopify.graphql('mutation { productSet(input: {title: "X", productOptions: [{name: "Title", values: '
-                           '[{name: "A"}]}], variants: [{optionValues: [{optionName: "Title", name: "A"}], '
-                           'inventoryQuantities: [{name: "available", quantity: 1}]}]}) { userErrors { message } } }'
-                           ).json()
+    body = shopify.graphql(
+        'mutation { productSet(input: {title: "X", productOptions: [{name: "Title", values: '
+        '[{name: "A"}]}], variants: [{optionValues: [{optionName: "Title", name: "A"}], '
+        'inventoryQuantities: [{name: "available", quantity: 1}]}]}) { userErrors { message } } }'
+    ).json()
     assert "data" not in body and "locationId" in body["errors"][0]["message"]
 
 
@@ -126,8 +135,12 @@ def test_small_bucket_throttles_without_data_then_refills(small_bucket):
     throttled = answers[2]
     body = throttled.json()
     assert throttled.status_code == 200 and "data" not in body
-    assert body["errors"] == [{"message": "Throttled", "extensions": {
-        "code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/rate-limits"}}]
+    assert body["errors"] == [
+        {
+            "message": "Throttled",
+            "extensions": {"code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/rate-limits"},
+        }
+    ]
     cost = body["extensions"]["cost"]
     assert cost["actualQueryCost"] is None and cost["requestedQueryCost"] == 22
     assert cost["throttleStatus"]["currentlyAvailable"] < 22 and cost["throttleStatus"]["maximumAvailable"] == 30
@@ -138,8 +151,9 @@ def test_small_bucket_throttles_without_data_then_refills(small_bucket):
 
 def test_throttle_storm_knob(shopify):
     shopify.admin(throttle_storm=2)
-    codes = [shopify.graphql(LOCATIONS).json().get("errors", [{}])[0].get("extensions", {}).get("code")
-             for _ in range(3)]
+    codes = [
+        shopify.graphql(LOCATIONS).json().get("errors", [{}])[0].get("extensions", {}).get("code") for _ in range(3)
+    ]
     assert codes == ["THROTTLED", "THROTTLED", None]
 
 
@@ -158,15 +172,19 @@ def test_product_set_costs_by_its_input(shopify):
     """ProductSetInput: 0.2 per variant, 0.4 per metafield, 1.9 per file; 0.6 per variant file and 0.4 per
     variant metafield; the sum rounded up, on top of the mutation's 10."""
     define_part_number(shopify)
-    doc = ("mutation($i: ProductSetInput!, $id: ProductSetIdentifiers) { productSet(input: $i, identifier: $id) "
-           "{ userErrors { code } } }")
+    doc = (
+        "mutation($i: ProductSetInput!, $id: ProductSetIdentifiers) { productSet(input: $i, identifier: $id) "
+        "{ userErrors { code } } }"
+    )
     small = shopify.graphql(doc, {"i": product_input("COST-1"), "id": part_identifier("COST-1")}).json()
     assert small["extensions"]["cost"]["requestedQueryCost"] == 10 + 1 + 1  # 0.2 + 0.4 -> 1, userErrors 1
     big = product_input("COST-2", files=[f"http://127.0.0.1:9/{n}.png" for n in range(3)])
-    big["metafields"] += [{"namespace": "merchant", "key": f"k{n}", "type": "single_line_text_field", "value": "v"}
-                          for n in range(4)]
-    big["variants"][0]["metafields"] = [{"namespace": "merchant", "key": "v", "type": "single_line_text_field",
-                                         "value": "1"}]
+    big["metafields"] += [
+        {"namespace": "merchant", "key": f"k{n}", "type": "single_line_text_field", "value": "v"} for n in range(4)
+    ]
+    big["variants"][0]["metafields"] = [
+        {"namespace": "merchant", "key": "v", "type": "single_line_text_field", "value": "1"}
+    ]
     big["variants"][0]["file"] = {"originalSource": "http://127.0.0.1:9/0.png", "contentType": "IMAGE"}
     body = shopify.graphql(doc, {"i": big, "id": part_identifier("COST-2")}).json()
     assert body["data"]["productSet"]["userErrors"] == []

@@ -14,13 +14,19 @@ from starlette.routing import Route
 from boeinghub_dagster.sandbox.serve import serve
 from boeinghub_dagster_tests.support.sandboxes import start_shopify
 from boeinghub_dagster_tests.support.shopify_calls import (
-    PRODUCT_SET, define_part_number, part_identifier, product_input, publish,
+    PRODUCT_SET,
+    define_part_number,
+    part_identifier,
+    product_input,
+    publish,
 )
 from boeinghub_dagster_tests.support.waiting import first_answer, free_port
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(4000)
-MEDIA = ('query($q: String) { products(first: 5, query: $q) { nodes { media(first: 5) { nodes { status '
-         'mediaErrors { code } ... on MediaImage { image { url } } } } } } }')
+MEDIA = (
+    "query($q: String) { products(first: 5, query: $q) { nodes { media(first: 5) { nodes { status "
+    "mediaErrors { code } ... on MediaImage { image { url } } } } } } }"
+)
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +72,8 @@ def test_apply_then_fail_stores_the_effect_and_answers_502(shopify):
     response = shopify.graphql(
         "mutation($i: ProductSetInput!, $id: ProductSetIdentifiers) { productSet(input: $i, identifier: $id) "
         "{ product { id } userErrors { message } } }",
-        {"i": product_input("ATF-1"), "id": part_identifier("ATF-1")})
+        {"i": product_input("ATF-1"), "id": part_identifier("ATF-1")},
+    )
     assert response.status_code == 502
     assert shopify.stats()["products_per_part_number"] == {"ATF-1": 1}
     assert shopify.graphql("{ locations(first: 1) { nodes { id } } }").status_code == 200  # queries are not hit
@@ -109,8 +116,9 @@ def test_more_than_2048_variants_on_one_product_is_variants_over_limit(shopify):
     payload = product_input("VOL-1")
     values = [{"name": f"V{i}"} for i in range(2049)]
     payload["productOptions"] = [{"name": "Title", "values": values}]
-    payload["variants"] = [{"optionValues": [{"optionName": "Title", "name": v["name"]}], "price": "1.00"}
-                           for v in values]
+    payload["variants"] = [
+        {"optionValues": [{"optionName": "Title", "name": v["name"]}], "price": "1.00"} for v in values
+    ]
     body = shopify.graphql(PRODUCT_SET, {"input": payload, "identifier": part_identifier("VOL-1")}).json()
     assert "errors" not in body
     codes = [e["code"] for e in body["data"]["productSet"]["userErrors"]]
@@ -160,9 +168,25 @@ def test_reset_clears_stats_and_wipe_empties_the_shop(shopify):
 def test_cli_serves_the_shop_with_flags(tmp_path):
     port = free_port()
     db = tmp_path / "cli.db"
-    proc = subprocess.Popen([sys.executable, "-m", "boeinghub_dagster.sandbox", "shopify", "--port", str(port),
-                             "--db", str(db), "--bucket-size", "500", "--variants-per-day", "7", "--outage"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "boeinghub_dagster.sandbox",
+            "shopify",
+            "--port",
+            str(port),
+            "--db",
+            str(db),
+            "--bucket-size",
+            "500",
+            "--variants-per-day",
+            "7",
+            "--outage",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         r = first_answer(f"http://127.0.0.1:{port}/_stats", proc, 60, "the sandbox CLI server", every=0.05)
         config = r.json()["config"]

@@ -29,8 +29,13 @@ def stocked(shopify):
 
 
 def _input(item: str, location: str, quantity: int, change_from: int | None) -> dict:
-    return {"name": "available", "reason": "correction", "quantities": [
-        {"inventoryItemId": item, "locationId": location, "quantity": quantity, "changeFromQuantity": change_from}]}
+    return {
+        "name": "available",
+        "reason": "correction",
+        "quantities": [
+            {"inventoryItemId": item, "locationId": location, "quantity": quantity, "changeFromQuantity": change_from}
+        ],
+    }
 
 
 def _call(shop, variables: dict) -> dict:
@@ -49,9 +54,16 @@ def test_a_key_whose_attempt_failed_is_spent_and_a_new_key_succeeds(stocked):
     assert _codes(_call(shop, attempt)) == ["CHANGE_FROM_QUANTITY_STALE"]
     _call(shop, {"input": _input(item, location, 3, change_from=None), "key": "merchant-1"})  # now it would match
     retry = _call(shop, attempt)
-    assert retry == {"inventoryAdjustmentGroup": None, "userErrors": [{
-        "field": None, "code": "IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED",
-        "message": "A previous request with this idempotency key failed. Retry with a new idempotency key."}]}
+    assert retry == {
+        "inventoryAdjustmentGroup": None,
+        "userErrors": [
+            {
+                "field": None,
+                "code": "IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED",
+                "message": "A previous request with this idempotency key failed. Retry with a new idempotency key.",
+            }
+        ],
+    }
     assert _quantity(shop, item, location) == 3  # the spent key ran nothing
     other = _call(shop, {**attempt, "input": _input(item, location, 8, change_from=3)})
     assert _codes(other) == ["IDEMPOTENCY_KEY_PARAMETER_MISMATCH"]
@@ -69,7 +81,8 @@ def test_a_lost_answer_is_replayed_not_applied_again(stocked):
     shop.admin(apply_then_fail_rate=0.0)
     replay = _call(shop, variables)
     assert replay["userErrors"] == [] and replay["inventoryAdjustmentGroup"]["changes"] == [
-        {"delta": 3, "quantityAfterChange": 7}]
+        {"delta": 3, "quantityAfterChange": 7}
+    ]
     assert _quantity(shop, item, location) == 7 and shop.stats()["idempotent_replays"] == 1
 
 
@@ -101,13 +114,19 @@ def test_a_blank_key_is_refused(stocked):
 
 def test_inventory_activate_keys_follow_the_same_rules_without_codes(stocked):
     shop, item, _location = stocked
-    doc = ("mutation($i: ID!, $l: ID!, $k: String!) { inventoryActivate(inventoryItemId: $i, locationId: $l) "
-           "@idempotent(key: $k) { inventoryLevel { id } userErrors { field message } } }")
+    doc = (
+        "mutation($i: ID!, $l: ID!, $k: String!) { inventoryActivate(inventoryItemId: $i, locationId: $l) "
+        "@idempotent(key: $k) { inventoryLevel { id } userErrors { field message } } }"
+    )
     missing = {"i": "gid://shopify/InventoryItem/999", "l": location_ids(shop)[1], "k": "act-1"}
     assert shop.graphql(doc, missing).json()["data"]["inventoryActivate"]["inventoryLevel"] is None
     spent = shop.graphql(doc, missing).json()["data"]["inventoryActivate"]
-    assert spent["userErrors"] == [{"field": None, "message": "A previous request with this idempotency key "
-                                                              "failed. Retry with a new idempotency key."}]
+    assert spent["userErrors"] == [
+        {
+            "field": None,
+            "message": "A previous request with this idempotency key failed. Retry with a new idempotency key.",
+        }
+    ]
     ok = shop.graphql(doc, {**missing, "i": item, "k": "act-2"}).json()["data"]["inventoryActivate"]
     assert ok["userErrors"] == [] and ok["inventoryLevel"]["id"]
     reused = shop.graphql(doc, {**missing, "i": item, "l": location_ids(shop)[2], "k": "act-2"}).json()

@@ -28,8 +28,12 @@ def _input(item: str, location: str, quantity: int, change_from="omit") -> dict:
     q = {"inventoryItemId": item, "locationId": location, "quantity": quantity}
     if change_from != "omit":
         q["changeFromQuantity"] = change_from
-    return {"name": "available", "reason": "correction", "referenceDocumentUri": "gid://boeinghub/Sync/1",
-            "quantities": [q]}
+    return {
+        "name": "available",
+        "reason": "correction",
+        "referenceDocumentUri": "gid://boeinghub/Sync/1",
+        "quantities": [q],
+    }
 
 
 def test_without_idempotent_directive_is_refused(stocked):
@@ -51,7 +55,8 @@ def test_change_from_quantity_must_be_given_explicitly(stocked):
     payload = body["data"]["inventorySetQuantities"]
     assert payload["userErrors"] == []
     assert payload["inventoryAdjustmentGroup"]["changes"] == [
-        {"name": "available", "delta": 5, "quantityAfterChange": 9, "item": {"id": item}, "location": {"id": location}}]
+        {"name": "available", "delta": 5, "quantityAfterChange": 9, "item": {"id": item}, "location": {"id": location}}
+    ]
     assert _quantity(shop, item, location) == 9
 
 
@@ -60,9 +65,13 @@ def test_stale_change_from_quantity_sets_nothing(stocked):
     body = shop.graphql(SET, {"input": _input(item, location, 2, change_from=3), "key": "k-stale"}).json()
     payload = body["data"]["inventorySetQuantities"]
     assert payload["inventoryAdjustmentGroup"] is None
-    assert payload["userErrors"] == [{"field": ["input", "quantities", "0", "changeFromQuantity"],
-                                      "message": "The changeFromQuantity value does not match persisted value.",
-                                      "code": "CHANGE_FROM_QUANTITY_STALE"}]
+    assert payload["userErrors"] == [
+        {
+            "field": ["input", "quantities", "0", "changeFromQuantity"],
+            "message": "The changeFromQuantity value does not match persisted value.",
+            "code": "CHANGE_FROM_QUANTITY_STALE",
+        }
+    ]
     assert _quantity(shop, item, location) == 4
     ok = shop.graphql(SET, {"input": _input(item, location, 2, change_from=4), "key": "k-fresh"}).json()
     assert ok["data"]["inventorySetQuantities"]["userErrors"] == [] and _quantity(shop, item, location) == 2
@@ -79,15 +88,15 @@ def test_same_key_twice_is_a_no_op_returning_the_same_result(stocked):
     assert shop.stats()["idempotent_replays"] == 1
     mismatch = shop.graphql(SET, {"input": _input(item, location, 3, change_from=1), "key": "k-retry"}).json()
     assert [e["code"] for e in mismatch["data"]["inventorySetQuantities"]["userErrors"]] == [
-        "IDEMPOTENCY_KEY_PARAMETER_MISMATCH"]
+        "IDEMPOTENCY_KEY_PARAMETER_MISMATCH"
+    ]
 
 
 def test_unstocked_location_and_bad_reason_are_user_errors(stocked):
     shop, item, location = stocked
     other = location_ids(shop)[1]
     body = shop.graphql(SET, {"input": _input(item, other, 1, change_from=None), "key": "k-unstocked"}).json()
-    assert [e["code"] for e in body["data"]["inventorySetQuantities"]["userErrors"]] == [
-        "ITEM_NOT_STOCKED_AT_LOCATION"]
+    assert [e["code"] for e in body["data"]["inventorySetQuantities"]["userErrors"]] == ["ITEM_NOT_STOCKED_AT_LOCATION"]
     bad = _input(item, location, 1, change_from=None)
     bad["reason"] = "because"
     body = shop.graphql(SET, {"input": bad, "key": "k-reason"}).json()

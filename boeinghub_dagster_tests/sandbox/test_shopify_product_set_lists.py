@@ -7,7 +7,11 @@ hub published, then republishes the way a client might, and reads what is left.
 from __future__ import annotations
 
 from boeinghub_dagster_tests.support.shopify_calls import (
-    PRODUCT_SET, define_part_number, part_identifier, product_input, publish,
+    PRODUCT_SET,
+    define_part_number,
+    part_identifier,
+    product_input,
+    publish,
 )
 
 SET_METAFIELDS = """
@@ -58,10 +62,16 @@ def _without(payload: dict, *names: str) -> dict:
 
 def test_a_sent_metafield_list_deletes_the_merchants_metafields_an_omitted_one_keeps_them(shopify):
     product = _published(shopify)
-    merchant = [{"ownerId": product, "namespace": "merchant", "key": "shelf", "type": "single_line_text_field",
-                 "value": "B7"},
-                {"ownerId": product, "namespace": "custom", "key": "note", "type": "single_line_text_field",
-                 "value": "fragile"}]
+    merchant = [
+        {"ownerId": product, "namespace": "merchant", "key": "shelf", "type": "single_line_text_field", "value": "B7"},
+        {
+            "ownerId": product,
+            "namespace": "custom",
+            "key": "note",
+            "type": "single_line_text_field",
+            "value": "fragile",
+        },
+    ]
     body = shopify.graphql(SET_METAFIELDS, {"m": merchant}).json()["data"]["metafieldsSet"]
     assert body["userErrors"] == [] and len(body["metafields"]) == 2
 
@@ -73,7 +83,8 @@ def test_a_sent_metafield_list_deletes_the_merchants_metafields_an_omitted_one_k
     sent = _set(shopify, _without(product_input(PART, price="13.00"), "files"))  # the hub's list: its key only
     assert sent["userErrors"] == []
     assert [(m["namespace"], m["key"]) for m in _state(shopify, product)["metafields"]["nodes"]] == [
-        ("custom", "boeing_part_number")]
+        ("custom", "boeing_part_number")
+    ]
 
 
 def test_a_sent_metafield_list_must_keep_the_identifier(shopify):
@@ -87,8 +98,15 @@ def test_a_sent_metafield_list_must_keep_the_identifier(shopify):
 
 def test_a_sent_file_list_replaces_the_merchants_images_an_omitted_one_keeps_them(shopify):
     product = _published(shopify)
-    added = shopify.graphql(ADD_MEDIA, {"p": {"id": product}, "m": [
-        {"originalSource": "http://127.0.0.1:9/merchant.png", "alt": "merchant", "mediaContentType": "IMAGE"}]}).json()
+    added = shopify.graphql(
+        ADD_MEDIA,
+        {
+            "p": {"id": product},
+            "m": [
+                {"originalSource": "http://127.0.0.1:9/merchant.png", "alt": "merchant", "mediaContentType": "IMAGE"}
+            ],
+        },
+    ).json()
     assert added["data"]["productUpdate"]["userErrors"] == []
     media = _state(shopify, product)["media"]["nodes"]
     assert [m["alt"] for m in media] == [None, "merchant"]
@@ -108,8 +126,10 @@ def test_a_sent_file_list_replaces_the_merchants_images_an_omitted_one_keeps_the
 
 def test_collections_join_leave_and_replace(shopify):
     product = _published(shopify)
-    a, b = (shopify.graphql(CREATE_COLLECTION, {"c": {"title": t}}).json()["data"]["collectionCreate"]
-            ["collection"]["id"] for t in ("Brakes", "Sale"))
+    a, b = (
+        shopify.graphql(CREATE_COLLECTION, {"c": {"title": t}}).json()["data"]["collectionCreate"]["collection"]["id"]
+        for t in ("Brakes", "Sale")
+    )
     joined = shopify.graphql(ADD_MEDIA, {"p": {"id": product, "collectionsToJoin": [a, b]}}).json()
     assert joined["data"]["productUpdate"]["userErrors"] == []
     assert _set(shopify, product_input(PART))["userErrors"] == []  # collections not sent: membership kept
@@ -120,13 +140,16 @@ def test_collections_join_leave_and_replace(shopify):
     with_list = {**product_input(PART), "collections": [a]}
     assert _set(shopify, with_list)["userErrors"] == []
     assert [c["id"] for c in _state(shopify, product)["collections"]["nodes"]] == [a]
-    member = shopify.graphql("query($c: ID!, $p: ID!) { collection(id: $c) { hasProduct(id: $p) "
-                             "productsCount { count } } }", {"c": a, "p": product}).json()["data"]["collection"]
+    member = shopify.graphql(
+        "query($c: ID!, $p: ID!) { collection(id: $c) { hasProduct(id: $p) productsCount { count } } }",
+        {"c": a, "p": product},
+    ).json()["data"]["collection"]
     assert member == {"hasProduct": True, "productsCount": {"count": 1}}
 
     bad = _set(shopify, {**product_input(PART), "collections": ["gid://shopify/Collection/999"]})
-    assert bad["userErrors"] == [{"field": ["input", "collections", "0"], "message": "Collection does not exist",
-                                  "code": "INVALID_INPUT"}]
+    assert bad["userErrors"] == [
+        {"field": ["input", "collections", "0"], "message": "Collection does not exist", "code": "INVALID_INPUT"}
+    ]
     assert [c["id"] for c in _state(shopify, product)["collections"]["nodes"]] == [a]
 
 
@@ -134,8 +157,14 @@ def test_variants_replace_when_sent_and_other_fields_change_only_when_sent(shopi
     product = _published(shopify)
     two = product_input(PART)
     two["productOptions"] = [{"name": "Title", "values": [{"name": "Default Title"}, {"name": "Kit"}]}]
-    two["variants"].append({**two["variants"][0], "optionValues": [{"optionName": "Title", "name": "Kit"}],
-                            "inventoryItem": {"sku": f"{PART}-KIT"}, "inventoryQuantities": []})
+    two["variants"].append(
+        {
+            **two["variants"][0],
+            "optionValues": [{"optionName": "Title", "name": "Kit"}],
+            "inventoryItem": {"sku": f"{PART}-KIT"},
+            "inventoryQuantities": [],
+        }
+    )
     assert _set(shopify, two)["userErrors"] == []
     assert len(_state(shopify, product)["variants"]["nodes"]) == 2
 
@@ -143,7 +172,11 @@ def test_variants_replace_when_sent_and_other_fields_change_only_when_sent(shopi
     assert only_title["userErrors"] == []
     state = _state(shopify, product)
     assert (state["title"], state["vendor"], state["tags"], state["status"]) == (
-        "Renamed", "BDI", ["boeing", "aerospace"], "ACTIVE")
+        "Renamed",
+        "BDI",
+        ["boeing", "aerospace"],
+        "ACTIVE",
+    )
     assert len(state["variants"]["nodes"]) == 2  # variants not sent: untouched
 
     assert _set(shopify, product_input(PART))["userErrors"] == []  # one variant sent: the other goes
@@ -152,17 +185,35 @@ def test_variants_replace_when_sent_and_other_fields_change_only_when_sent(shopi
 
 def test_metafields_set_is_atomic_and_answers_in_its_own_codes(shopify):
     product = _published(shopify)
-    mixed = [{"ownerId": product, "namespace": "merchant", "key": "ok", "type": "single_line_text_field", "value": "1"},
-             {"ownerId": product, "namespace": "custom", "key": "boeing_part_number", "type": "number_integer",
-              "value": "7"},
-             {"ownerId": "gid://shopify/Product/999", "namespace": "merchant", "key": "x", "value": "1",
-              "type": "single_line_text_field"}]
+    mixed = [
+        {"ownerId": product, "namespace": "merchant", "key": "ok", "type": "single_line_text_field", "value": "1"},
+        {
+            "ownerId": product,
+            "namespace": "custom",
+            "key": "boeing_part_number",
+            "type": "number_integer",
+            "value": "7",
+        },
+        {
+            "ownerId": "gid://shopify/Product/999",
+            "namespace": "merchant",
+            "key": "x",
+            "value": "1",
+            "type": "single_line_text_field",
+        },
+    ]
     body = shopify.graphql(SET_METAFIELDS, {"m": mixed}).json()["data"]["metafieldsSet"]
     assert body["metafields"] is None
     assert [(e["code"], e["elementIndex"]) for e in body["userErrors"]] == [("INVALID", 2)]
     body = shopify.graphql(SET_METAFIELDS, {"m": mixed[:2]}).json()["data"]["metafieldsSet"]
-    assert body["userErrors"] == [{"field": ["metafields", "1", "type"], "code": "INVALID_TYPE", "elementIndex": 1,
-                                   "message": "Type must be single_line_text_field to match the metafield definition"}]
+    assert body["userErrors"] == [
+        {
+            "field": ["metafields", "1", "type"],
+            "code": "INVALID_TYPE",
+            "elementIndex": 1,
+            "message": "Type must be single_line_text_field to match the metafield definition",
+        }
+    ]
     assert [m["key"] for m in _state(shopify, product)["metafields"]["nodes"]] == ["boeing_part_number"]
     too_many = [{**mixed[0], "key": f"k{i}"} for i in range(26)]
     body = shopify.graphql(SET_METAFIELDS, {"m": too_many}).json()["data"]["metafieldsSet"]

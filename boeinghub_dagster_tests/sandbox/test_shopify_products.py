@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from boeinghub_dagster_tests.support.shopify_calls import (
-    PRODUCT_SET, VARIANTS_BY_SKU, define_part_number, location_ids, part_identifier, product_input, publish,
+    PRODUCT_SET,
+    VARIANTS_BY_SKU,
+    define_part_number,
+    location_ids,
+    part_identifier,
+    product_input,
+    publish,
 )
 
 RECONCILE = """
@@ -34,8 +40,13 @@ def test_definition_records_unique_values_capability(shopify):
     assert caps == {"uniqueValues": {"enabled": True}, "adminFilterable": {"enabled": True}}
     again = define_part_number(shopify)
     assert again["createdDefinition"] is None
-    assert again["userErrors"] == [{"field": ["definition", "key"], "code": "TAKEN",
-                                    "message": "Key is in use for Product metafields on the 'custom' namespace."}]
+    assert again["userErrors"] == [
+        {
+            "field": ["definition", "key"],
+            "code": "TAKEN",
+            "message": "Key is in use for Product metafields on the 'custom' namespace.",
+        }
+    ]
 
 
 def test_product_set_by_custom_id_creates_then_updates_never_duplicates(shopify):
@@ -91,8 +102,11 @@ def test_variants_and_options_come_together(shopify):
     del payload["productOptions"]
     body = shopify.graphql(PRODUCT_SET, {"input": payload, "identifier": part_identifier("ABC-3")}).json()
     [error] = body["data"]["productSet"]["userErrors"]
-    assert error == {"field": ["input", "productOptions"], "code": "PRODUCT_OPTIONS_INPUT_MISSING",
-                     "message": "Must specify product options when updating variants."}
+    assert error == {
+        "field": ["input", "productOptions"],
+        "code": "PRODUCT_OPTIONS_INPUT_MISSING",
+        "message": "Must specify product options when updating variants.",
+    }
 
 
 def test_unknown_location_is_a_user_error_and_nothing_is_stored(shopify):
@@ -121,23 +135,32 @@ def test_metafield_search_needs_the_filterable_capability(shopify):
     body = shopify.graphql(RECONCILE, {"q": 'metafields.custom.boeing_part_number:"PN-1"'}).json()
     assert len(body["data"]["products"]["nodes"]) == 2  # as on Shopify: the term is ignored, with a warning
     assert body["extensions"]["search"][0]["warnings"][0]["field"] == "metafields.custom.boeing_part_number"
-    found = shopify.graphql('query { productByIdentifier(identifier: {customId: {namespace: "custom", '
-                            'key: "boeing_part_number", value: "PN-2"}}) { title } }').json()
+    found = shopify.graphql(
+        'query { productByIdentifier(identifier: {customId: {namespace: "custom", '
+        'key: "boeing_part_number", value: "PN-2"}}) { title } }'
+    ).json()
     assert found["data"]["productByIdentifier"] == {"title": "PN-2"}
 
 
 def test_product_update_status_and_delete(shopify):
     define_part_number(shopify)
     product = _ok(publish(shopify, "PN-9"))
-    body = shopify.graphql("mutation($p: ProductUpdateInput) { productUpdate(product: $p) { product { status } "
-                           "userErrors { field message } } }", {"p": {"id": product["id"], "status": "DRAFT"}}).json()
+    body = shopify.graphql(
+        "mutation($p: ProductUpdateInput) { productUpdate(product: $p) { product { status } "
+        "userErrors { field message } } }",
+        {"p": {"id": product["id"], "status": "DRAFT"}},
+    ).json()
     assert body["data"]["productUpdate"] == {"product": {"status": "DRAFT"}, "userErrors": []}
-    by_part = shopify.graphql('mutation { productUpdate(identifier: {customId: {namespace: "custom", '
-                              'key: "boeing_part_number", value: "PN-9"}}, product: {status: ACTIVE}) '
-                              '{ product { status } userErrors { message } } }').json()
+    by_part = shopify.graphql(
+        'mutation { productUpdate(identifier: {customId: {namespace: "custom", '
+        'key: "boeing_part_number", value: "PN-9"}}, product: {status: ACTIVE}) '
+        "{ product { status } userErrors { message } } }"
+    ).json()
     assert by_part["data"]["productUpdate"]["product"] == {"status": "ACTIVE"}
-    deleted = shopify.graphql("mutation($i: ProductDeleteInput!) { productDelete(input: $i) { deletedProductId "
-                              "userErrors { message } } }", {"i": {"id": product["id"]}}).json()
+    deleted = shopify.graphql(
+        "mutation($i: ProductDeleteInput!) { productDelete(input: $i) { deletedProductId userErrors { message } } }",
+        {"i": {"id": product["id"]}},
+    ).json()
     assert deleted["data"]["productDelete"] == {"deletedProductId": product["id"], "userErrors": []}
     stats = shopify.stats()
     assert stats["products"] == 0 and stats["variants"] == 0 and stats["products_per_part_number"] == {}
@@ -147,14 +170,29 @@ def test_variants_bulk_update_sets_price_and_cost(shopify):
     define_part_number(shopify)
     product = _ok(publish(shopify, "PN-5", price="5.00", cost="4.00"))
     variant_id = product["variants"]["nodes"][0]["id"]
-    doc = ("mutation($p: ID!, $v: [ProductVariantsBulkInput!]!) { productVariantsBulkUpdate(productId: $p, "
-           "variants: $v) { productVariants { price inventoryItem { unitCost { amount } } } "
-           "userErrors { field message code } } }")
-    body = shopify.graphql(doc, {"p": product["id"], "v": [
-        {"id": variant_id, "price": "6.60", "inventoryItem": {"cost": "6.00"}}]}).json()
+    doc = (
+        "mutation($p: ID!, $v: [ProductVariantsBulkInput!]!) { productVariantsBulkUpdate(productId: $p, "
+        "variants: $v) { productVariants { price inventoryItem { unitCost { amount } } } "
+        "userErrors { field message code } } }"
+    )
+    body = shopify.graphql(
+        doc, {"p": product["id"], "v": [{"id": variant_id, "price": "6.60", "inventoryItem": {"cost": "6.00"}}]}
+    ).json()
     assert body["data"]["productVariantsBulkUpdate"] == {
-        "productVariants": [{"price": "6.60", "inventoryItem": {"unitCost": {"amount": "6.0"}}}], "userErrors": []}
-    stock = shopify.graphql(doc, {"p": product["id"], "v": [{"id": variant_id, "inventoryQuantities": [
-        {"locationId": location_ids(shopify)[0], "availableQuantity": 3}]}]}).json()
+        "productVariants": [{"price": "6.60", "inventoryItem": {"unitCost": {"amount": "6.0"}}}],
+        "userErrors": [],
+    }
+    stock = shopify.graphql(
+        doc,
+        {
+            "p": product["id"],
+            "v": [
+                {
+                    "id": variant_id,
+                    "inventoryQuantities": [{"locationId": location_ids(shopify)[0], "availableQuantity": 3}],
+                }
+            ],
+        },
+    ).json()
     [error] = stock["data"]["productVariantsBulkUpdate"]["userErrors"]
     assert error["code"] == "NO_INVENTORY_QUANTITIES_ON_VARIANTS_UPDATE"

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from boeinghub_dagster_tests.support.sandboxes import start_shopify
 from boeinghub_dagster_tests.support.shopify_calls import (
-    PUBLICATIONS, define_part_number, publication_ids, publish, publish_to,
+    PUBLICATIONS,
+    define_part_number,
+    publication_ids,
+    publish,
+    publish_to,
 )
 
 # The merchant's view of one product: where it is published and whether the storefront shows it.
@@ -37,7 +41,9 @@ def _product(shop, part: str, **kw) -> str:
 def test_a_new_shop_has_an_online_store_and_a_point_of_sale(shopify):
     nodes = shopify.graphql(PUBLICATIONS).json()["data"]["publications"]["nodes"]
     assert [(n["catalog"]["title"], n["name"], n["autoPublish"]) for n in nodes] == [
-        ("Online Store", "Online Store", False), ("Point of Sale", "Point of Sale", False)]
+        ("Online Store", "Online Store", False),
+        ("Point of Sale", "Point of Sale", False),
+    ]
     assert [n["supportsFuturePublishing"] for n in nodes] == [True, False]
     markets = shopify.graphql("{ publications(first: 5, catalogType: MARKET) { nodes { id } } }").json()
     assert markets["data"]["publications"]["nodes"] == []
@@ -75,8 +81,10 @@ def test_a_draft_product_is_published_but_not_visible_until_active(shopify):
     assert publish_to(shopify, product, ids["Online Store"], ids["Point of Sale"])["userErrors"] == []
     draft = _where(shopify, product)
     assert (draft["online"], draft["pos"], draft["onlineStoreUrl"]) == (True, True, None)
-    shopify.graphql("mutation($p: ProductUpdateInput) { productUpdate(product: $p) { userErrors { message } } }",
-                    {"p": {"id": product, "status": "ACTIVE"}})
+    shopify.graphql(
+        "mutation($p: ProductUpdateInput) { productUpdate(product: $p) { userErrors { message } } }",
+        {"p": {"id": product, "status": "ACTIVE"}},
+    )
     assert _where(shopify, product)["onlineStoreUrl"] is not None
 
 
@@ -84,20 +92,26 @@ def test_future_publishing_only_on_the_online_store(shopify):
     define_part_number(shopify)
     product = _product(shopify, "PUB-3")
     ids = publication_ids(shopify)
-    doc = ("mutation($id: ID!, $in: [PublicationInput!]!) { publishablePublish(id: $id, input: $in) "
-           "{ userErrors { field message } } }")
+    doc = (
+        "mutation($id: ID!, $in: [PublicationInput!]!) { publishablePublish(id: $id, input: $in) "
+        "{ userErrors { field message } } }"
+    )
     later = "2099-01-01T00:00:00Z"
-    refused = shopify.graphql(doc, {"id": product, "in": [{"publicationId": ids["Point of Sale"],
-                                                            "publishDate": later}]}).json()
+    refused = shopify.graphql(
+        doc, {"id": product, "in": [{"publicationId": ids["Point of Sale"], "publishDate": later}]}
+    ).json()
     assert refused["data"]["publishablePublish"]["userErrors"] == [
-        {"field": ["input", "0", "publishDate"], "message": "Only online store channels support future publishing"}]
-    scheduled = shopify.graphql(doc, {"id": product, "in": [{"publicationId": ids["Online Store"],
-                                                              "publishDate": later}]}).json()
+        {"field": ["input", "0", "publishDate"], "message": "Only online store channels support future publishing"}
+    ]
+    scheduled = shopify.graphql(
+        doc, {"id": product, "in": [{"publicationId": ids["Online Store"], "publishDate": later}]}
+    ).json()
     assert scheduled["data"]["publishablePublish"]["userErrors"] == []
     where = _where(shopify, product)
     assert where["online"] is False and where["resourcePublicationsCount"] == {"count": 0}
     assert where["resourcePublications"]["nodes"] == [
-        {"isPublished": False, "publication": {"id": ids["Online Store"]}}]
+        {"isPublished": False, "publication": {"id": ids["Online Store"]}}
+    ]
 
 
 def test_unknown_product_or_publication_is_a_user_error(shopify):

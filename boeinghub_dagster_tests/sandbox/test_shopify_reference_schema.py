@@ -15,8 +15,16 @@ from pathlib import Path
 
 import pytest
 from graphql import (
-    GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType, GraphQLSchema,
-    GraphQLUnionType, OperationDefinitionNode, build_ast_schema, parse, validate,
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    GraphQLUnionType,
+    OperationDefinitionNode,
+    build_ast_schema,
+    parse,
+    validate,
 )
 from graphql.error import GraphQLSyntaxError
 
@@ -76,8 +84,9 @@ def mismatches(ours: GraphQLSchema, ref: GraphQLSchema) -> list[str]:
             continue
         if isinstance(t, (GraphQLObjectType, GraphQLInterfaceType)):
             theirs = {i.name for i in r.interfaces}
-            out += [f"{name} implements {i.name}, the reference's does not" for i in t.interfaces
-                    if i.name not in theirs]
+            out += [
+                f"{name} implements {i.name}, the reference's does not" for i in t.interfaces if i.name not in theirs
+            ]
             for fname, field in t.fields.items():
                 rf = r.fields.get(fname)
                 if rf is None:
@@ -129,8 +138,14 @@ def test_every_hub_document_validates_against_shopify(reference):
 
 
 def test_the_comparison_catches_a_wrong_nullability_and_an_invented_field(reference):
-    wrong = build_ast_schema(parse("schema { query: QueryRoot } type QueryRoot { product(id: ID): Product } "
-                                   "type Product { id: ID! madeUp: Int title: String }"))
+    wrong = build_ast_schema(
+        parse(
+            "schema { query: QueryRoot } type QueryRoot { product(id: ID): Product } "
+            "type Product { id: ID! madeUp: Int title: String }"
+        )
+    )
     assert sorted(mismatches(wrong, reference)) == [
-        "Product.madeUp is not in the reference", "Product.title is String, the reference says String!",
-        "QueryRoot.product(id:) is ID, the reference says ID!"]
+        "Product.madeUp is not in the reference",
+        "Product.title is String, the reference says String!",
+        "QueryRoot.product(id:) is ID, the reference says ID!",
+    ]

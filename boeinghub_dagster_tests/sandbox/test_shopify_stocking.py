@@ -11,7 +11,12 @@ import httpx
 import pytest
 
 from boeinghub_dagster_tests.support.shopify_calls import (
-    PRODUCT_SET, define_part_number, location_ids, part_identifier, product_input, publish,
+    PRODUCT_SET,
+    define_part_number,
+    location_ids,
+    part_identifier,
+    product_input,
+    publish,
 )
 
 ACTIVATE = """
@@ -55,8 +60,9 @@ def _activate(shop, item: str, location: str, key: str, available: int | None = 
 
 def _set(shop, item: str, location: str, quantity: int, key: str) -> list[dict]:
     q = {"inventoryItemId": item, "locationId": location, "quantity": quantity, "changeFromQuantity": None}
-    body = shop.graphql(SET, {"input": {"name": "available", "reason": "correction", "quantities": [q]},
-                              "key": key}).json()
+    body = shop.graphql(
+        SET, {"input": {"name": "available", "reason": "correction", "quantities": [q]}, "key": key}
+    ).json()
     return body["data"]["inventorySetQuantities"]["userErrors"]
 
 
@@ -74,8 +80,10 @@ def test_inventory_activate_stocks_the_item_then_both_mutations_accept_the_locat
     shop, item, old, new = published
     activated = _activate(shop, item, new, "act-1", available=3)
     assert activated["userErrors"] == [] and activated["inventoryLevel"]["isActive"] is True
-    assert activated["inventoryLevel"]["quantities"] == [{"name": "available", "quantity": 3},
-                                                         {"name": "on_hand", "quantity": 3}]
+    assert activated["inventoryLevel"]["quantities"] == [
+        {"name": "available", "quantity": 3},
+        {"name": "on_hand", "quantity": 3},
+    ]
     assert _levels(shop, item) == {old: 4, new: 3}
     assert publish(shop, "STK-1", stock=[(old, 5), (new, 2)])["data"]["productSet"]["userErrors"] == []
     assert _set(shop, item, new, 9, "k-after") == []
@@ -92,9 +100,13 @@ def test_activating_where_already_stocked_changes_nothing(published):
 def test_inventory_activate_refuses_unknown_items_and_locations_and_needs_a_key(published):
     shop, item, _old, new = published
     unknown = _activate(shop, "gid://shopify/InventoryItem/999", "gid://shopify/Location/999", "act-bad")
-    assert unknown == {"inventoryLevel": None, "userErrors": [
-        {"field": ["inventoryItemId"], "message": "The specified inventory item could not be found."},
-        {"field": ["locationId"], "message": "The specified location could not be found."}]}
+    assert unknown == {
+        "inventoryLevel": None,
+        "userErrors": [
+            {"field": ["inventoryItemId"], "message": "The specified inventory item could not be found."},
+            {"field": ["locationId"], "message": "The specified location could not be found."},
+        ],
+    }
     bare = ACTIVATE.replace(" @idempotent(key: $key)", "").replace(", $key: String!", "")
     body = shop.graphql(bare, {"item": item, "loc": new}).json()
     assert body["data"] == {"inventoryActivate": None} and body["errors"][0]["extensions"]["code"] == "BAD_REQUEST"

@@ -12,8 +12,12 @@ LOCATIONS = "{ locations(first: 1) { nodes { id } } }"
 
 
 def _post(shop, version: str, token: str | None = None) -> httpx.Response:
-    return httpx.post(f"{shop.url}/admin/api/{version}/graphql.json", json={"query": LOCATIONS}, timeout=10,
-                      headers={"X-Shopify-Access-Token": shop.token if token is None else token})
+    return httpx.post(
+        f"{shop.url}/admin/api/{version}/graphql.json",
+        json={"query": LOCATIONS},
+        timeout=10,
+        headers={"X-Shopify-Access-Token": shop.token if token is None else token},
+    )
 
 
 def test_the_pinned_version_is_served_as_itself(shopify):
@@ -41,7 +45,8 @@ def test_a_shop_that_no_longer_supports_the_pinned_version(shopify):
         {"handle": "2027-04", "displayName": "2027-04", "supported": True},
         {"handle": "2027-07", "displayName": "2027-07 (Latest)", "supported": True},
         {"handle": "2027-10", "displayName": "2027-10 (Release candidate)", "supported": False},
-        {"handle": "unstable", "displayName": "unstable", "supported": False}]
+        {"handle": "unstable", "displayName": "unstable", "supported": False},
+    ]
 
 
 def test_every_answer_carries_the_header_refusals_too(shopify):

@@ -50,8 +50,18 @@ def main(db_url: str, sandbox_url: str, rate: float, run_id: str, ttl: float, gr
                 raise
         finally:
             calls += stats.calls
-    print(json.dumps({"run": run_id, "calls": calls, "lease_lost": stats.lease_lost, "retries": retries,
-                      "answered": len(answered)}), flush=True)
+    print(
+        json.dumps(
+            {
+                "run": run_id,
+                "calls": calls,
+                "lease_lost": stats.lease_lost,
+                "retries": retries,
+                "answered": len(answered),
+            }
+        ),
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

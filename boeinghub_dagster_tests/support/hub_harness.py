@@ -24,4 +24,3 @@ def load_harness():
 
 harness = load_harness()
 Group, snapshot_code = harness.Group, harness.snapshot_code
-

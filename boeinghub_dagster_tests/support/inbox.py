@@ -21,7 +21,9 @@ class Ticker:
         self.logged: list[str] = []  # every message the sensor logged, all ticks
 
     def tick(self, persist: bool = True) -> dg.SensorResult:
-        context = dg.build_sensor_context(instance=self.instance, cursor=self.cursor, resources={"inbox": self.inbox, "store": self.store})
+        context = dg.build_sensor_context(
+            instance=self.instance, cursor=self.cursor, resources={"inbox": self.inbox, "store": self.store}
+        )
         context.log.addHandler(_Collect(self.logged))
         result = inbox_sensor(context)
         if persist:
@@ -38,7 +40,9 @@ class Ticker:
 
         key = {"dagster/run_key": request.run_key}
         if not self.instance.get_runs(filters=dg.RunsFilter(tags=key), limit=1):
-            self.launched.append(create_run_for_test(self.instance, job_name="extraction_job", tags={**request.tags, **key}))
+            self.launched.append(
+                create_run_for_test(self.instance, job_name="extraction_job", tags={**request.tags, **key})
+            )
 
     def settle(self) -> dg.SensorResult:
         """Two ticks: the first notes sizes, the second takes files that stopped growing."""

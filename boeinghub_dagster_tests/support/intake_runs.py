@@ -15,7 +15,12 @@ def execute_requests(defs: dg.Definitions, instance: dg.DagsterInstance, request
         if instance.get_runs(filters=dg.RunsFilter(tags=key), limit=1):
             continue
         results.append(
-            job.execute_in_process(run_config=request.run_config, tags={**request.tags, **key}, instance=instance, raise_on_error=raise_on_error)
+            job.execute_in_process(
+                run_config=request.run_config,
+                tags={**request.tags, **key},
+                instance=instance,
+                raise_on_error=raise_on_error,
+            )
         )
     return results
 
@@ -25,7 +30,11 @@ def planned_partitions(instance: dg.DagsterInstance, run_id: str) -> dict[str, l
     out: dict[str, list[str]] = {}
     for record in instance.get_records_for_run(run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION_PLANNED).records:
         data = record.event_log_entry.dagster_event.asset_materialization_planned_data
-        keys = list(data.partitions_subset.get_partition_keys()) if data.partitions_subset is not None else [data.partition]
+        keys = (
+            list(data.partitions_subset.get_partition_keys())
+            if data.partitions_subset is not None
+            else [data.partition]
+        )
         out.setdefault(data.asset_key.to_user_string(), []).extend(keys)
     return out
 
@@ -33,4 +42,4 @@ def planned_partitions(instance: dg.DagsterInstance, run_id: str) -> dict[str, l
 def report_row(table: str, file_name: str, columns: list[str]) -> dict[str, str]:
     """One batch-view row, by column name."""
     row = next(line for line in table.splitlines() if f"| {file_name} |" in line)
-    return dict(zip(columns, [c.strip() for c in row.strip().strip("|").split("|")]))
+    return dict(zip(columns, [c.strip() for c in row.strip().strip("|").split("|")], strict=False))

@@ -23,31 +23,40 @@ import socket
 import time
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
 import httpx
 
 from boeinghub_dagster.instance import dagster_pg_url
-from boeinghub_dagster_tests.support.postgres import create_database
-from boeinghub_dagster_tests.support.sandboxes import BoeingSandbox, ShopifySandbox
 from boeinghub_dagster_tests.support.hub_harness import load_harness
 from boeinghub_dagster_tests.support.locations import LOCATION_MAP
+from boeinghub_dagster_tests.support.postgres import create_database
+from boeinghub_dagster_tests.support.sandboxes import BoeingSandbox, ShopifySandbox
 from boeinghub_dagster_tests.support.waiting import serve_sandbox, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 LAUNCH_RUN = """mutation($params: ExecutionParams!) { launchRun(executionParams: $params) {
   __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } ... on Error { message } } }"""
-SANDBOX_CREDENTIALS = {"client_id": "sandbox-client", "client_secret": "sandbox-secret",
-                       "username": "sandbox-user", "password": "sandbox-pass", "shopify_token": "shpat_sandbox_token"}
+SANDBOX_CREDENTIALS = {
+    "client_id": "sandbox-client",
+    "client_secret": "sandbox-secret",
+    "username": "sandbox-user",
+    "password": "sandbox-pass",
+    "shopify_token": "shpat_sandbox_token",
+}
 
 
 def random_credentials() -> dict[str, str]:
     """Credential values no other string in the hub could contain by accident."""
-    return {"client_id": "cid-" + secrets.token_hex(8), "client_secret": "csec-" + secrets.token_urlsafe(24),
-            "username": "usr-" + secrets.token_hex(6), "password": "pw-" + secrets.token_urlsafe(24),
-            "shopify_token": "shpat_" + secrets.token_hex(20)}
+    return {
+        "client_id": "cid-" + secrets.token_hex(8),
+        "client_secret": "csec-" + secrets.token_urlsafe(24),
+        "username": "usr-" + secrets.token_hex(6),
+        "password": "pw-" + secrets.token_urlsafe(24),
+        "shopify_token": "shpat_" + secrets.token_hex(20),
+    }
 
 
 @dataclass
@@ -94,13 +103,21 @@ class LiveHub:
 
     def launch_job(self, job: str, run_config: dict) -> str:
         """The launchpad's *Launch Run* of `job` with `run_config`; the new run's id."""
-        return self.launch({"selector": {"repositoryLocationName": "boeinghub", "repositoryName": "__repository__",
-                                         "jobName": job}, "runConfigData": run_config})
+        return self.launch(
+            {
+                "selector": {"repositoryLocationName": "boeinghub", "repositoryName": "__repository__", "jobName": job},
+                "runConfigData": run_config,
+            }
+        )
 
     def finished(self, run_id: str, timeout: float):
         """The run, once it has finished (whatever its status)."""
-        return wait_until(lambda: (r := self.instance.get_run_by_id(run_id)) and r.is_finished and r, timeout,
-                          f"run {run_id} to finish", every=1.0)
+        return wait_until(
+            lambda: (r := self.instance.get_run_by_id(run_id)) and r.is_finished and r,
+            timeout,
+            f"run {run_id} to finish",
+            every=1.0,
+        )
 
     def drop(self, name: str, parts: list[str], folder: str = "") -> float:
         """Write `inbox/<folder>/<name>` atomically (dotfile, then rename); return the drop time."""
@@ -114,7 +131,7 @@ class LiveHub:
     def runs(self, since: float, **tags: str) -> list:
         import dagster as dg
 
-        after = datetime.fromtimestamp(since - 1, timezone.utc)
+        after = datetime.fromtimestamp(since - 1, UTC)
         return list(self.instance.get_run_records(filters=dg.RunsFilter(created_after=after, tags=tags or None)))
 
     def issued_tokens(self) -> list[str]:
@@ -128,21 +145,40 @@ class LiveHub:
 
 
 def _base_env(tmp: Path, home: Path, inbox: Path, database_url: str, rate: float, creds: dict) -> dict[str, str]:
-    env = {**os.environ, "DAGSTER_HOME": str(home), "BOEINGHUB_DATABASE_URL": database_url, "BOEINGHUB_INBOX": str(inbox),
-           "BOEING_RATE_PER_MIN": f"{rate:g}", "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS": "1",
-           "BOEING_CLIENT_ID": creds["client_id"], "BOEING_CLIENT_SECRET": creds["client_secret"],
-           "BOEING_USERNAME": creds["username"], "BOEING_PASSWORD": creds["password"],
-           "BOEING_SCOPE": "api://boeing-pna/.default", "SHOPIFY_ACCESS_TOKEN": creds["shopify_token"],
-           "SHOPIFY_LOCATION_MAP": json.dumps(LOCATION_MAP), "BOEINGHUB_STORAGE": "local",
-           "BOEINGHUB_IMAGES_DIR": str(tmp / "images")}
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "BOEINGHUB_DATABASE_URL": database_url,
+        "BOEINGHUB_INBOX": str(inbox),
+        "BOEING_RATE_PER_MIN": f"{rate:g}",
+        "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS": "1",
+        "BOEING_CLIENT_ID": creds["client_id"],
+        "BOEING_CLIENT_SECRET": creds["client_secret"],
+        "BOEING_USERNAME": creds["username"],
+        "BOEING_PASSWORD": creds["password"],
+        "BOEING_SCOPE": "api://boeing-pna/.default",
+        "SHOPIFY_ACCESS_TOKEN": creds["shopify_token"],
+        "SHOPIFY_LOCATION_MAP": json.dumps(LOCATION_MAP),
+        "BOEINGHUB_STORAGE": "local",
+        "BOEINGHUB_IMAGES_DIR": str(tmp / "images"),
+    }
     for name in ("BOEING_BATCH_SIZE", "INTAKE_CHUNK_PARTS", "DAGSTER_PG_URL", "SYNC_MODE"):
         env.pop(name, None)
     return env
 
 
-def start_live_hub(stack: ExitStack, tmp: Path, boeing_rate: float = 600, storage: str = "sqlite",
-                   pg_admin_url: str | None = None, credentials: dict | None = None, env: dict | None = None,
-                   boeing_flags: dict | None = None, timeout: float = 240, separate: bool = False) -> LiveHub:
+def start_live_hub(
+    stack: ExitStack,
+    tmp: Path,
+    boeing_rate: float = 600,
+    storage: str = "sqlite",
+    pg_admin_url: str | None = None,
+    credentials: dict | None = None,
+    env: dict | None = None,
+    boeing_flags: dict | None = None,
+    timeout: float = 240,
+    separate: bool = False,
+) -> LiveHub:
     """`separate`: the production shape (code server, daemon, webserver as three process groups,
     `hub.groups`) instead of `dagster dev`."""
     h = load_harness()
@@ -163,36 +199,83 @@ def start_live_hub(stack: ExitStack, tmp: Path, boeing_rate: float = 600, storag
 
     boeing_port, shopify_port = h.free_port(), h.free_port()
     boeing_url, shopify_url = f"http://127.0.0.1:{boeing_port}", f"http://127.0.0.1:{shopify_port}"
-    args = ["boeing", "--port", str(boeing_port), "--rate-per-min", f"{boeing_rate:g}",
-            "--client-id", creds["client_id"], "--client-secret", creds["client_secret"],
-            "--username", creds["username"], "--password", creds["password"]]
+    args = [
+        "boeing",
+        "--port",
+        str(boeing_port),
+        "--rate-per-min",
+        f"{boeing_rate:g}",
+        "--client-id",
+        creds["client_id"],
+        "--client-secret",
+        creds["client_secret"],
+        "--username",
+        creds["username"],
+        "--password",
+        creds["password"],
+    ]
     for name, value in (boeing_flags or {}).items():
         args += [f"--{name.replace('_', '-')}", str(value)]
     serve_sandbox(stack, tmp, args, "boeing.log", f"{boeing_url}/_stats", code)
-    serve_sandbox(stack, tmp, ["shopify", "--port", str(shopify_port), "--db", str(tmp / "shop.db"),
-                        "--access-token", creds["shopify_token"]], "shopify.log", f"{shopify_url}/_stats", code)
+    serve_sandbox(
+        stack,
+        tmp,
+        [
+            "shopify",
+            "--port",
+            str(shopify_port),
+            "--db",
+            str(tmp / "shop.db"),
+            "--access-token",
+            creds["shopify_token"],
+        ],
+        "shopify.log",
+        f"{shopify_url}/_stats",
+        code,
+    )
     (tmp / "images").mkdir()
     files_port = h.free_port()
     files_url = f"http://127.0.0.1:{files_port}/"
-    serve_sandbox(stack, tmp, ["files", "--port", str(files_port), "--root", str(tmp / "images")], "files.log", files_url, code)
+    serve_sandbox(
+        stack, tmp, ["files", "--port", str(files_port), "--root", str(tmp / "images")], "files.log", files_url, code
+    )
 
     hub_env = _base_env(tmp, home, inbox, database_url, boeing_rate, creds)
-    hub_env.update(BOEING_OAUTH_TOKEN_URL=f"{boeing_url}/oauth/token", BOEING_PNA_OAUTH_URL=f"{boeing_url}/pna/oauth",
-                   BOEING_PNA_PRICE_URL=f"{boeing_url}/pna/price", SHOPIFY_SHOP_URL=shopify_url,
-                   BOEINGHUB_IMAGES_BASE_URL=files_url, **(env or {}))
+    hub_env.update(
+        BOEING_OAUTH_TOKEN_URL=f"{boeing_url}/oauth/token",
+        BOEING_PNA_OAUTH_URL=f"{boeing_url}/pna/oauth",
+        BOEING_PNA_PRICE_URL=f"{boeing_url}/pna/price",
+        SHOPIFY_SHOP_URL=shopify_url,
+        BOEINGHUB_IMAGES_BASE_URL=files_url,
+        **(env or {}),
+    )
     if pg_url:
         hub_env["DAGSTER_PG_URL"] = pg_url
-    hub = LiveHub(tmp, f"http://127.0.0.1:{h.free_port()}", home, inbox, database_url,
-                  BoeingSandbox(boeing_url, boeing_rate), ShopifySandbox(shopify_url, creds["shopify_token"]),
-                  dict(creds), hub_env, pg_url, instance_db)
+    hub = LiveHub(
+        tmp,
+        f"http://127.0.0.1:{h.free_port()}",
+        home,
+        inbox,
+        database_url,
+        BoeingSandbox(boeing_url, boeing_rate),
+        ShopifySandbox(shopify_url, creds["shopify_token"]),
+        dict(creds),
+        hub_env,
+        pg_url,
+        instance_db,
+    )
     hub.log = tmp / "dagster-dev.log"
     hub.store.engine()  # migrate the store before any Dagster process touches it
     port = hub.url.rsplit(":", 1)[1]
     if separate:
         group = _start_separate(stack, hub, code, port)
     else:
-        group = h.Group([str(h.BIN / "dagster"), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", port],
-                        tmp / "dagster-dev.log", cwd=code, env=hub_env)
+        group = h.Group(
+            [str(h.BIN / "dagster"), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", port],
+            tmp / "dagster-dev.log",
+            cwd=code,
+            env=hub_env,
+        )
         stack.callback(group.stop)
     ready = h.Hub._ready  # workspace loaded, sensor/backfill/run-queue daemons healthy
     h.wait_until(lambda: ready(hub, group), timeout, "dagster dev (code location loaded, daemons healthy)", every=1.0)
@@ -207,14 +290,37 @@ def _start_separate(stack: ExitStack, hub: LiveHub, code: Path, port: str):
     shutil.copy(ROOT / "deploy" / "workspace.grpc.yaml", code / "workspace.grpc.yaml")
     code_port = h.free_port()
     hub.env.update(BOEINGHUB_CODE_SERVER_HOST="127.0.0.1", BOEINGHUB_CODE_SERVER_PORT=str(code_port))
-    hub.groups = {"code": h.Group([str(h.BIN / "dagster"), "code-server", "start", "-h", "127.0.0.1", "-p", str(code_port),
-                                   "-m", "boeinghub_dagster.definitions", "-d", str(code), "--location-name", "boeinghub"],
-                                  hub.tmp / "code-server.log", cwd=code, env=hub.env)}
+    hub.groups = {
+        "code": h.Group(
+            [
+                str(h.BIN / "dagster"),
+                "code-server",
+                "start",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(code_port),
+                "-m",
+                "boeinghub_dagster.definitions",
+                "-d",
+                str(code),
+                "--location-name",
+                "boeinghub",
+            ],
+            hub.tmp / "code-server.log",
+            cwd=code,
+            env=hub.env,
+        )
+    }
     stack.callback(hub.groups["code"].stop)
     h.wait_until(lambda: _listening(code_port, hub.groups["code"]), 120, "the code server", every=0.5)
     start_daemon(stack, hub)
-    hub.groups["webserver"] = h.Group([str(h.BIN / "dagster-webserver"), "-w", "workspace.grpc.yaml", "-h", "127.0.0.1",
-                                       "-p", port], hub.tmp / "webserver.log", cwd=code, env=hub.env)
+    hub.groups["webserver"] = h.Group(
+        [str(h.BIN / "dagster-webserver"), "-w", "workspace.grpc.yaml", "-h", "127.0.0.1", "-p", port],
+        hub.tmp / "webserver.log",
+        cwd=code,
+        env=hub.env,
+    )
     stack.callback(hub.groups["webserver"].stop)
     return hub.groups["webserver"]
 
@@ -229,8 +335,12 @@ def _listening(port: int, group) -> bool:
 def start_daemon(stack: ExitStack, hub: LiveHub):
     """(Re)start `dagster-daemon run` of a `separate` hub, in a group of its own."""
     h = load_harness()
-    hub.groups["daemon"] = h.Group([str(h.BIN / "dagster-daemon"), "run", "-w", "workspace.grpc.yaml"],
-                                   hub.tmp / "daemon.log", cwd=hub.tmp / "code", env=hub.env)
+    hub.groups["daemon"] = h.Group(
+        [str(h.BIN / "dagster-daemon"), "run", "-w", "workspace.grpc.yaml"],
+        hub.tmp / "daemon.log",
+        cwd=hub.tmp / "code",
+        env=hub.env,
+    )
     stack.callback(hub.groups["daemon"].stop)
     return hub.groups["daemon"]
 
@@ -245,8 +355,14 @@ def shared_live_hub(tmp_factory, pg_admin_url: str, on_start=None):
     if "hub" not in _SHARED:
         stack = ExitStack()
         try:
-            hub = start_live_hub(stack, tmp_factory.mktemp("live-hub"), boeing_rate=600, storage="postgres",
-                                 pg_admin_url=pg_admin_url, credentials=random_credentials())
+            hub = start_live_hub(
+                stack,
+                tmp_factory.mktemp("live-hub"),
+                boeing_rate=600,
+                storage="postgres",
+                pg_admin_url=pg_admin_url,
+                credentials=random_credentials(),
+            )
             if on_start:
                 on_start(hub)
         except BaseException:

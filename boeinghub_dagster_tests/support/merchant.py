@@ -47,8 +47,16 @@ def _ok(result, root: str) -> dict:
 
 def add_metafields(client, product_id: str, values: dict[str, str]) -> None:
     """`{"namespace.key": value}` set as the merchant would (single-line text)."""
-    metafields = [{"ownerId": product_id, "namespace": k.split(".", 1)[0], "key": k.split(".", 1)[1],
-                   "type": "single_line_text_field", "value": v} for k, v in values.items()]
+    metafields = [
+        {
+            "ownerId": product_id,
+            "namespace": k.split(".", 1)[0],
+            "key": k.split(".", 1)[1],
+            "type": "single_line_text_field",
+            "value": v,
+        }
+        for k, v in values.items()
+    ]
     _ok(client.execute(MERCHANT_METAFIELDS, {"metafields": metafields}), "metafieldsSet")
 
 
@@ -69,11 +77,15 @@ def view(client, product_id: str) -> dict:
     product = client.execute(MERCHANT_VIEW, {"id": product_id}).data["product"]
     variants = product["variants"]["nodes"]
     return {
-        "status": product["status"], "tags": product["tags"],
+        "status": product["status"],
+        "tags": product["tags"],
         "metafields": {f"{m['namespace']}.{m['key']}": m["value"] for m in product["metafields"]["nodes"]},
         "media": [m["alt"] for m in product["media"]["nodes"]],
         "collections": [c["title"] for c in product["collections"]["nodes"]],
         "variants": [(v["sku"], v["price"]) for v in variants],
-        "stock": {lv["location"]["id"]: lv["quantities"][0]["quantity"]
-                  for v in variants[:1] for lv in v["inventoryItem"]["inventoryLevels"]["nodes"]},
+        "stock": {
+            lv["location"]["id"]: lv["quantities"][0]["quantity"]
+            for v in variants[:1]
+            for lv in v["inventoryItem"]["inventoryLevels"]["nodes"]
+        },
     }

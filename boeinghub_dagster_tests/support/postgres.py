@@ -26,7 +26,9 @@ from boeinghub_dagster_tests.support.waiting import free_port
 def _bin(name: str) -> str:
     found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None)
     if not found:
-        raise RuntimeError(f"{name} not found: install a PostgreSQL server (apt-get install postgresql) or set BOEINGHUB_TEST_PG_URL")
+        raise RuntimeError(
+            f"{name} not found: install a PostgreSQL server (apt-get install postgresql) or set BOEINGHUB_TEST_PG_URL"
+        )
     return found
 
 
@@ -57,7 +59,10 @@ class LocalPostgres:
             os.chown(self.root, pw.pw_uid, pw.pw_gid)
         self.data, port = self.root / "data", free_port()
         subprocess.run(
-            _as_user([_bin("initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"], self.user),
+            _as_user(
+                [_bin("initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"],
+                self.user,
+            ),
             check=True,
             capture_output=True,
         )
@@ -66,14 +71,18 @@ class LocalPostgres:
         self.url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
 
     def _ctl(self, *args: str) -> None:
-        subprocess.run(_as_user([_bin("pg_ctl"), "-D", str(self.data), *args], self.user), check=True, capture_output=True)
+        subprocess.run(
+            _as_user([_bin("pg_ctl"), "-D", str(self.data), *args], self.user), check=True, capture_output=True
+        )
 
     def restart(self) -> None:
         """`pg_ctl restart -m fast`: every open connection is cut, the server is back when this returns."""
         self._ctl("-o", self.opts, "-l", str(self.root / "log"), "-m", "fast", "-w", "restart")
 
     def stop(self) -> None:
-        subprocess.run(_as_user([_bin("pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"], self.user), capture_output=True)
+        subprocess.run(
+            _as_user([_bin("pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"], self.user), capture_output=True
+        )
         shutil.rmtree(self.root, ignore_errors=True)
 
 

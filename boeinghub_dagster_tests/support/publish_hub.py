@@ -21,7 +21,6 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-
 from boeinghub_dagster.sandbox.shopify import DEFAULT_ACCESS_TOKEN
 from boeinghub_dagster_tests.support.hub_harness import harness, snapshot_code  # noqa: F401 - benchmarks use them
 from boeinghub_dagster_tests.support.locations import LOCATION_MAP as SANDBOX_LOCATION_MAP
@@ -76,18 +75,28 @@ class PublishingHub:
         return {r["part_number"]: r["status"] for r in self.hub.store.staging().rows(parts)}
 
 
-def start_publishing_hub(stack: ExitStack, tmp: Path, boeing_rate: float, code: Path = ROOT,
-                         shopify_flags: dict | None = None, env: dict | None = None,
-                         timeout: float = 300) -> PublishingHub:
+def start_publishing_hub(
+    stack: ExitStack,
+    tmp: Path,
+    boeing_rate: float,
+    code: Path = ROOT,
+    shopify_flags: dict | None = None,
+    env: dict | None = None,
+    timeout: float = 300,
+) -> PublishingHub:
     """Both sandboxes, the files server and `dagster dev` with the environment `scripts/hub` sets."""
     boeing = harness.start_sandbox(stack, tmp, boeing_rate, code=code)
     shopify = start_shopify(stack, tmp, code=code, **(shopify_flags or {}))
     images = tmp / "images"
     files_url = start_files(stack, tmp, images, code=code)
     hub_env = {
-        "SHOPIFY_SHOP_URL": shopify.url, "SHOPIFY_ACCESS_TOKEN": shopify.token,
-        "SHOPIFY_LOCATION_MAP": json.dumps(SANDBOX_LOCATION_MAP), "BOEINGHUB_STORAGE": "local",
-        "BOEINGHUB_IMAGES_DIR": str(images), "BOEINGHUB_IMAGES_BASE_URL": files_url, **(env or {}),
+        "SHOPIFY_SHOP_URL": shopify.url,
+        "SHOPIFY_ACCESS_TOKEN": shopify.token,
+        "SHOPIFY_LOCATION_MAP": json.dumps(SANDBOX_LOCATION_MAP),
+        "BOEINGHUB_STORAGE": "local",
+        "BOEINGHUB_IMAGES_DIR": str(images),
+        "BOEINGHUB_IMAGES_BASE_URL": files_url,
+        **(env or {}),
     }
     hub = harness.start_hub(stack, tmp, boeing, boeing_rate, code=code, timeout=timeout, env=hub_env)
     return PublishingHub(hub, BoeingSandbox(boeing.url, boeing_rate), shopify)

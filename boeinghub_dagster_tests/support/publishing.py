@@ -28,8 +28,14 @@ def stage(instance, parts: list[str], resources: dict):
 
 def publish(instance, parts: list[str], resources: dict, raise_on_error: bool = True):
     """One publishing run over exactly `parts` (already staged)."""
-    return materialize_parts(instance, parts, resources, assets=[extraction, publishing], selection=[SHOPIFY_PRODUCTS],
-                             raise_on_error=raise_on_error)
+    return materialize_parts(
+        instance,
+        parts,
+        resources,
+        assets=[extraction, publishing],
+        selection=[SHOPIFY_PRODUCTS],
+        raise_on_error=raise_on_error,
+    )
 
 
 def expected_price(row: dict) -> Decimal:
@@ -46,7 +52,9 @@ def expected_stock(row: dict, location_ids: dict[str, str]) -> dict[str, int]:
 
 def shop_stock(snapshot: dict) -> dict[str, int]:
     levels = snapshot["variants"]["nodes"][0]["inventoryItem"]["inventoryLevels"]["nodes"]
-    return {lv["location"]["id"]: sum(q["quantity"] for q in lv["quantities"] if q["name"] == "available") for lv in levels}
+    return {
+        lv["location"]["id"]: sum(q["quantity"] for q in lv["quantities"] if q["name"] == "available") for lv in levels
+    }
 
 
 def metafields(sandbox, product_id: str) -> dict[str, str]:

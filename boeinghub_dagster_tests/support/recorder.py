@@ -7,7 +7,6 @@ already carries its credentials; a 401 ends it without retries).
 
 from __future__ import annotations
 
-import socket
 import socketserver
 import threading
 from contextlib import contextmanager
@@ -45,17 +44,25 @@ def _handler(recorder: Recorder):
                     data += chunk
                 if b"\r\n\r\n" in data:  # an HTTP request: read its body too, then answer
                     head, _, body = data.partition(b"\r\n\r\n")
-                    length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
-                                   if line.lower().startswith(b"content-length:")), 0)
+                    length = next(
+                        (
+                            int(line.split(b":", 1)[1])
+                            for line in head.split(b"\r\n")
+                            if line.lower().startswith(b"content-length:")
+                        ),
+                        0,
+                    )
                     while len(body) < min(length, 65536):
                         chunk = self.request.recv(4096)
                         if not chunk:
                             break
                         body += chunk
                     data = head + b"\r\n\r\n" + body
-                    self.request.sendall(b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
-                                         b"Content-Length: 2\r\nConnection: close\r\n\r\n{}")
-            except (socket.timeout, OSError):
+                    self.request.sendall(
+                        b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
+                        b"Content-Length: 2\r\nConnection: close\r\n\r\n{}"
+                    )
+            except (TimeoutError, OSError):
                 pass
             recorder.received.append(data)
 

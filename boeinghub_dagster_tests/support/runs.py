@@ -19,7 +19,9 @@ def check_metadata(result, check_name: str) -> dict:
     return {k: v.value for k, v in evaluation.metadata.items()}
 
 
-def materialize_parts(instance, parts: list[str], resources: dict, assets=None, raise_on_error=True, run_config=None, selection=None):
+def materialize_parts(
+    instance, parts: list[str], resources: dict, assets=None, raise_on_error=True, run_config=None, selection=None
+):
     """One run over exactly `parts` (added as partitions first, contiguous in partition order)."""
     add_parts(instance, parts)
     keys = instance.get_dynamic_partitions(part_numbers.name)

@@ -36,9 +36,15 @@ def s3_server() -> Iterator[str]:
 
 def s3_storage(endpoint: str, bucket: str, **overrides) -> S3Storage:
     """`S3Storage` on the moto endpoint; public reads go straight to moto (path-style, unsigned)."""
-    fields = dict(endpoint_url=endpoint, bucket=bucket, access_key_id=ACCESS_KEY_ID,
-                  secret_access_key=SECRET_ACCESS_KEY, region=REGION,
-                  public_base_url=f"{endpoint}/{bucket}", timeout_seconds=5)
+    fields = dict(
+        endpoint_url=endpoint,
+        bucket=bucket,
+        access_key_id=ACCESS_KEY_ID,
+        secret_access_key=SECRET_ACCESS_KEY,
+        region=REGION,
+        public_base_url=f"{endpoint}/{bucket}",
+        timeout_seconds=5,
+    )
     fields.update(overrides)
     return S3Storage(**fields)
 
@@ -48,11 +54,22 @@ def new_bucket(endpoint: str) -> S3Storage:
     storage = s3_storage(endpoint, f"images-{uuid.uuid4().hex[:12]}")
     client = storage.client()
     client.create_bucket(Bucket=storage.bucket)
-    client.put_bucket_policy(Bucket=storage.bucket, Policy=json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
-                       "Resource": f"arn:aws:s3:::{storage.bucket}/*"}],
-    }))
+    client.put_bucket_policy(
+        Bucket=storage.bucket,
+        Policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": "*",
+                        "Action": "s3:GetObject",
+                        "Resource": f"arn:aws:s3:::{storage.bucket}/*",
+                    }
+                ],
+            }
+        ),
+    )
     return storage
 
 
@@ -64,8 +81,14 @@ def object_keys(storage: S3Storage, prefix: str = "") -> list[str]:
 def new_s3_inbox(endpoint: str, cls: type[S3InboxResource] = S3InboxResource, prefix: str = "inbox"):
     """An S3 inbox (`cls`: the real one or a test's subclass) at `s3://<fresh bucket>/<prefix>` on moto."""
     bucket = f"inbox-{uuid.uuid4().hex[:12]}"
-    inbox = cls(path=f"s3://{bucket}/{prefix}", endpoint_url=endpoint, access_key_id=ACCESS_KEY_ID,
-                secret_access_key=SECRET_ACCESS_KEY, region=REGION, timeout_seconds=5)
+    inbox = cls(
+        path=f"s3://{bucket}/{prefix}",
+        endpoint_url=endpoint,
+        access_key_id=ACCESS_KEY_ID,
+        secret_access_key=SECRET_ACCESS_KEY,
+        region=REGION,
+        timeout_seconds=5,
+    )
     inbox.client().create_bucket(Bucket=bucket)
     return inbox
 
@@ -83,5 +106,5 @@ def inbox_objects(inbox: S3InboxResource) -> dict[str, bytes]:
     client, out = inbox.client(), {}
     for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
         for obj in page.get("Contents", []):
-            out[obj["Key"][len(prefix):]] = client.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read()
+            out[obj["Key"][len(prefix) :]] = client.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read()
     return out

@@ -69,8 +69,9 @@ class ShopifySandbox:
     def graphql(self, query: str, variables: dict | None = None, token: str | None = None) -> httpx.Response:
         """POST one document; the raw response (status, headers, body) for tests to inspect."""
         headers = {"X-Shopify-Access-Token": self.token if token is None else token}
-        return httpx.post(self.graphql_url(), json={"query": query, "variables": variables or {}},
-                          headers=headers, timeout=10)
+        return httpx.post(
+            self.graphql_url(), json={"query": query, "variables": variables or {}}, headers=headers, timeout=10
+        )
 
     def stats(self) -> dict:
         return httpx.get(f"{self.url}/_stats", timeout=10).json()

@@ -15,8 +15,11 @@ LONG_MARKS = ("slow", "browser")
 
 def long_files_first(items: list) -> None:
     """Reorder `items` in place: every test of a file with a long test (or of the live-hub unit) first."""
-    long = {item.nodeid.split("::", 1)[0] for item in items
-            if any(item.get_closest_marker(m) for m in LONG_MARKS) or item.nodeid.startswith(LIVE_HUB_FILES)}
+    long = {
+        item.nodeid.split("::", 1)[0]
+        for item in items
+        if any(item.get_closest_marker(m) for m in LONG_MARKS) or item.nodeid.startswith(LIVE_HUB_FILES)
+    }
     items.sort(key=lambda item: (not item.nodeid.startswith(LIVE_HUB_FILES), item.nodeid.split("::", 1)[0] not in long))
 
 

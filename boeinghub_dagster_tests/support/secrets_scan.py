@@ -33,7 +33,8 @@ def scan_database(url: str, secrets: dict[str, str], result: ScanResult | None =
     with psycopg.connect(url) as conn:
         tables = conn.execute(
             "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
-            "AND table_schema NOT IN ('pg_catalog', 'information_schema')").fetchall()
+            "AND table_schema NOT IN ('pg_catalog', 'information_schema')"
+        ).fetchall()
         for schema, table in tables:
             result.places += 1
             query = sql.SQL("SELECT t::text FROM {}.{} AS t").format(sql.Identifier(schema), sql.Identifier(table))

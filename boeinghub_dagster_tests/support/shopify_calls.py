@@ -8,8 +8,7 @@ upserting by `identifier: {customId: …}`.
 from __future__ import annotations
 
 from boeinghub_dagster.domain.shopify_api import PART_NUMBER_METAFIELD_KEY, PART_NUMBER_METAFIELD_NAMESPACE
-
-from .sandboxes import ShopifySandbox
+from boeinghub_dagster_tests.support.sandboxes import ShopifySandbox
 
 DEFINE = """
 mutation Define($definition: MetafieldDefinitionInput!) {
@@ -30,8 +29,10 @@ mutation Publish($input: ProductSetInput!, $identifier: ProductSetIdentifiers) {
 
 LOCATIONS = "{ locations(first: 10) { nodes { id name } } }"
 
-LEVEL = ("query($id: ID!, $loc: ID!) { inventoryItem(id: $id) { inventoryLevel(locationId: $loc) "
-         '{ quantities(names: ["available"]) { quantity } } } }')
+LEVEL = (
+    "query($id: ID!, $loc: ID!) { inventoryItem(id: $id) { inventoryLevel(locationId: $loc) "
+    '{ quantities(names: ["available"]) { quantity } } } }'
+)
 
 VARIANTS_BY_SKU = """
 query Variants($q: String) {
@@ -40,9 +41,14 @@ query Variants($q: String) {
 
 
 def define_part_number(shop: ShopifySandbox, unique: bool = True, filterable: bool = True) -> dict:
-    definition = {"name": "Boeing part number", "namespace": PART_NUMBER_METAFIELD_NAMESPACE,
-                  "key": PART_NUMBER_METAFIELD_KEY, "type": "single_line_text_field", "ownerType": "PRODUCT",
-                  "capabilities": {"uniqueValues": {"enabled": unique}, "adminFilterable": {"enabled": filterable}}}
+    definition = {
+        "name": "Boeing part number",
+        "namespace": PART_NUMBER_METAFIELD_NAMESPACE,
+        "key": PART_NUMBER_METAFIELD_KEY,
+        "type": "single_line_text_field",
+        "ownerType": "PRODUCT",
+        "capabilities": {"uniqueValues": {"enabled": unique}, "adminFilterable": {"enabled": filterable}},
+    }
     body = shop.graphql(DEFINE, {"definition": definition}).json()
     return body["data"]["metafieldDefinitionCreate"]
 
@@ -66,26 +72,51 @@ def available(shop: ShopifySandbox, item: str, location: str) -> int:
 
 
 def part_identifier(part: str) -> dict:
-    return {"customId": {"namespace": PART_NUMBER_METAFIELD_NAMESPACE, "key": PART_NUMBER_METAFIELD_KEY,
-                         "value": part}}
+    return {"customId": {"namespace": PART_NUMBER_METAFIELD_NAMESPACE, "key": PART_NUMBER_METAFIELD_KEY, "value": part}}
 
 
-def product_input(part: str, sku: str | None = None, price: str = "11.00", cost: str = "10.00",
-                  stock: list[tuple[str, int]] = (), files: list[str] | None = None, status: str = "ACTIVE") -> dict:
+def product_input(
+    part: str,
+    sku: str | None = None,
+    price: str = "11.00",
+    cost: str = "10.00",
+    stock: list[tuple[str, int]] = (),
+    files: list[str] | None = None,
+    status: str = "ACTIVE",
+) -> dict:
     """The ProductSetInput for one part: one variant (Title / Default Title), stock per location id."""
     out = {
-        "title": sku or part, "vendor": "BDI", "status": status, "descriptionHtml": "<p>part</p>",
-        "tags": ["boeing", "aerospace"], "category": "gid://shopify/TaxonomyCategory/vp-1-1",
-        "metafields": [{"namespace": PART_NUMBER_METAFIELD_NAMESPACE, "key": PART_NUMBER_METAFIELD_KEY,
-                        "type": "single_line_text_field", "value": part}],
+        "title": sku or part,
+        "vendor": "BDI",
+        "status": status,
+        "descriptionHtml": "<p>part</p>",
+        "tags": ["boeing", "aerospace"],
+        "category": "gid://shopify/TaxonomyCategory/vp-1-1",
+        "metafields": [
+            {
+                "namespace": PART_NUMBER_METAFIELD_NAMESPACE,
+                "key": PART_NUMBER_METAFIELD_KEY,
+                "type": "single_line_text_field",
+                "value": part,
+            }
+        ],
         "productOptions": [{"name": "Title", "values": [{"name": "Default Title"}]}],
-        "variants": [{
-            "optionValues": [{"optionName": "Title", "name": "Default Title"}],
-            "price": price, "inventoryPolicy": "DENY",
-            "inventoryItem": {"sku": sku or part, "cost": cost, "tracked": True,
-                              "measurement": {"weight": {"value": 1.25, "unit": "POUNDS"}}},
-            "inventoryQuantities": [{"locationId": loc, "name": "available", "quantity": qty} for loc, qty in stock],
-        }],
+        "variants": [
+            {
+                "optionValues": [{"optionName": "Title", "name": "Default Title"}],
+                "price": price,
+                "inventoryPolicy": "DENY",
+                "inventoryItem": {
+                    "sku": sku or part,
+                    "cost": cost,
+                    "tracked": True,
+                    "measurement": {"weight": {"value": 1.25, "unit": "POUNDS"}},
+                },
+                "inventoryQuantities": [
+                    {"locationId": loc, "name": "available", "quantity": qty} for loc, qty in stock
+                ],
+            }
+        ],
     }
     if files is not None:
         out["files"] = [{"originalSource": url, "contentType": "IMAGE"} for url in files]
@@ -99,8 +130,9 @@ def publish(shop: ShopifySandbox, part: str, **kw) -> dict:
     return response.json()
 
 
-PUBLICATIONS = ("{ publications(first: 10) { nodes { id name autoPublish supportsFuturePublishing "
-                "catalog { title } } } }")
+PUBLICATIONS = (
+    "{ publications(first: 10) { nodes { id name autoPublish supportsFuturePublishing catalog { title } } } }"
+)
 PUBLISH = """
 mutation Publish($id: ID!, $input: [PublicationInput!]!) {
   publishablePublish(id: $id, input: $input) {
@@ -119,6 +151,7 @@ def publication_ids(shop: ShopifySandbox) -> dict[str, str]:
 
 def publish_to(shop: ShopifySandbox, product_id: str, *publication: str, unpublish: bool = False) -> dict:
     """publishablePublish (or Unpublish) of a product on the given publication ids; the payload."""
-    body = shop.graphql(UNPUBLISH if unpublish else PUBLISH,
-                        {"id": product_id, "input": [{"publicationId": p} for p in publication]}).json()
+    body = shop.graphql(
+        UNPUBLISH if unpublish else PUBLISH, {"id": product_id, "input": [{"publicationId": p} for p in publication]}
+    ).json()
     return body["data"]["publishableUnpublish" if unpublish else "publishablePublish"]

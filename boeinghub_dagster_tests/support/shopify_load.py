@@ -19,9 +19,15 @@ def publish(client: ShopifyClient, part: str = "BACB30LE3-4", **row_overrides) -
     """Create the metafield definitions once, then upsert one part the way publishing does."""
     if not client.metafield_definitions():
         client.create_metafield_definitions([d.as_input() for d in METAFIELD_DEFINITIONS])
-    product = product_set_input(row_for(part, **row_overrides), price_markup_factor="1.1",
-                                location_ids=client.locations(), location_map={}, location_codes={},
-                                image_url=None, part_number=part)
+    product = product_set_input(
+        row_for(part, **row_overrides),
+        price_markup_factor="1.1",
+        location_ids=client.locations(),
+        location_map={},
+        location_codes={},
+        image_url=None,
+        part_number=part,
+    )
     return client.product_set(product, product_identifier(part))
 
 
@@ -33,8 +39,15 @@ def flip_status(client: ShopifyClient, product_id: str, calls: int) -> None:
 
 
 def resource(db_url: str, shop_url: str, token: str) -> ShopifyResource:
-    return ShopifyResource(shop_url=shop_url, access_token=token, store=StoreResource(database_url=db_url),
-                           rate_per_min=6000, timeout_seconds=10, max_attempts=20, max_backoff_seconds=1)
+    return ShopifyResource(
+        shop_url=shop_url,
+        access_token=token,
+        store=StoreResource(database_url=db_url),
+        rate_per_min=6000,
+        timeout_seconds=10,
+        max_attempts=20,
+        max_backoff_seconds=1,
+    )
 
 
 def main(db_url: str, shop_url: str, token: str, product_id: str, calls: int) -> None:

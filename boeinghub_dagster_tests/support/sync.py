@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import nullcontext
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 import time_machine
@@ -47,11 +47,21 @@ def sync_hour(instance, resources: dict, hour_start: datetime, minute: int | Non
     """Materialize `sync_hashes` for the hour starting at `hour_start`, the clock at its minute `minute` (None: real clock)."""
     run_config = {"ops": {"sync_hashes": {"config": {"poll_seconds": 0.05, **config}}}}
     if minute is None:
-        return dg.materialize(SYNC_ASSETS, instance=instance, resources=resources, partition_key=hour_key(hour_start),
-                              run_config=run_config)
+        return dg.materialize(
+            SYNC_ASSETS,
+            instance=instance,
+            resources=resources,
+            partition_key=hour_key(hour_start),
+            run_config=run_config,
+        )
     with time_machine.travel(hour_start + timedelta(minutes=minute), tick=True):
-        return dg.materialize(SYNC_ASSETS, instance=instance, resources=resources, partition_key=hour_key(hour_start),
-                              run_config=run_config)
+        return dg.materialize(
+            SYNC_ASSETS,
+            instance=instance,
+            resources=resources,
+            partition_key=hour_key(hour_start),
+            run_config=run_config,
+        )
 
 
 def metadata(result, key: str = "sync_hashes") -> dict:
@@ -71,8 +81,9 @@ def op_metadata(result, op: str) -> dict:
 
 def run_job(job, instance, resources: dict, at: datetime, run_config: dict | None = None, raise_on_error: bool = True):
     with time_machine.travel(at, tick=True):
-        return job.execute_in_process(instance=instance, resources=resources, run_config=run_config,
-                                      raise_on_error=raise_on_error)
+        return job.execute_in_process(
+            instance=instance, resources=resources, run_config=run_config, raise_on_error=raise_on_error
+        )
 
 
 def retry(instance, resources, at):
@@ -80,13 +91,20 @@ def retry(instance, resources, at):
 
 
 def reactivate(instance, resources, at, parts):
-    return run_job(reactivate_parts, instance, resources, at,
-                   {"ops": {"reactivate_selected": {"config": {"part_numbers": parts}}}})
+    return run_job(
+        reactivate_parts, instance, resources, at, {"ops": {"reactivate_selected": {"config": {"part_numbers": parts}}}}
+    )
 
 
 def sync_now(instance, resources, at, part, raise_on_error=True):
-    return run_job(sync_part_now, instance, resources, at,
-                   {"ops": {"sync_one_part": {"config": {"part_number": part}}}}, raise_on_error)
+    return run_job(
+        sync_part_now,
+        instance,
+        resources,
+        at,
+        {"ops": {"sync_one_part": {"config": {"part_number": part}}}},
+        raise_on_error,
+    )
 
 
 def report(instance, resources, at, asset=sync_daily_report):
@@ -103,4 +121,4 @@ def base_cost_at(part: str, at: datetime):
     return item["listPrice"] or item["netPrice"]
 
 
-UTC = timezone.utc
+UTC = UTC

@@ -19,8 +19,9 @@ from boeinghub_dagster_tests.support.hub_harness import harness
 free_port, wait_until = harness.free_port, harness.wait_until
 
 
-def first_answer(url: str, proc: subprocess.Popen, timeout: float, what: str, every: float = 0.1,
-                 ok=lambda response: True, log=None) -> httpx.Response:
+def first_answer(
+    url: str, proc: subprocess.Popen, timeout: float, what: str, every: float = 0.1, ok=lambda response: True, log=None
+) -> httpx.Response:
     """Poll `GET url` until it answers (and `ok(response)`); the answer. Fails at once, with the process's
     log (`log`, or its piped stderr), if `proc` exits first: a server that died is not a slow one."""
 

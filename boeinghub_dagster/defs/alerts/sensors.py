@@ -41,13 +41,24 @@ def affected_parts(run: dg.DagsterRun, instance: dg.DagsterInstance, store: Stor
         return f"{len(keys)} parts, {start} … {end}" if keys else f"partitions {start} … {end}"
     if run.tags.get("dagster/partition"):
         return f"partition {run.tags['dagster/partition']}"
-    listed = [p for op in ops.values() for p in ((op or {}).get("config", {}) or {}).get("part_numbers", []) or []
-              if isinstance(p, str)] if all(isinstance(op, dict) for op in ops.values()) else []
+    listed = (
+        [
+            p
+            for op in ops.values()
+            for p in ((op or {}).get("config", {}) or {}).get("part_numbers", []) or []
+            if isinstance(p, str)
+        ]
+        if all(isinstance(op, dict) for op in ops.values())
+        else []
+    )
     return f"{len(listed)} parts named in its config" if listed else "no parts named"
 
 
-@dg.run_failure_sensor(default_status=dg.DefaultSensorStatus.RUNNING, minimum_interval_seconds=10,
-                       description="Posts one message per failed run (grouped per job) when alerts are on.")
+@dg.run_failure_sensor(
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=10,
+    description="Posts one message per failed run (grouped per job) when alerts are on.",
+)
 def run_failure_alert(context: dg.RunFailureSensorContext, store: StoreResource):
     if not Alerts.enabled():
         return dg.SkipReason(OFF)
@@ -56,13 +67,20 @@ def run_failure_alert(context: dg.RunFailureSensorContext, store: StoreResource)
     retry = " Dagster's run retries will run it again." if run.tags.get("dagster/will_retry") == "true" else ""
     parts = affected_parts(run, context.instance, store)
     text = f"{run.job_name} run {run.run_id[:8]} failed ({parts}): {message}.{retry}"
-    Alerts.of(store, context.log).send("run_failed", subject_key("run_failed", run.job_name), text,
-                                       {"job": run.job_name, "parts": parts, "run": run_link(run.run_id)})
+    Alerts.of(store, context.log).send(
+        "run_failed",
+        subject_key("run_failed", run.job_name),
+        text,
+        {"job": run.job_name, "parts": parts, "run": run_link(run.run_id)},
+    )
     return None
 
 
-@dg.sensor(default_status=dg.DefaultSensorStatus.RUNNING, minimum_interval_seconds=60,
-           description="Sends the digest of alerts grouped within their window (how many more, and the latest).")
+@dg.sensor(
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=60,
+    description="Sends the digest of alerts grouped within their window (how many more, and the latest).",
+)
 def alerts_digest_sensor(context: dg.SensorEvaluationContext, store: StoreResource):
     if not Alerts.enabled():
         return dg.SkipReason(OFF)

@@ -14,22 +14,24 @@ from datetime import timedelta
 import dagster as dg
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from boeinghub_dagster.defs.extraction.steps.report import CHECK_SPECS, RAW, STAGED, ExtractionReport
+from boeinghub_dagster.defs.extraction.steps.scope import backfill_parts, run_parts
+from boeinghub_dagster.defs.extraction.steps.staging import stage_answer, stage_stored
 from boeinghub_dagster.defs.failures import failed_part_observations
 from boeinghub_dagster.defs.partitions import part_numbers
 from boeinghub_dagster.domain.clock import utcnow
 from boeinghub_dagster.resources.boeing import BoeingResource
 from boeinghub_dagster.resources.boeing_queue import (
-    DISPATCH_LEASE, Dispatcher, ExtractionStats, ask_boeing, await_answers,
+    DISPATCH_LEASE,
+    Dispatcher,
+    ExtractionStats,
+    ask_boeing,
+    await_answers,
 )
 from boeinghub_dagster.resources.queue_guard import refuse_untagged
 from boeinghub_dagster.resources.settings import location_map_from_env
 from boeinghub_dagster.resources.store import StoreResource
 from boeinghub_dagster.resources.store.leases import Lease
-
-from .steps.report import CHECK_SPECS, RAW, STAGED, ExtractionReport
-from .steps.scope import backfill_parts, run_parts
-from .steps.staging import stage_answer, stage_stored
-
 
 # A lost database connection (PostgreSQL restarted, a failover, a pooler dropping us) retries the
 # step in the same run: 0–4 s, then 4–8 s. The retry counts the answers stored so far as its own,
@@ -56,16 +58,31 @@ class ExtractionConfig(dg.Config):
 @dg.multi_asset(
     name="extraction",
     specs=[
-        dg.AssetSpec(RAW, partitions_def=part_numbers, skippable=True, group_name="extraction", kinds={"python", "sql"},
-                     description="Raw Boeing PNA answers (`boeing_raw_responses` table), kept with the run id."),
-        dg.AssetSpec(STAGED, partitions_def=part_numbers, skippable=True, deps=[RAW], group_name="extraction",
-                     kinds={"python", "sql"}, description="docs/behaviour.md §5 staging rows (`product_staging`), fetched or blocked."),
+        dg.AssetSpec(
+            RAW,
+            partitions_def=part_numbers,
+            skippable=True,
+            group_name="extraction",
+            kinds={"python", "sql"},
+            description="Raw Boeing PNA answers (`boeing_raw_responses` table), kept with the run id.",
+        ),
+        dg.AssetSpec(
+            STAGED,
+            partitions_def=part_numbers,
+            skippable=True,
+            deps=[RAW],
+            group_name="extraction",
+            kinds={"python", "sql"},
+            description="docs/behaviour.md §5 staging rows (`product_staging`), fetched or blocked.",
+        ),
     ],
     check_specs=CHECK_SPECS,
     can_subset=True,
     backfill_policy=dg.BackfillPolicy.single_run(),
 )
-def extraction(context: dg.AssetExecutionContext, config: ExtractionConfig, boeing: BoeingResource, store: StoreResource):
+def extraction(
+    context: dg.AssetExecutionContext, config: ExtractionConfig, boeing: BoeingResource, store: StoreResource
+):
     refuse_untagged(context)
     try:
         yield from _extract(context, config, boeing, store)
@@ -80,11 +97,18 @@ def _extract(context: dg.AssetExecutionContext, config: ExtractionConfig, boeing
     started = utcnow()
     parts, asked_since = run_parts(context, config.intake_batch_id, config.intake_chunk, store)
     want_raw, want_staged = RAW in context.selected_asset_keys, STAGED in context.selected_asset_keys
-    raw_store, staging, requests, location_map = store.extraction(), store.staging(), store.requests(), location_map_from_env()
+    raw_store, staging, requests, location_map = (
+        store.extraction(),
+        store.staging(),
+        store.requests(),
+        location_map_from_env(),
+    )
     report, stats = ExtractionReport(asked=len(parts)), ExtractionStats()
 
     if not want_raw:
-        yield from _report_staged(context, report, stage_stored(parts, raw_store, staging, context.run_id, location_map))
+        yield from _report_staged(
+            context, report, stage_stored(parts, raw_store, staging, context.run_id, location_map)
+        )
         yield from report.check_results(stats, _checks(context))
         return
     batch_size = boeing.effective_batch_size()
@@ -93,8 +117,9 @@ def _extract(context: dg.AssetExecutionContext, config: ExtractionConfig, boeing
     def enqueue(todo: list[str]) -> int:
         if config.intake_chunk and store.chunks().status(config.intake_batch_id, config.intake_chunk) == "canceled":
             # cancel_intake_batch withdrew these parts; a run its termination did not reach stops here (≤ 30 s)
-            raise dg.Failure(f"batch {config.intake_batch_id} was canceled by the operator: "
-                             "this run stops asking Boeing")
+            raise dg.Failure(
+                f"batch {config.intake_batch_id} was canceled by the operator: this run stops asking Boeing"
+            )
         return ask_boeing(requests, todo, context.run_id, batch_size)
 
     prefetch = backfill_parts(context)
@@ -111,10 +136,14 @@ def _extract(context: dg.AssetExecutionContext, config: ExtractionConfig, boeing
         for part in answer.returned:
             yield dg.AssetMaterialization(RAW, partition=part, metadata={"raw_response_id": answer.raw_response_id})
         if want_staged and answer.payload is not None and answer.returned:
-            staged = stage_answer(answer.returned, answer.payload, answer.raw_response_id, staging, context.run_id, location_map)
+            staged = stage_answer(
+                answer.returned, answer.payload, answer.raw_response_id, staging, context.run_id, location_map
+            )
             yield from _report_staged(context, report, staged)
-    context.log.info(f"extraction: {len(parts)} asked, {report.returned} returned, {report.reused} reused, "
-                     f"{report.staged} staged, {len(report.failures)} failed; {stats.calls} calls made")
+    context.log.info(
+        f"extraction: {len(parts)} asked, {report.returned} returned, {report.reused} reused, "
+        f"{report.staged} staged, {len(report.failures)} failed; {stats.calls} calls made"
+    )
     yield from report.check_results(stats, _checks(context))
 
 

@@ -12,15 +12,16 @@ from datetime import datetime, timedelta
 
 import dagster as dg
 
+from boeinghub_dagster.defs.extraction.steps.report import RAW
+from boeinghub_dagster.defs.extraction.steps.staging import STAGE
 from boeinghub_dagster.defs.partitions import part_numbers
 from boeinghub_dagster.domain.clock import aware
 from boeinghub_dagster.resources.store import StoreResource
 
-from .steps.report import RAW
-from .steps.staging import STAGE
 
-
-def _run_parts(run: dg.DagsterRun, instance: dg.DagsterInstance, store: StoreResource, created: datetime) -> tuple[list[str], datetime]:
+def _run_parts(
+    run: dg.DagsterRun, instance: dg.DagsterInstance, store: StoreResource, created: datetime
+) -> tuple[list[str], datetime]:
     """The run's parts, and since when an answer counts as theirs (as the run itself reckons it)."""
     config = ((run.run_config or {}).get("ops", {}).get("extraction", {}) or {}).get("config", {}) or {}
     if config.get("intake_batch_id") and config.get("intake_chunk"):
@@ -50,8 +51,10 @@ def record_unanswered(context: dg.RunStatusSensorContext, store: StoreResource, 
         return dg.SkipReason(f"run {run.run_id} asks Boeing nothing")
     if _canceled_with_batch(run, store):
         store.requests().drop(run.run_id)
-        return dg.SkipReason(f"run {run.run_id} {outcome} with its intake batch canceled: its unasked parts are no "
-                             "failures (the batch view counts them as left; resume_intake_batch asks for them)")
+        return dg.SkipReason(
+            f"run {run.run_id} {outcome} with its intake batch canceled: its unasked parts are no "
+            "failures (the batch view counts them as left; resume_intake_batch asks for them)"
+        )
     record = context.instance.get_run_record_by_id(run.run_id)
     parts, since = _run_parts(run, context.instance, store, aware(record.create_timestamp) - timedelta(hours=1))
     answered = store.extraction().latest_index(parts, since)
@@ -60,17 +63,27 @@ def record_unanswered(context: dg.RunStatusSensorContext, store: StoreResource, 
     reason = f"run {outcome}: {message}"[:2000]
     store.staging().record_failures(run.run_id, STAGE, [(p, reason) for p in unanswered])
     store.requests().drop(run.run_id)
-    context.log.info(f"run {run.run_id} {outcome}: {len(unanswered)} of {len(parts)} parts had no answer; recorded in part_failures")
+    context.log.info(
+        f"run {run.run_id} {outcome}: {len(unanswered)} of {len(parts)} parts had no answer; recorded in part_failures"
+    )
     return None
 
 
-@dg.run_status_sensor(run_status=dg.DagsterRunStatus.FAILURE, default_status=dg.DefaultSensorStatus.RUNNING,
-                      minimum_interval_seconds=10, description="Records the unanswered parts of a failed extraction run.")
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.FAILURE,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=10,
+    description="Records the unanswered parts of a failed extraction run.",
+)
 def extraction_failure_sensor(context: dg.RunStatusSensorContext, store: StoreResource):
     return record_unanswered(context, store, "failed")
 
 
-@dg.run_status_sensor(run_status=dg.DagsterRunStatus.CANCELED, default_status=dg.DefaultSensorStatus.RUNNING,
-                      minimum_interval_seconds=10, description="Records the unanswered parts of a canceled extraction run.")
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.CANCELED,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=10,
+    description="Records the unanswered parts of a canceled extraction run.",
+)
 def extraction_canceled_sensor(context: dg.RunStatusSensorContext, store: StoreResource):
     return record_unanswered(context, store, "canceled")

@@ -7,14 +7,33 @@ from boeinghub_dagster.domain.reporting import markdown_table
 from boeinghub_dagster.resources.settings import Limits
 from boeinghub_dagster.resources.store import StoreResource
 
-COLUMNS = ["id", "file_name", "status", "accepted", "answered", "staged", "failed", "left", "eta", "chunks", "failure_reasons",
-           "lines", "rejected", "duplicates", "encoding", "reason", "run_id"]
+COLUMNS = [
+    "id",
+    "file_name",
+    "status",
+    "accepted",
+    "answered",
+    "staged",
+    "failed",
+    "left",
+    "eta",
+    "chunks",
+    "failure_reasons",
+    "lines",
+    "rejected",
+    "duplicates",
+    "encoding",
+    "reason",
+    "run_id",
+]
 
 
 # Refresh after any extraction run, and every 5 minutes for files that started no run (rejected,
 # duplicates). Not `eager()`: its "no parent partition missing" clause never holds under a
 # dynamically partitioned parent whose failed parts stay unmaterialized.
-REFRESH = (dg.AutomationCondition.any_deps_updated() | dg.AutomationCondition.cron_tick_passed("*/5 * * * *")) & ~dg.AutomationCondition.in_progress()
+REFRESH = (
+    dg.AutomationCondition.any_deps_updated() | dg.AutomationCondition.cron_tick_passed("*/5 * * * *")
+) & ~dg.AutomationCondition.in_progress()
 
 
 @dg.asset(deps=["staged_products"], group_name="intake", kinds={"sql"}, automation_condition=REFRESH)
@@ -26,7 +45,11 @@ def intake_batch_report(store: StoreResource) -> dg.MaterializeResult:
     for row in rows:
         row["run_id"] = (row["run_id"] or "")[:8]
         running = row["left"] and row["status"] not in ("rejected", "duplicate", "failed", "canceled")
-        row["eta"] = duration_text(eta_minutes(row["left"], limits.boeing_rate_per_min, limits.boeing_batch_size)) if running else ""
+        row["eta"] = (
+            duration_text(eta_minutes(row["left"], limits.boeing_rate_per_min, limits.boeing_batch_size))
+            if running
+            else ""
+        )
     return dg.MaterializeResult(
         metadata={
             "batches": dg.MetadataValue.md(markdown_table(rows, COLUMNS, limit=50)),
@@ -39,4 +62,3 @@ def intake_batch_report(store: StoreResource) -> dg.MaterializeResult:
             "batches_canceled": sum(r["status"] == "canceled" for r in rows),
         }
     )
-

@@ -5,13 +5,12 @@ import json
 
 import dagster as dg
 
+from boeinghub_dagster.defs.intake.steps.inbox import KnownPartitions, scan_inbox
+from boeinghub_dagster.defs.intake.steps.runs import RunSeen, chunk_runs, plan_batches
 from boeinghub_dagster.defs.partitions import part_numbers
 from boeinghub_dagster.resources.inbox import Inbox
 from boeinghub_dagster.resources.settings import Limits
 from boeinghub_dagster.resources.store import StoreResource
-
-from .steps.inbox import KnownPartitions, scan_inbox
-from .steps.runs import RunSeen, chunk_runs, plan_batches
 
 PARTITION_CHUNK = 500  # SQLite's variable limit: add keys in chunks (dagster #16260)
 
@@ -36,7 +35,9 @@ def inbox_sensor(context: dg.SensorEvaluationContext, inbox: Inbox, store: Store
     if plan.runs:
         order = {p: i for i, p in enumerate(known.ordered())}
         plan.messages += plan_batches(plan.runs, order, store, limits, limits.intake_chunk_parts)
-    runs, followed = chunk_runs(store, lookup, lambda parts: plan.new_partitions.extend(known.add_new(parts)), limits.boeing_batch_size)
+    runs, followed = chunk_runs(
+        store, lookup, lambda parts: plan.new_partitions.extend(known.add_new(parts)), limits.boeing_batch_size
+    )
     plan.messages += followed
     for message in plan.messages:
         context.log.info(message)

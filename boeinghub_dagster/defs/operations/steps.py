@@ -62,8 +62,9 @@ def _history(history: list[dict], charts: list[int]) -> str:
     return text
 
 
-def look_up(entries: list[Entry], store: LookupStore, client: ShopifyClient | None, shop_url: str,
-            keys: set[str]) -> LookupResult:
+def look_up(
+    entries: list[Entry], store: LookupStore, client: ShopifyClient | None, shop_url: str, keys: set[str]
+) -> LookupResult:
     result = LookupResult()
     values = [e.value for e in entries if e.value]
     resolved = store.resolve(values)
@@ -94,8 +95,17 @@ def look_up(entries: list[Entry], store: LookupStore, client: ShopifyClient | No
     return result
 
 
-def _row(entry: Entry, part: str, fact: dict, sku: str, shop: ShopLookup, shop_url: str, keys: set[str],
-         charts: list[int], counts: Counter) -> dict:
+def _row(
+    entry: Entry,
+    part: str,
+    fact: dict,
+    sku: str,
+    shop: ShopLookup,
+    shop_url: str,
+    keys: set[str],
+    charts: list[int],
+    counts: Counter,
+) -> dict:
     shopify, on_shop = _shop(fact, sku, shop, shop_url)
     label = part if entry.value == part else f"{part} (SKU {entry.value})"
     if part not in keys:
@@ -108,9 +118,15 @@ def _row(entry: Entry, part: str, fact: dict, sku: str, shop: ShopLookup, shop_u
     counts["held"] += bool(hold and hold.get("approved_at") is None)
     counts["retired"] += bool(product and product.get("retired_at"))
     counts["with_override"] += bool(fact["override"] and not fact["override"]["cleared"])
-    return {"part": label, "boeing": cells.boeing_cell(part, raw), "staged": cells.staged_cell(fact["staging"]),
-            "failures": cells.failures_cell(fact["failures"]), "shopify": shopify,
-            "sync": cells.sync_cell(fact["schedule"], product), "batches": cells.batches_cell(fact["batches"]),
-            "override": cells.override_cell(fact["override"]),
-            "waiting": cells.waiting_cell(hold, fact["deferral"], product),
-            "price_changes": _history(fact["history"], charts)}
+    return {
+        "part": label,
+        "boeing": cells.boeing_cell(part, raw),
+        "staged": cells.staged_cell(fact["staging"]),
+        "failures": cells.failures_cell(fact["failures"]),
+        "shopify": shopify,
+        "sync": cells.sync_cell(fact["schedule"], product),
+        "batches": cells.batches_cell(fact["batches"]),
+        "override": cells.override_cell(fact["override"]),
+        "waiting": cells.waiting_cell(hold, fact["deferral"], product),
+        "price_changes": _history(fact["history"], charts),
+    }

@@ -4,6 +4,8 @@ and the operator's `retire_parts` and `set_price_overrides` (issue 15)."""
 import dagster as dg
 
 from boeinghub_dagster.defs.partitions import part_numbers
+from boeinghub_dagster.defs.publishing.steps.overrides import Request, apply
+from boeinghub_dagster.defs.publishing.steps.retire import retire
 from boeinghub_dagster.domain.clock import utcnow
 from boeinghub_dagster.domain.lookup import parse_entries
 from boeinghub_dagster.domain.part_numbers import normalize_part_number
@@ -14,9 +16,6 @@ from boeinghub_dagster.resources.settings import location_map_from_env, publicat
 from boeinghub_dagster.resources.shopify import ShopifyResource
 from boeinghub_dagster.resources.shopify_setup import check, run_setup
 from boeinghub_dagster.resources.store import StoreResource
-
-from .steps.overrides import Request, apply
-from .steps.retire import retire
 
 MAX_PARTS_PER_OPERATOR_RUN = 5_000  # retire_parts: parts a run takes (two Shopify calls each)
 
@@ -39,22 +38,26 @@ def setup_shopify(context: dg.OpExecutionContext, shopify: ShopifyResource, stor
         outcome = run_setup(client, store.publishing(), location_map_from_env(), publications_from_env())
     finally:
         client.close()
-    context.add_output_metadata({
-        "definitions_created": dg.MetadataValue.json(outcome.created),
-        "definitions_existing": len(outcome.existing),
-        "definitions_failed": dg.MetadataValue.json(outcome.failed),
-        "locations": dg.MetadataValue.json(outcome.locations),
-        "unmapped_locations": dg.MetadataValue.json(outcome.unmapped),
-        "publications": dg.MetadataValue.json(outcome.publications),
-        "missing_publications": dg.MetadataValue.json(outcome.missing_publications),
-        "api_version": client.api_version,
-        "shopify_calls": client.calls,
-    })
+    context.add_output_metadata(
+        {
+            "definitions_created": dg.MetadataValue.json(outcome.created),
+            "definitions_existing": len(outcome.existing),
+            "definitions_failed": dg.MetadataValue.json(outcome.failed),
+            "locations": dg.MetadataValue.json(outcome.locations),
+            "unmapped_locations": dg.MetadataValue.json(outcome.unmapped),
+            "publications": dg.MetadataValue.json(outcome.publications),
+            "missing_publications": dg.MetadataValue.json(outcome.missing_publications),
+            "api_version": client.api_version,
+            "shopify_calls": client.calls,
+        }
+    )
     check(outcome)
 
 
-@dg.job(tags=SHOPIFY_RUN_TAGS,
-        description="Once per shop (safe to repeat): metafield definitions, the location map and the sales channels.")
+@dg.job(
+    tags=SHOPIFY_RUN_TAGS,
+    description="Once per shop (safe to repeat): metafield definitions, the location map and the sales channels.",
+)
 def shopify_setup():
     setup_shopify()
 
@@ -68,8 +71,12 @@ class ApprovePricesConfig(dg.Config):
 def approve_held_prices(context: dg.OpExecutionContext, config: ApprovePricesConfig, store: StoreResource) -> None:
     wanted = [p.strip().upper() for p in config.part_numbers if p.strip()]
     approved = store.publishing().approve(wanted)
-    context.add_output_metadata({"approved": dg.MetadataValue.json(approved),
-                                 "not_held": dg.MetadataValue.json(sorted(set(wanted) - set(approved)))})
+    context.add_output_metadata(
+        {
+            "approved": dg.MetadataValue.json(approved),
+            "not_held": dg.MetadataValue.json(sorted(set(wanted) - set(approved))),
+        }
+    )
     context.log.info(f"approved {len(approved)} held prices; the next publish of those parts pushes them")
 
 
@@ -84,8 +91,10 @@ def _parts(values: list[str], text: str = "") -> tuple[list[str], list[dict]]:
         entries = parse_entries(values, text, limit=MAX_PARTS_PER_OPERATOR_RUN)
     except ValueError as exc:
         raise dg.Failure(str(exc)) from None
-    return ([e.value for e in entries if e.value],
-            [{"part_number": e.raw, "outcome": f"refused: {e.reason}"} for e in entries if e.value is None])
+    return (
+        [e.value for e in entries if e.value],
+        [{"part_number": e.raw, "outcome": f"refused: {e.reason}"} for e in entries if e.value is None],
+    )
 
 
 def finish(context: dg.OpExecutionContext, metadata: dict, failure: str | None) -> None:
@@ -103,8 +112,9 @@ class RetirePartsConfig(dg.Config):
 
 
 @dg.op(tags=SHOPIFY_RUN_TAGS)
-def retire_selected(context: dg.OpExecutionContext, config: RetirePartsConfig, shopify: ShopifyResource,
-                    store: StoreResource) -> None:
+def retire_selected(
+    context: dg.OpExecutionContext, config: RetirePartsConfig, shopify: ShopifyResource, store: StoreResource
+) -> None:
     parts, refused = _parts(config.part_numbers, config.text)
     keys = set(context.instance.get_dynamic_partitions(part_numbers.name))
     client = shopify.client()
@@ -115,21 +125,32 @@ def retire_selected(context: dg.OpExecutionContext, config: RetirePartsConfig, s
     for part in out.retired:  # its history stays in the store; the key only leaves the partition list
         if part in keys:
             context.instance.delete_dynamic_partition(part_numbers.name, part)
-    report = [{"part_number": p, "outcome": "retired" + (" (archived, unpublished)" if p in out.archived else "")}
-              for p in out.retired] + [{"part_number": p, "outcome": "not found"} for p in out.not_found]
+    report = [
+        {"part_number": p, "outcome": "retired" + (" (archived, unpublished)" if p in out.archived else "")}
+        for p in out.retired
+    ] + [{"part_number": p, "outcome": "not found"} for p in out.not_found]
     report += [{"part_number": p, "outcome": f"not retired: {why}"} for p, why in out.failed] + refused
     metadata = {
-        "retired": len(out.retired), "archived_on_shopify": len(out.archived), "not_found": len(out.not_found),
-        "not_retired": len(out.failed), "not_part_numbers": len(refused), "parts": dg.MetadataValue.md(markdown_table(report, ["part_number", "outcome"],
-                                                                                    limit=len(report) or 1)),
+        "retired": len(out.retired),
+        "archived_on_shopify": len(out.archived),
+        "not_found": len(out.not_found),
+        "not_retired": len(out.failed),
+        "not_part_numbers": len(refused),
+        "parts": dg.MetadataValue.md(markdown_table(report, ["part_number", "outcome"], limit=len(report) or 1)),
         "shopify_calls": client.calls,
     }
-    finish(context, metadata, f"{len(out.failed)} parts not retired (see the table); run again for them"
-           if out.failed else None)
+    finish(
+        context,
+        metadata,
+        f"{len(out.failed)} parts not retired (see the table); run again for them" if out.failed else None,
+    )
 
 
-@dg.job(tags=SHOPIFY_RUN_TAGS, description="Retire parts (config: part_numbers): archive and unpublish on Shopify, out "
-        "of the sync and the Boeing queue, part_numbers key deleted; every history row kept.")
+@dg.job(
+    tags=SHOPIFY_RUN_TAGS,
+    description="Retire parts (config: part_numbers): archive and unpublish on Shopify, out "
+    "of the sync and the Boeing queue, part_numbers key deleted; every history row kept.",
+)
 def retire_parts():
     retire_selected()
 
@@ -151,8 +172,9 @@ class SetPriceOverridesConfig(dg.Config):
 
 
 @dg.op(tags=SHOPIFY_RUN_TAGS)
-def set_overrides(context: dg.OpExecutionContext, config: SetPriceOverridesConfig, shopify: ShopifyResource,
-                  store: StoreResource) -> None:
+def set_overrides(
+    context: dg.OpExecutionContext, config: SetPriceOverridesConfig, shopify: ShopifyResource, store: StoreResource
+) -> None:
     wanted, refused = {}, []
     for entry in config.overrides:
         try:
@@ -167,24 +189,46 @@ def set_overrides(context: dg.OpExecutionContext, config: SetPriceOverridesConfi
     who = plain_text(config.set_by) or plain_text(tags.get("dagster/user") or tags.get("user")) or "unknown (no set_by)"
     client = shopify.client()
     try:
-        out = apply(requests, who, context.run_id, client, store.publishing(), store.staging(),
-                    shopify.limits().price_markup_factor, utcnow())
+        out = apply(
+            requests,
+            who,
+            context.run_id,
+            client,
+            store.publishing(),
+            store.staging(),
+            shopify.limits().price_markup_factor,
+            utcnow(),
+        )
     finally:
         client.close()
-    report = [{"part_number": r["part_number"], "outcome": f"{r['override']}: {r['price']} on Shopify now"}
-              for r in out.pushed]
+    report = [
+        {"part_number": r["part_number"], "outcome": f"{r['override']}: {r['price']} on Shopify now"}
+        for r in out.pushed
+    ]
     report += [{"part_number": p, "outcome": f"recorded; {why}"} for p, why in out.waiting]
     report += [{"part_number": p, "outcome": f"recorded, not on Shopify: {why}"} for p, why in out.failed] + refused
     metadata = {
-        "set_by": who, "recorded": len(requests), "pushed": len(out.pushed), "refused": len(refused),
-        "failed": len(out.failed), "shopify_calls": client.calls,
+        "set_by": who,
+        "recorded": len(requests),
+        "pushed": len(out.pushed),
+        "refused": len(refused),
+        "failed": len(out.failed),
+        "shopify_calls": client.calls,
         "overrides": dg.MetadataValue.md(markdown_table(report, ["part_number", "outcome"], limit=len(report) or 1)),
     }
-    finish(context, metadata, f"{len(refused)} entries refused, {len(out.failed)} prices not pushed (see the table)"
-           if out.failed or refused else None)
+    finish(
+        context,
+        metadata,
+        f"{len(refused)} entries refused, {len(out.failed)} prices not pushed (see the table)"
+        if out.failed or refused
+        else None,
+    )
 
 
-@dg.job(tags=SHOPIFY_RUN_TAGS, description="Set or clear operators' prices (config: overrides of part_number with "
-        "price, markup or clear: true; set_by): recorded, pushed to Shopify now, kept by publishing and the sync.")
+@dg.job(
+    tags=SHOPIFY_RUN_TAGS,
+    description="Set or clear operators' prices (config: overrides of part_number with "
+    "price, markup or clear: true; set_by): recorded, pushed to Shopify now, kept by publishing and the sync.",
+)
 def set_price_overrides():
     set_overrides()

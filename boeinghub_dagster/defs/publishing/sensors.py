@@ -15,25 +15,30 @@ import json
 import dagster as dg
 
 from boeinghub_dagster.defs.partitions import part_numbers
+from boeinghub_dagster.defs.publishing.jobs import publish_job
+from boeinghub_dagster.defs.publishing.steps.publisher import STREAM_TAG
 from boeinghub_dagster.domain.intake_chunks import plan_chunks
 from boeinghub_dagster.domain.run_queue import SHOPIFY_RUN_TAGS
 from boeinghub_dagster.resources.settings import Limits
 from boeinghub_dagster.resources.store import StoreResource
 from boeinghub_dagster.resources.store.publish_intake import due_parts, stream_parts
 
-from .jobs import publish_job
-from .steps.publisher import STREAM_TAG
-
 SLICES_PER_TICK = 4  # ranges stop at other files' parts and at longer gaps: a few per tick
-IN_FLIGHT = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
-             dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
+IN_FLIGHT = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+    dg.DagsterRunStatus.CANCELING,
+]
 
 
 @dg.sensor(job=publish_job, minimum_interval_seconds=15, default_status=dg.DefaultSensorStatus.RUNNING)
 def publish_intake_sensor(context: dg.SensorEvaluationContext, store: StoreResource) -> dg.SensorResult:
     """Publishes the staged parts of publish-target intake files (and deferred parts whose day came)."""
-    running = context.instance.get_runs(filters=dg.RunsFilter(job_name=publish_job.name, tags={STREAM_TAG: "1"},
-                                                              statuses=IN_FLIGHT), limit=1)
+    running = context.instance.get_runs(
+        filters=dg.RunsFilter(job_name=publish_job.name, tags={STREAM_TAG: "1"}, statuses=IN_FLIGHT), limit=1
+    )
     if running:
         return dg.SensorResult(skip_reason=f"publish run {running[0].run_id} still in flight")
     limits = Limits.from_env()
@@ -50,11 +55,17 @@ def publish_intake_sensor(context: dg.SensorEvaluationContext, store: StoreResou
         if taken and taken + len(parts) > limits.max_parts_per_publish:
             break
         count, taken = count + 1, taken + len(parts)
-        requests.append(dg.RunRequest(
-            run_key=f"publish-stream-{count}",
-            tags={**SHOPIFY_RUN_TAGS, STREAM_TAG: "1", "dagster/asset_partition_range_start": parts[0],
-                  "dagster/asset_partition_range_end": parts[-1]},
-        ))
+        requests.append(
+            dg.RunRequest(
+                run_key=f"publish-stream-{count}",
+                tags={
+                    **SHOPIFY_RUN_TAGS,
+                    STREAM_TAG: "1",
+                    "dagster/asset_partition_range_start": parts[0],
+                    "dagster/asset_partition_range_end": parts[-1],
+                },
+            )
+        )
     context.log.info(f"publishing {taken} parts in {len(requests)} runs ({len(due)} due)")
     return dg.SensorResult(run_requests=requests, cursor=json.dumps({"runs": count}))
 

@@ -38,20 +38,36 @@ class ReconcileOutcome:
 def products_row(part: str, pending: dict, snapshot: dict) -> dict:
     variant = snapshot["variants"]["nodes"][0]
     item = variant["inventoryItem"]
-    quantity = sum(q["quantity"] for level in item["inventoryLevels"]["nodes"] for q in level["quantities"]
-                   if q["name"] == "available")
+    quantity = sum(
+        q["quantity"]
+        for level in item["inventoryLevels"]["nodes"]
+        for q in level["quantities"]
+        if q["name"] == "available"
+    )
     cost = (item.get("unitCost") or {}).get("amount")
     return {
-        "part_number": part, "sku": variant.get("sku") or pending.get("sku") or part,
-        "shopify_product_id": snapshot["id"], "shopify_variant_id": variant["id"], "inventory_item_id": item["id"],
-        "price": Decimal(str(variant["price"])), "cost": Decimal(str(cost)) if cost is not None else None,
-        "quantity": quantity, "image_url": pending.get("image_url"), "payload_hash": None, "status": "reconciled",
-        "stocked_locations": level_locations(snapshot), "publications": None,
+        "part_number": part,
+        "sku": variant.get("sku") or pending.get("sku") or part,
+        "shopify_product_id": snapshot["id"],
+        "shopify_variant_id": variant["id"],
+        "inventory_item_id": item["id"],
+        "price": Decimal(str(variant["price"])),
+        "cost": Decimal(str(cost)) if cost is not None else None,
+        "quantity": quantity,
+        "image_url": pending.get("image_url"),
+        "payload_hash": None,
+        "status": "reconciled",
+        "stocked_locations": level_locations(snapshot),
+        "publications": None,
     }
 
 
-def reconcile(client: ShopifyClient, store: PublishingStore, run_finished: Callable[[str | None], bool],
-              publication_ids: tuple[str, ...] = ()) -> ReconcileOutcome:
+def reconcile(
+    client: ShopifyClient,
+    store: PublishingStore,
+    run_finished: Callable[[str | None], bool],
+    publication_ids: tuple[str, ...] = (),
+) -> ReconcileOutcome:
     outcome = ReconcileOutcome()
     writer = ProductWriter(client, IdempotentCalls(IdempotencyStore(store.engine)), publication_ids)
     for pending in store.pending():

@@ -18,9 +18,13 @@ from datetime import datetime
 import dagster as dg
 
 from boeinghub_dagster.defs.partitions import sync_hours
+from boeinghub_dagster.defs.sync.jobs import (
+    hourly_sync_job,
+    retry_failed_parts_job,
+    sync_cleanup_job,
+    sync_dashboard_job,
+)
 from boeinghub_dagster.resources.settings import Limits
-
-from .jobs import hourly_sync_job, retry_failed_parts_job, sync_cleanup_job, sync_dashboard_job
 
 HOURLY_CRON, TESTING_CRON = "45 * * * *", "*/10 * * * *"
 
@@ -43,30 +47,49 @@ def hourly_request(at: datetime, testing: bool) -> dg.RunRequest:
 
 
 def build_hourly_schedule(testing: bool) -> dg.ScheduleDefinition:
-    @dg.schedule(name="hourly_sync_job_schedule", job=hourly_sync_job, cron_schedule=TESTING_CRON if testing else HOURLY_CRON,
-                 execution_timezone="UTC", default_status=dg.DefaultScheduleStatus.RUNNING,
-                 description="Sync the hour's bucket at minute 45 (SYNC_MODE=testing: every 10 minutes, buckets cycling).")
+    @dg.schedule(
+        name="hourly_sync_job_schedule",
+        job=hourly_sync_job,
+        cron_schedule=TESTING_CRON if testing else HOURLY_CRON,
+        execution_timezone="UTC",
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+        description="Sync the hour's bucket at minute 45 (SYNC_MODE=testing: every 10 minutes, buckets cycling).",
+    )
     def hourly_sync_job_schedule(context: dg.ScheduleEvaluationContext):
         return hourly_request(context.scheduled_execution_time, testing)
 
     return hourly_sync_job_schedule
 
 
-@dg.schedule(job=retry_failed_parts_job, cron_schedule="15 */4 * * *", execution_timezone="UTC",
-             default_status=dg.DefaultScheduleStatus.RUNNING, description="Retry failed parts every 4 hours at minute 15.")
+@dg.schedule(
+    job=retry_failed_parts_job,
+    cron_schedule="15 */4 * * *",
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Retry failed parts every 4 hours at minute 15.",
+)
 def retry_failed_parts_job_schedule(context: dg.ScheduleEvaluationContext):
     return dg.RunRequest(run_key=context.scheduled_execution_time.isoformat())
 
 
-@dg.schedule(job=sync_cleanup_job, cron_schedule="0 0 * * *", execution_timezone="UTC",
-             default_status=dg.DefaultScheduleStatus.RUNNING,
-             description="Daily cleanup at 00:00: stuck parts reset, history over 30 days pruned, the day's report.")
+@dg.schedule(
+    job=sync_cleanup_job,
+    cron_schedule="0 0 * * *",
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Daily cleanup at 00:00: stuck parts reset, history over 30 days pruned, the day's report.",
+)
 def sync_cleanup_job_schedule(context: dg.ScheduleEvaluationContext):
     return dg.RunRequest(run_key=context.scheduled_execution_time.isoformat())
 
 
-@dg.schedule(job=sync_dashboard_job, cron_schedule="55 * * * *", execution_timezone="UTC",
-             default_status=dg.DefaultScheduleStatus.RUNNING, description="Refresh the sync dashboard after each hour's sync.")
+@dg.schedule(
+    job=sync_dashboard_job,
+    cron_schedule="55 * * * *",
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Refresh the sync dashboard after each hour's sync.",
+)
 def sync_dashboard_job_schedule(context: dg.ScheduleEvaluationContext):
     return dg.RunRequest(run_key=context.scheduled_execution_time.isoformat())
 
@@ -74,5 +97,11 @@ def sync_dashboard_job_schedule(context: dg.ScheduleEvaluationContext):
 @dg.definitions
 def sync_schedules() -> dg.Definitions:
     testing = Limits.from_env().sync_mode.strip().lower() == "testing"
-    return dg.Definitions(schedules=[build_hourly_schedule(testing), retry_failed_parts_job_schedule,
-                                     sync_cleanup_job_schedule, sync_dashboard_job_schedule])
+    return dg.Definitions(
+        schedules=[
+            build_hourly_schedule(testing),
+            retry_failed_parts_job_schedule,
+            sync_cleanup_job_schedule,
+            sync_dashboard_job_schedule,
+        ]
+    )

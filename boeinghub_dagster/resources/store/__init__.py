@@ -6,15 +6,14 @@ from pydantic import Field
 from sqlalchemy import Engine
 
 from boeinghub_dagster.resources.launch_guard import PinnedResource
-
-from .engine import get_engine
-from .chunks import ChunkStore
-from .extraction import ExtractionStore, StagingStore
-from .idempotency import IdempotencyStore
-from .intake import IntakeStore
-from .publishing import PublishingStore
-from .requests import RequestStore
-from .sync import SyncStore
+from boeinghub_dagster.resources.store.chunks import ChunkStore
+from boeinghub_dagster.resources.store.engine import get_engine
+from boeinghub_dagster.resources.store.extraction import ExtractionStore, StagingStore
+from boeinghub_dagster.resources.store.idempotency import IdempotencyStore
+from boeinghub_dagster.resources.store.intake import IntakeStore
+from boeinghub_dagster.resources.store.publishing import PublishingStore
+from boeinghub_dagster.resources.store.requests import RequestStore
+from boeinghub_dagster.resources.store.sync import SyncStore
 
 
 class StoreResource(PinnedResource):

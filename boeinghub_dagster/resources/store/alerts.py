@@ -8,16 +8,15 @@ digest the alerts sensor sends, carries that count. Each decision is one conditi
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from boeinghub_dagster.domain.clock import utcnow
+from boeinghub_dagster.resources.store.schema import alert_groups
 
-from .schema import alert_groups
-
-LONG_AGO = datetime(2000, 1, 1, tzinfo=timezone.utc)
+LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class AlertStore:
@@ -31,26 +30,33 @@ class AlertStore:
         table = alert_groups
         with self.engine.begin() as conn:
             dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-            first = (dialect.insert(table).values(key=key, kind=kind, sent_at=now, pending=0, carried=0)
-                     .on_conflict_do_nothing().returning(table.c.key))
+            first = (
+                dialect.insert(table)
+                .values(key=key, kind=kind, sent_at=now, pending=0, carried=0)
+                .on_conflict_do_nothing()
+                .returning(table.c.key)
+            )
             if conn.execute(first).first() is not None:
                 return 0
             taken = conn.execute(
-                update(table).where(table.c.key == key, table.c.sent_at < now - window)
+                update(table)
+                .where(table.c.key == key, table.c.sent_at < now - window)
                 .values(sent_at=now, carried=table.c.pending, pending=0, pending_text=None)
                 .returning(table.c.carried)
             ).first()
             if taken is not None:
                 return taken.carried
-            conn.execute(update(table).where(table.c.key == key)
-                         .values(pending=table.c.pending + 1, pending_text=text[:4000]))
+            conn.execute(
+                update(table).where(table.c.key == key).values(pending=table.c.pending + 1, pending_text=text[:4000])
+            )
         return None
 
     def release(self, key: str) -> None:
         """A message that could not be sent: the next one for this subject goes out, carrying it."""
         with self.engine.begin() as conn:
             conn.execute(
-                update(alert_groups).where(alert_groups.c.key == key[:200])
+                update(alert_groups)
+                .where(alert_groups.c.key == key[:200])
                 .values(sent_at=LONG_AGO, pending=alert_groups.c.pending + alert_groups.c.carried + 1, carried=0)
             )
 
@@ -59,17 +65,20 @@ class AlertStore:
         now = utcnow()
         out = []
         with self.engine.connect() as conn:
-            keys = list(conn.execute(
-                select(alert_groups.c.key).where(alert_groups.c.pending > 0, alert_groups.c.sent_at < now - window)
-            ).scalars())
+            keys = list(
+                conn.execute(
+                    select(alert_groups.c.key).where(alert_groups.c.pending > 0, alert_groups.c.sent_at < now - window)
+                ).scalars()
+            )
         for key in keys:
             with self.engine.begin() as conn:
                 row = conn.execute(
                     update(alert_groups)
                     .where(alert_groups.c.key == key, alert_groups.c.pending > 0, alert_groups.c.sent_at < now - window)
                     .values(sent_at=now, carried=alert_groups.c.pending, pending=0)
-                    .returning(alert_groups.c.key, alert_groups.c.kind, alert_groups.c.carried,
-                               alert_groups.c.pending_text)
+                    .returning(
+                        alert_groups.c.key, alert_groups.c.kind, alert_groups.c.carried, alert_groups.c.pending_text
+                    )
                 ).first()
             if row is not None:
                 out.append(dict(row._mapping))

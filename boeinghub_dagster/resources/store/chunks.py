@@ -8,9 +8,8 @@ from datetime import datetime
 from sqlalchemy import Engine, select, update
 
 from boeinghub_dagster.domain.clock import aware, utcnow
-
-from .schema import intake_batch_chunks, intake_batch_parts, intake_batches
-from .upsert import chunks as slices
+from boeinghub_dagster.resources.store.schema import intake_batch_chunks, intake_batch_parts, intake_batches
+from boeinghub_dagster.resources.store.upsert import chunks as slices
 
 OPEN = ("planned", "requested")
 
@@ -19,18 +18,31 @@ class ChunkStore:
     def __init__(self, engine: Engine):
         self.engine = engine
 
-    def record_chunks(self, batch_id: int, planned: Sequence[Sequence[str]], budget: int,
-                      ranged: Sequence[bool] | None = None) -> int:
+    def record_chunks(
+        self, batch_id: int, planned: Sequence[Sequence[str]], budget: int, ranged: Sequence[bool] | None = None
+    ) -> int:
         """Write the batch's chunks and tag each part with its chunk; idempotent per batch. `ranged[i]`: chunk i
         is exactly a partition range (default: all are)."""
         now, ranged = utcnow(), list(ranged) if ranged is not None else [True] * len(planned)
         rows = [
-            {"batch_id": batch_id, "chunk": i, "parts": len(c), "range_start": c[0], "range_end": c[-1], "status": "planned",
-             "attempts": 0, "budget": budget, "updated_at": now, "ranged": ranged[i - 1]}
+            {
+                "batch_id": batch_id,
+                "chunk": i,
+                "parts": len(c),
+                "range_start": c[0],
+                "range_end": c[-1],
+                "status": "planned",
+                "attempts": 0,
+                "budget": budget,
+                "updated_at": now,
+                "ranged": ranged[i - 1],
+            }
             for i, c in enumerate(planned, start=1)
         ]
         with self.engine.begin() as conn:
-            if conn.execute(select(intake_batch_chunks.c.chunk).where(intake_batch_chunks.c.batch_id == batch_id).limit(1)).first():
+            if conn.execute(
+                select(intake_batch_chunks.c.chunk).where(intake_batch_chunks.c.batch_id == batch_id).limit(1)
+            ).first():
                 return 0
             for part in slices(rows):
                 conn.execute(intake_batch_chunks.insert(), list(part))
@@ -64,8 +76,11 @@ class ChunkStore:
         with self.engine.begin() as conn:
             return conn.execute(
                 update(intake_batch_chunks)
-                .where(intake_batch_chunks.c.batch_id == batch_id, intake_batch_chunks.c.chunk == chunk,
-                       intake_batch_chunks.c.status.in_(OPEN))
+                .where(
+                    intake_batch_chunks.c.batch_id == batch_id,
+                    intake_batch_chunks.c.chunk == chunk,
+                    intake_batch_chunks.c.status.in_(OPEN),
+                )
                 .values(**values, updated_at=utcnow())
             ).rowcount
 
@@ -74,13 +89,15 @@ class ChunkStore:
         where = (intake_batch_chunks.c.batch_id == batch_id, intake_batch_chunks.c.status.in_(OPEN))
         with self.engine.begin() as conn:
             rows = [dict(r._mapping) for r in conn.execute(select(intake_batch_chunks).where(*where))]
-            conn.execute(update(intake_batch_chunks).where(*where)
-                         .values(status="canceled", error=reason, updated_at=utcnow()))
+            conn.execute(
+                update(intake_batch_chunks).where(*where).values(status="canceled", error=reason, updated_at=utcnow())
+            )
         return rows
 
     def status(self, batch_id: int, chunk: int) -> str | None:
-        q = select(intake_batch_chunks.c.status).where(intake_batch_chunks.c.batch_id == batch_id,
-                                                       intake_batch_chunks.c.chunk == chunk)
+        q = select(intake_batch_chunks.c.status).where(
+            intake_batch_chunks.c.batch_id == batch_id, intake_batch_chunks.c.chunk == chunk
+        )
         with self.engine.connect() as conn:
             return conn.execute(q).scalar_one_or_none()
 
@@ -94,13 +111,18 @@ class ChunkStore:
             )
             parts = list(conn.execute(q).scalars())
             since = conn.execute(
-                select(intake_batch_chunks.c.asked_since)
-                .where(intake_batch_chunks.c.batch_id == batch_id, intake_batch_chunks.c.chunk == chunk)
+                select(intake_batch_chunks.c.asked_since).where(
+                    intake_batch_chunks.c.batch_id == batch_id, intake_batch_chunks.c.chunk == chunk
+                )
             ).scalar_one_or_none()
         return parts, (aware(since) if since else None)
 
     def for_batch(self, batch_id: int) -> list[dict]:
-        q = select(intake_batch_chunks).where(intake_batch_chunks.c.batch_id == batch_id).order_by(intake_batch_chunks.c.chunk)
+        q = (
+            select(intake_batch_chunks)
+            .where(intake_batch_chunks.c.batch_id == batch_id)
+            .order_by(intake_batch_chunks.c.chunk)
+        )
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(q)]
 

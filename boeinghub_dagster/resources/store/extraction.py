@@ -9,9 +9,13 @@ from datetime import datetime
 from sqlalchemy import Engine, func, insert, select
 
 from boeinghub_dagster.domain.clock import aware, utcnow
-
-from .schema import boeing_raw_parts, boeing_raw_responses, part_failures, product_staging
-from .upsert import chunks, upsert
+from boeinghub_dagster.resources.store.schema import (
+    boeing_raw_parts,
+    boeing_raw_responses,
+    part_failures,
+    product_staging,
+)
+from boeinghub_dagster.resources.store.upsert import chunks, upsert
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,9 @@ class ExtractionStore:
     def __init__(self, engine: Engine):
         self.engine = engine
 
-    def record_raw_answer(self, part_numbers: Sequence[str], payload: dict, returned: Iterable[str], run_id: str) -> int:
+    def record_raw_answer(
+        self, part_numbers: Sequence[str], payload: dict, returned: Iterable[str], run_id: str
+    ) -> int:
         """Keep one PNA answer and point each asked part at it, in one transaction."""
         now = utcnow()
         returned = set(returned)
@@ -38,7 +44,13 @@ class ExtractionStore:
                 .returning(boeing_raw_responses.c.id)
             ).scalar_one()
             index = [
-                {"part_number": p, "raw_response_id": raw_id, "returned": p in returned, "fetched_at": now, "run_id": run_id}
+                {
+                    "part_number": p,
+                    "raw_response_id": raw_id,
+                    "returned": p in returned,
+                    "fetched_at": now,
+                    "run_id": run_id,
+                }
                 for p in dict.fromkeys(part_numbers)
             ]
             upsert(conn, boeing_raw_parts, index, ["part_number"])
@@ -61,7 +73,9 @@ class ExtractionStore:
         c = boeing_raw_parts.c
         with self.engine.connect() as conn:
             for part in chunks(list(part_numbers)):
-                q = select(c.part_number, c.raw_response_id, c.returned, c.fetched_at).where(c.part_number.in_(part), c.fetched_at >= since)
+                q = select(c.part_number, c.raw_response_id, c.returned, c.fetched_at).where(
+                    c.part_number.in_(part), c.fetched_at >= since
+                )
                 out.update({pn: (raw_id, returned, aware(at)) for pn, raw_id, returned, at in conn.execute(q)})
         return out
 
@@ -76,7 +90,9 @@ class ExtractionStore:
         out: dict[int, dict] = {}
         with self.engine.connect() as conn:
             for ids in chunks(list(raw_ids)):
-                q = select(boeing_raw_responses.c.id, boeing_raw_responses.c.payload).where(boeing_raw_responses.c.id.in_(ids))
+                q = select(boeing_raw_responses.c.id, boeing_raw_responses.c.payload).where(
+                    boeing_raw_responses.c.id.in_(ids)
+                )
                 out.update({i: p for i, p in conn.execute(q)})
         return out
 
@@ -92,7 +108,9 @@ class ExtractionStore:
                     by_raw.setdefault(raw_id, []).append(pn)
             payloads: dict[int, dict] = {}
             for ids in chunks(list(by_raw)):
-                q = select(boeing_raw_responses.c.id, boeing_raw_responses.c.payload).where(boeing_raw_responses.c.id.in_(ids))
+                q = select(boeing_raw_responses.c.id, boeing_raw_responses.c.payload).where(
+                    boeing_raw_responses.c.id.in_(ids)
+                )
                 payloads.update({i: p for i, p in conn.execute(q)})
         seen = {pn for pns in by_raw.values() for pn in pns}
         order = {pn: i for i, pn in enumerate(part_numbers)}
@@ -114,7 +132,9 @@ class StagingStore:
 
     def upsert_rows(self, rows: Sequence[dict], run_id: str, raw_ids: dict[str, int]) -> int:
         now = utcnow()
-        full = [{**r, "raw_response_id": raw_ids.get(r["part_number"]), "run_id": run_id, "updated_at": now} for r in rows]
+        full = [
+            {**r, "raw_response_id": raw_ids.get(r["part_number"]), "run_id": run_id, "updated_at": now} for r in rows
+        ]
         with self.engine.begin() as conn:
             return upsert(conn, product_staging, full, ["part_number"])
 
@@ -132,7 +152,10 @@ class StagingStore:
         if not failures:
             return 0
         now = utcnow()
-        rows = [{"run_id": run_id, "stage": stage, "part_number": pn, "reason": reason[:2000], "at": now} for pn, reason in failures]
+        rows = [
+            {"run_id": run_id, "stage": stage, "part_number": pn, "reason": reason[:2000], "at": now}
+            for pn, reason in failures
+        ]
         with self.engine.begin() as conn:
             for part in chunks(rows):
                 conn.execute(insert(part_failures), list(part))

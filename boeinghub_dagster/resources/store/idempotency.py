@@ -10,9 +10,8 @@ from __future__ import annotations
 from sqlalchemy import Engine, select
 
 from boeinghub_dagster.domain.clock import utcnow
-
-from .schema_shopify import shopify_idempotency
-from .upsert import upsert
+from boeinghub_dagster.resources.store.schema_shopify import shopify_idempotency
+from boeinghub_dagster.resources.store.upsert import upsert
 
 
 class IdempotencyStore:
@@ -31,6 +30,10 @@ class IdempotencyStore:
             q = select(shopify_idempotency.c.attempt).where(shopify_idempotency.c.base == base)
             current = conn.execute(q).scalar_one_or_none() or 0
             attempt = max(current, failed + 1)
-            upsert(conn, shopify_idempotency, [{"base": base, "attempt": attempt, "last_error": error[:2000],
-                                                 "updated_at": utcnow()}], ["base"])
+            upsert(
+                conn,
+                shopify_idempotency,
+                [{"base": base, "attempt": attempt, "last_error": error[:2000], "updated_at": utcnow()}],
+                ["base"],
+            )
         return attempt

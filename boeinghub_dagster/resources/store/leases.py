@@ -34,8 +34,8 @@ import time
 
 from sqlalchemy import Engine, or_, select, text, update
 
-from .schema import store_leases
-from .upsert import insert_ignore
+from boeinghub_dagster.resources.store.schema import store_leases
+from boeinghub_dagster.resources.store.upsert import insert_ignore
 
 
 class LeaseLost(Exception):
@@ -87,8 +87,12 @@ class Lease:
         self._thread: threading.Thread | None = None
         self.took_over = False  # the previous holder's lease had lapsed (or it died)
         with engine.begin() as conn:
-            insert_ignore(conn, store_leases, [{"name": name, "holder": None, "expires_at": 0.0, "wanted_at": 0.0,
-                                                "token": 0, "taken_at": 0.0}], ["name"])
+            insert_ignore(
+                conn,
+                store_leases,
+                [{"name": name, "holder": None, "expires_at": 0.0, "wanted_at": 0.0, "token": 0, "taken_at": 0.0}],
+                ["name"],
+            )
 
     @property
     def held(self) -> bool:
@@ -107,10 +111,20 @@ class Lease:
             if dead_here(row.holder):
                 q = q.where(store_leases.c.holder == row.holder)
             else:
-                q = q.where(or_(store_leases.c.holder.is_(None), store_leases.c.holder == self.holder,
-                                store_leases.c.expires_at < now))
-            values = {"holder": self.holder, "expires_at": now + self.ttl, "wanted_at": 0.0,
-                      "token": store_leases.c.token + 1, "taken_at": now}
+                q = q.where(
+                    or_(
+                        store_leases.c.holder.is_(None),
+                        store_leases.c.holder == self.holder,
+                        store_leases.c.expires_at < now,
+                    )
+                )
+            values = {
+                "holder": self.holder,
+                "expires_at": now + self.ttl,
+                "wanted_at": 0.0,
+                "token": store_leases.c.token + 1,
+                "taken_at": now,
+            }
             if conn.execute(q.values(**values)).rowcount != 1:  # someone else holds it: ask for it
                 conn.execute(update(store_leases).where(store_leases.c.name == self.name).values(wanted_at=now))
                 return False
@@ -122,10 +136,15 @@ class Lease:
         """Extend the lease in `conn`'s transaction if it is still this holder's acquisition (same token)."""
         if self._lost.is_set():
             return False
-        q = (update(store_leases)
-             .where(store_leases.c.name == self.name, store_leases.c.holder == self.holder,
-                    store_leases.c.token == self.token)
-             .values(expires_at=now_seconds(conn) + self.ttl))
+        q = (
+            update(store_leases)
+            .where(
+                store_leases.c.name == self.name,
+                store_leases.c.holder == self.holder,
+                store_leases.c.token == self.token,
+            )
+            .values(expires_at=now_seconds(conn) + self.ttl)
+        )
         return conn.execute(q).rowcount == 1
 
     def _renew(self) -> bool:
@@ -139,7 +158,9 @@ class Lease:
     def wanted(self) -> bool:
         """Another caller asked for the lease since this holder took it."""
         with self.engine.connect() as conn:
-            row = conn.execute(select(store_leases.c.holder, store_leases.c.wanted_at).where(store_leases.c.name == self.name)).one()
+            row = conn.execute(
+                select(store_leases.c.holder, store_leases.c.wanted_at).where(store_leases.c.name == self.name)
+            ).one()
         return row.holder == self.holder and row.wanted_at > 0
 
     def try_take(self) -> bool:
@@ -160,7 +181,7 @@ class Lease:
                 if not self._renew():
                     self._lost.set()  # taken over while the process stalled: stop holding
                     return
-            except Exception:  # noqa: BLE001 - a failed renewal only shortens the lease
+            except Exception:
                 continue
 
     def drop(self) -> None:
@@ -180,7 +201,10 @@ class Lease:
         with self.engine.begin() as conn:
             conn.execute(
                 update(store_leases)
-                .where(store_leases.c.name == self.name, store_leases.c.holder == self.holder,
-                       store_leases.c.token == self.token)
+                .where(
+                    store_leases.c.name == self.name,
+                    store_leases.c.holder == self.holder,
+                    store_leases.c.token == self.token,
+                )
                 .values(holder=None, expires_at=0.0)
             )

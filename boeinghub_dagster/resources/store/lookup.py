@@ -13,18 +13,37 @@ from collections.abc import Sequence
 from sqlalchemy import Engine, func, select
 
 from boeinghub_dagster.domain.clock import aware
-
-from .overrides import OverrideStore
-from .price_history import PriceHistoryStore
-from .retire import RetireStore
-from .schema import (
-    boeing_raw_parts, boeing_raw_responses, intake_batch_parts, intake_batches, part_failures, product_staging,
+from boeinghub_dagster.resources.store.overrides import OverrideStore
+from boeinghub_dagster.resources.store.price_history import PriceHistoryStore
+from boeinghub_dagster.resources.store.retire import RetireStore
+from boeinghub_dagster.resources.store.schema import (
+    boeing_raw_parts,
+    boeing_raw_responses,
+    intake_batch_parts,
+    intake_batches,
+    part_failures,
+    product_staging,
 )
-from .schema_publishing import price_holds, product_sync_schedule, products, publish_deferrals
-from .upsert import chunks
+from boeinghub_dagster.resources.store.schema_publishing import (
+    price_holds,
+    product_sync_schedule,
+    products,
+    publish_deferrals,
+)
+from boeinghub_dagster.resources.store.upsert import chunks
 
-TIMES = ("fetched_at", "last_at", "created_at", "updated_at", "published_at", "retired_at", "last_sync_at",
-         "held_at", "approved_at", "retry_after")
+TIMES = (
+    "fetched_at",
+    "last_at",
+    "created_at",
+    "updated_at",
+    "published_at",
+    "retired_at",
+    "last_sync_at",
+    "held_at",
+    "approved_at",
+    "retry_after",
+)
 
 
 def _aware(row: dict) -> dict:
@@ -74,10 +93,21 @@ class LookupStore:
         overrides = OverrideStore(self.engine).latest(parts)
         history = PriceHistoryStore(self.engine).last(parts)
         one = lambda rows, p: (rows.get(p) or [None])[0]  # noqa: E731
-        return {p: {"raw": raw.get(p), "staging": one(staging, p), "product": one(product, p),
-                    "schedule": one(sched, p), "hold": one(holds, p), "deferral": one(deferrals, p),
-                    "failures": failures.get(p, []), "batches": batches.get(p, []), "override": overrides.get(p),
-                    "history": history.get(p, [])} for p in parts}
+        return {
+            p: {
+                "raw": raw.get(p),
+                "staging": one(staging, p),
+                "product": one(product, p),
+                "schedule": one(sched, p),
+                "hold": one(holds, p),
+                "deferral": one(deferrals, p),
+                "failures": failures.get(p, []),
+                "batches": batches.get(p, []),
+                "override": overrides.get(p),
+                "history": history.get(p, []),
+            }
+            for p in parts
+        }
 
     def _raw(self, conn, parts: list[str]) -> dict[str, dict]:
         """The latest answer of each part, with the payload it came in (read once per answer)."""
@@ -95,9 +125,12 @@ class LookupStore:
         f = part_failures.c
         out: dict[str, list[dict]] = {}
         for part in chunks(parts):
-            q = (select(f.part_number, f.stage, f.reason, func.count().label("count"), func.max(f.at).label("last_at"))
-                 .where(f.part_number.in_(part)).group_by(f.part_number, f.stage, f.reason)
-                 .order_by(f.part_number, func.max(f.at).desc()))
+            q = (
+                select(f.part_number, f.stage, f.reason, func.count().label("count"), func.max(f.at).label("last_at"))
+                .where(f.part_number.in_(part))
+                .group_by(f.part_number, f.stage, f.reason)
+                .order_by(f.part_number, func.max(f.at).desc())
+            )
             for r in conn.execute(q):
                 out.setdefault(r.part_number, []).append(_aware(dict(r._mapping)))
         return out
@@ -106,9 +139,13 @@ class LookupStore:
         b, bp = intake_batches.c, intake_batch_parts.c
         out: dict[str, list[dict]] = {}
         for part in chunks(parts):
-            q = (select(bp.part_number, b.id, b.file_name, b.created_at, b.target, b.status)
-                 .join(intake_batches, b.id == bp.batch_id).where(bp.part_number.in_(part))
-                 .distinct().order_by(bp.part_number, b.id.desc()))
+            q = (
+                select(bp.part_number, b.id, b.file_name, b.created_at, b.target, b.status)
+                .join(intake_batches, b.id == bp.batch_id)
+                .where(bp.part_number.in_(part))
+                .distinct()
+                .order_by(bp.part_number, b.id.desc())
+            )
             for r in conn.execute(q):
                 out.setdefault(r.part_number, []).append(_aware(dict(r._mapping)))
         return out

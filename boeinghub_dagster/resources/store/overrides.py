@@ -14,12 +14,11 @@ from sqlalchemy import Engine, func, insert, select
 
 from boeinghub_dagster.domain.clock import aware
 from boeinghub_dagster.domain.pricing import Override
-
-from .price_history import record_changes
-from .publishing import update_many
-from .schema_prices import price_overrides
-from .schema_publishing import products
-from .upsert import chunks
+from boeinghub_dagster.resources.store.price_history import record_changes
+from boeinghub_dagster.resources.store.publishing import update_many
+from boeinghub_dagster.resources.store.schema_prices import price_overrides
+from boeinghub_dagster.resources.store.schema_publishing import products
+from boeinghub_dagster.resources.store.upsert import chunks
 
 
 def as_override(row: dict | None) -> Override | None:

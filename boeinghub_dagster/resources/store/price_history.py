@@ -15,10 +15,9 @@ from decimal import Decimal
 from sqlalchemy import Connection, Engine, func, insert, select
 
 from boeinghub_dagster.domain.clock import aware
-
-from .schema_prices import price_history
-from .schema_publishing import products
-from .upsert import chunks
+from boeinghub_dagster.resources.store.schema_prices import price_history
+from boeinghub_dagster.resources.store.schema_publishing import products
+from boeinghub_dagster.resources.store.upsert import chunks
 
 SOURCES = ("publish", "reconcile", "sync", "override")
 
@@ -52,8 +51,17 @@ def changes(old: Mapping[str, Mapping], new_rows: Sequence[Mapping], source: str
         qty = row["quantity"] if "quantity" in row else was_qty
         if _same(was_price, price) and _same(was_qty, qty):
             continue
-        out.append({"part_number": row["part_number"], "at": row.get("updated_at") or at, "source": source,
-                    "old_price": was_price, "new_price": price, "old_quantity": was_qty, "new_quantity": qty})
+        out.append(
+            {
+                "part_number": row["part_number"],
+                "at": row.get("updated_at") or at,
+                "source": source,
+                "old_price": was_price,
+                "new_price": price,
+                "old_quantity": was_qty,
+                "new_quantity": qty,
+            }
+        )
     return out
 
 

@@ -18,9 +18,8 @@ from datetime import datetime
 from sqlalchemy import Engine, and_, exists, or_, select
 
 from boeinghub_dagster.domain.clock import utcnow
-
-from .schema import intake_batch_parts, intake_batches, part_failures, product_staging
-from .schema_publishing import products, publish_deferrals
+from boeinghub_dagster.resources.store.schema import intake_batch_parts, intake_batches, part_failures, product_staging
+from boeinghub_dagster.resources.store.schema_publishing import products, publish_deferrals
 
 
 def due_parts(engine: Engine, limit: int, now: datetime | None = None) -> list[str]:
@@ -30,16 +29,22 @@ def due_parts(engine: Engine, limit: int, now: datetime | None = None) -> list[s
     failed_since_staged = exists().where(f.part_number == s.part_number, f.stage == "publishing", f.at >= s.updated_at)
     deferred_later = exists().where(d.part_number == s.part_number, d.state == "deferred", d.retry_after > now)
     publish_batch = exists().where(
-        intake_batch_parts.c.part_number == s.part_number, intake_batch_parts.c.batch_id == intake_batches.c.id,
-        intake_batches.c.target == "publish", intake_batches.c.status != "canceled",  # cancel_intake_batch stops it
+        intake_batch_parts.c.part_number == s.part_number,
+        intake_batch_parts.c.batch_id == intake_batches.c.id,
+        intake_batches.c.target == "publish",
+        intake_batches.c.status != "canceled",  # cancel_intake_batch stops it
     )
     deferred_due = exists().where(d.part_number == s.part_number, d.state == "deferred", d.retry_after <= now)
     q = (
         select(s.part_number)
         .outerjoin(products, p.part_number == s.part_number)
-        .where(s.status == "fetched", or_(p.part_number.is_(None), p.retired_at < s.updated_at), ~failed_since_staged,
-               ~deferred_later,
-               or_(publish_batch, deferred_due))
+        .where(
+            s.status == "fetched",
+            or_(p.part_number.is_(None), p.retired_at < s.updated_at),
+            ~failed_since_staged,
+            ~deferred_later,
+            or_(publish_batch, deferred_due),
+        )
         .limit(limit)
     )
     with engine.connect() as conn:
@@ -57,13 +62,19 @@ def quiet_parts(engine: Engine, parts: list[str]) -> set[str]:
     with engine.connect() as conn:
         for start in range(0, len(parts), 500):
             q = (
-                select(bp.part_number).distinct()
+                select(bp.part_number)
+                .distinct()
                 .join(intake_batches, and_(b.id == bp.batch_id, b.target == "publish"))
                 .outerjoin(product_staging, s.part_number == bp.part_number)
                 .outerjoin(products, p.part_number == bp.part_number)
-                .where(bp.part_number.in_(parts[start : start + 500]),
-                       or_(s.part_number.is_(None), s.status != "fetched",
-                           and_(p.part_number.is_not(None), or_(p.retired_at.is_(None), p.retired_at >= s.updated_at))))
+                .where(
+                    bp.part_number.in_(parts[start : start + 500]),
+                    or_(
+                        s.part_number.is_(None),
+                        s.status != "fetched",
+                        and_(p.part_number.is_not(None), or_(p.retired_at.is_(None), p.retired_at >= s.updated_at)),
+                    ),
+                )
             )
             out.update(conn.execute(q).scalars())
     return out
@@ -73,7 +84,11 @@ def stream_parts(engine: Engine, due: list[str], keys: list[str]) -> list[str]:
     """`due` in partition order (`keys`), plus every gap of at most MAX_GAP quiet parts between two of them."""
     order = {p: i for i, p in enumerate(keys)}
     ranked = sorted((p for p in due if p in order), key=order.__getitem__)
-    gaps = [keys[order[a] + 1 : order[z]] for a, z in zip(ranked, ranked[1:]) if 1 < order[z] - order[a] <= MAX_GAP + 1]
+    gaps = [
+        keys[order[a] + 1 : order[z]]
+        for a, z in zip(ranked, ranked[1:], strict=False)
+        if 1 < order[z] - order[a] <= MAX_GAP + 1
+    ]
     quiet = quiet_parts(engine, [p for gap in gaps for p in gap])
     bridged = [p for gap in gaps if all(p in quiet for p in gap) for p in gap]
     return sorted(ranked + bridged, key=order.__getitem__)

@@ -16,9 +16,8 @@ from sqlalchemy import Engine, bindparam, func, select, update
 
 from boeinghub_dagster.domain.clock import utcnow
 from boeinghub_dagster.domain.slots import HOURS, assign_slots
-
-from .price_history import record_changes
-from .schema_publishing import (
+from boeinghub_dagster.resources.store.price_history import record_changes
+from boeinghub_dagster.resources.store.schema_publishing import (
     price_holds,
     product_sync_schedule,
     products,
@@ -26,7 +25,7 @@ from .schema_publishing import (
     publish_reconciliation,
     shopify_setup,
 )
-from .upsert import chunks, upsert
+from boeinghub_dagster.resources.store.upsert import chunks, upsert
 
 
 def _by_part(engine: Engine, table, part_numbers: Sequence[str], *where) -> dict[str, dict]:
@@ -72,8 +71,11 @@ class PublishingStore:
         wanted = set(publication_ids)
         out = []
         with self.engine.connect() as conn:
-            q = (select(products).where(products.c.shopify_product_id.is_not(None), products.c.retired_at.is_(None))
-                 .order_by(products.c.part_number))
+            q = (
+                select(products)
+                .where(products.c.shopify_product_id.is_not(None), products.c.retired_at.is_(None))
+                .order_by(products.c.part_number)
+            )
             for r in conn.execute(q):
                 if not wanted <= set(r.publications or []):
                     out.append(dict(r._mapping))
@@ -84,16 +86,20 @@ class PublishingStore:
     def mark_pending(self, rows: Sequence[dict], run_id: str) -> None:
         """Before the calls: one `pending` row per part (part_number, sku, price, image_url)."""
         now = utcnow()
-        full = [{**r, "state": "pending", "attempts": 0, "last_error": None, "run_id": run_id, "updated_at": now}
-                for r in rows]
+        full = [
+            {**r, "state": "pending", "attempts": 0, "last_error": None, "run_id": run_id, "updated_at": now}
+            for r in rows
+        ]
         with self.engine.begin() as conn:
             upsert(conn, publish_reconciliation, full, ["part_number"])
 
     def settle(self, outcomes: dict[str, tuple[str, str | None]]) -> None:
         """Parts Shopify refused (nothing applied): part -> (state, reason)."""
         now = utcnow()
-        rows = [{"part_number": p, "state": s, "last_error": (r or "")[:2000] or None, "updated_at": now}
-                for p, (s, r) in outcomes.items()]
+        rows = [
+            {"part_number": p, "state": s, "last_error": (r or "")[:2000] or None, "updated_at": now}
+            for p, (s, r) in outcomes.items()
+        ]
         with self.engine.begin() as conn:
             update_many(conn, publish_reconciliation, rows)
 
@@ -122,8 +128,9 @@ class PublishingStore:
         parts = [r["part_number"] for r in rows]
         before = self.products(parts)
         first = {p: r["published_at"] for p, r in before.items() if r.get("retired_at") is None}
-        full = [{**r, "published_at": first.get(r["part_number"], now), "updated_at": now, "retired_at": None}
-                for r in rows]
+        full = [
+            {**r, "published_at": first.get(r["part_number"], now), "updated_at": now, "retired_at": None} for r in rows
+        ]
         with self.engine.begin() as conn:
             record_changes(conn, full, "publish" if state == "done" else "reconcile", now)
             upsert(conn, products, full, ["part_number"])
@@ -133,19 +140,60 @@ class PublishingStore:
                 scheduled.update(conn.execute(q).scalars())
             new = [r for r in rows if r["part_number"] not in scheduled]
             hours = assign_slots(self.bucket_counts(conn), len(new))
-            upsert(conn, product_sync_schedule, [
-                {"part_number": r["part_number"], "sku": r["sku"], "shopify_product_id": r["shopify_product_id"],
-                 "hour_bucket": h, "sync_status": "pending", "consecutive_failures": 0, "is_active": True,
-                 "last_price": r.get("cost"), "last_quantity": r.get("quantity"), "shopify_status": "ACTIVE",
-                 "updated_at": now} for r, h in zip(new, hours)], ["part_number"])
-            old = [{"part_number": r["part_number"], "sku": r["sku"], "shopify_product_id": r["shopify_product_id"],
-                    "shopify_status": "ACTIVE", "updated_at": now} for r in rows if r["part_number"] in scheduled]
+            upsert(
+                conn,
+                product_sync_schedule,
+                [
+                    {
+                        "part_number": r["part_number"],
+                        "sku": r["sku"],
+                        "shopify_product_id": r["shopify_product_id"],
+                        "hour_bucket": h,
+                        "sync_status": "pending",
+                        "consecutive_failures": 0,
+                        "is_active": True,
+                        "last_price": r.get("cost"),
+                        "last_quantity": r.get("quantity"),
+                        "shopify_status": "ACTIVE",
+                        "updated_at": now,
+                    }
+                    for r, h in zip(new, hours, strict=False)
+                ],
+                ["part_number"],
+            )
+            old = [
+                {
+                    "part_number": r["part_number"],
+                    "sku": r["sku"],
+                    "shopify_product_id": r["shopify_product_id"],
+                    "shopify_status": "ACTIVE",
+                    "updated_at": now,
+                }
+                for r in rows
+                if r["part_number"] in scheduled
+            ]
             update_many(conn, product_sync_schedule, old)  # keep each part's bucket and sync state
-            upsert(conn, publish_reconciliation, [
-                {"part_number": r["part_number"], "sku": r["sku"], "shopify_product_id": r["shopify_product_id"],
-                 "state": state, "attempts": 0, "updated_at": now} for r in rows], ["part_number"])
-            update_many(conn, publish_deferrals, [
-                {"part_number": p, "state": "published", "updated_at": now} for p in self.deferrals_in(conn, parts)])
+            upsert(
+                conn,
+                publish_reconciliation,
+                [
+                    {
+                        "part_number": r["part_number"],
+                        "sku": r["sku"],
+                        "shopify_product_id": r["shopify_product_id"],
+                        "state": state,
+                        "attempts": 0,
+                        "updated_at": now,
+                    }
+                    for r in rows
+                ],
+                ["part_number"],
+            )
+            update_many(
+                conn,
+                publish_deferrals,
+                [{"part_number": p, "state": "published", "updated_at": now} for p in self.deferrals_in(conn, parts)],
+            )
 
     def schedule(self, part_numbers: Sequence[str]) -> dict[str, dict]:
         return _by_part(self.engine, product_sync_schedule, part_numbers)
@@ -153,9 +201,11 @@ class PublishingStore:
     # -- reconciliation bookkeeping --------------------------------------------------------
     def reconcile_failed(self, part_number: str, error: str) -> None:
         with self.engine.begin() as conn:
-            conn.execute(update(publish_reconciliation).where(publish_reconciliation.c.part_number == part_number)
-                         .values(attempts=publish_reconciliation.c.attempts + 1, last_error=error[:2000],
-                                 updated_at=utcnow()))
+            conn.execute(
+                update(publish_reconciliation)
+                .where(publish_reconciliation.c.part_number == part_number)
+                .values(attempts=publish_reconciliation.c.attempts + 1, last_error=error[:2000], updated_at=utcnow())
+            )
 
     # -- price holds ------------------------------------------------------------------------
     def holds(self, part_numbers: Sequence[str] | None = None) -> dict[str, dict]:
@@ -167,8 +217,10 @@ class PublishingStore:
     def hold(self, holds: Sequence[tuple[str, Decimal | None, Decimal, str]]) -> None:
         """(part, old price, new price, reason): held, not approved (a new price needs a new approval)."""
         now = utcnow()
-        rows = [{"part_number": p, "old_price": o, "new_price": n, "reason": r, "held_at": now, "approved_at": None}
-                for p, o, n, r in holds]
+        rows = [
+            {"part_number": p, "old_price": o, "new_price": n, "reason": r, "held_at": now, "approved_at": None}
+            for p, o, n, r in holds
+        ]
         with self.engine.begin() as conn:
             upsert(conn, price_holds, rows, ["part_number"])
 
@@ -184,8 +236,10 @@ class PublishingStore:
     # -- deferrals --------------------------------------------------------------------------
     def defer(self, deferred: dict[str, str], retry_after: datetime) -> None:
         now = utcnow()
-        rows = [{"part_number": p, "reason": r[:2000], "retry_after": retry_after, "state": "deferred", "updated_at": now}
-                for p, r in deferred.items()]
+        rows = [
+            {"part_number": p, "reason": r[:2000], "retry_after": retry_after, "state": "deferred", "updated_at": now}
+            for p, r in deferred.items()
+        ]
         with self.engine.begin() as conn:
             upsert(conn, publish_deferrals, rows, ["part_number"])
 
@@ -210,6 +264,10 @@ def update_many(conn, table, rows: Sequence[dict]) -> None:
     if not rows:
         return
     cols = [c for c in rows[0] if c != "part_number"]
-    stmt = update(table).where(table.c.part_number == bindparam("k_part_number")).values({c: bindparam(f"k_{c}") for c in cols})
+    stmt = (
+        update(table)
+        .where(table.c.part_number == bindparam("k_part_number"))
+        .values({c: bindparam(f"k_{c}") for c in cols})
+    )
     for part in chunks(list(rows)):
         conn.execute(stmt, [{f"k_{k}": v for k, v in r.items()} for r in part])

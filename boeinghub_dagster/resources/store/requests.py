@@ -22,10 +22,15 @@ from datetime import datetime
 from sqlalchemy import Engine, and_, delete, exists, func, insert, select, update
 
 from boeinghub_dagster.domain.clock import utcnow
-
-from .leases import Lease, LeaseLost, dead_here, now_seconds
-from .schema import boeing_raw_parts, boeing_requests, intake_batch_chunks, intake_batch_parts, store_leases
-from .upsert import chunks
+from boeinghub_dagster.resources.store.leases import Lease, LeaseLost, dead_here, now_seconds
+from boeinghub_dagster.resources.store.schema import (
+    boeing_raw_parts,
+    boeing_requests,
+    intake_batch_chunks,
+    intake_batch_parts,
+    store_leases,
+)
+from boeinghub_dagster.resources.store.upsert import chunks
 
 OPEN = ("waiting", "claimed", "sending")
 HELD = ("claimed", "sending")  # taken by a dispatcher
@@ -54,8 +59,14 @@ class RequestStore:
         fresh = [p for p in parts if p not in waiting]
         now = utcnow()
         rows = [
-            {"part_number": p, "priority": priority, "round": i // batch_size, "state": "waiting",
-             "requested_by": requested_by[:120], "requested_at": now}
+            {
+                "part_number": p,
+                "priority": priority,
+                "round": i // batch_size,
+                "state": "waiting",
+                "requested_by": requested_by[:120],
+                "requested_at": now,
+            }
             for i, p in enumerate(fresh)
         ]
         with self.engine.begin() as conn:
@@ -70,7 +81,10 @@ class RequestStore:
 
     def has_waiting(self) -> bool:
         with self.engine.connect() as conn:
-            return conn.execute(select(boeing_requests.c.id).where(boeing_requests.c.state == "waiting").limit(1)).first() is not None
+            return (
+                conn.execute(select(boeing_requests.c.id).where(boeing_requests.c.state == "waiting").limit(1)).first()
+                is not None
+            )
 
     def claim(self, holder: str, size: int, fence: tuple[str, int] | None = None) -> list[str]:
         """Take the next `size` distinct waiting parts for one call (the lease holder only).
@@ -114,12 +128,14 @@ class RequestStore:
             ok = [p for p in answered if p not in failures]
             if ok:
                 conn.execute(
-                    update(boeing_requests).where(claimed, boeing_requests.c.part_number.in_(ok))
+                    update(boeing_requests)
+                    .where(claimed, boeing_requests.c.part_number.in_(ok))
                     .values(state="answered", raw_response_id=raw_id, done_at=now)
                 )
             for reason, parts in _by_reason(failures).items():
                 conn.execute(
-                    update(boeing_requests).where(claimed, boeing_requests.c.part_number.in_(parts))
+                    update(boeing_requests)
+                    .where(claimed, boeing_requests.c.part_number.in_(parts))
                     .values(state="failed", raw_response_id=raw_id, reason=reason[:2000], done_at=now)
                 )
 
@@ -141,10 +157,15 @@ class RequestStore:
         with self.engine.begin() as conn:
             held = lease.renew_in(conn)
             for part in chunks(list(parts)) if held else ():
-                conn.execute(update(boeing_requests)
-                             .where(boeing_requests.c.claimed_by == lease.holder, boeing_requests.c.state == "claimed",
-                                    boeing_requests.c.part_number.in_(part))
-                             .values(state="sending"))
+                conn.execute(
+                    update(boeing_requests)
+                    .where(
+                        boeing_requests.c.claimed_by == lease.holder,
+                        boeing_requests.c.state == "claimed",
+                        boeing_requests.c.part_number.in_(part),
+                    )
+                    .values(state="sending")
+                )
         if not held:
             lease.drop()
             raise LeaseLost(f"lease {lease.name!r} (token {lease.token}) was taken over while its holder stalled")
@@ -176,8 +197,12 @@ class RequestStore:
             for part in chunks(list(parts)):
                 q = (
                     select(boeing_requests.c.part_number, boeing_requests.c.reason)
-                    .where(boeing_requests.c.part_number.in_(part), boeing_requests.c.state == "failed",
-                           boeing_requests.c.raw_response_id.is_(None), boeing_requests.c.done_at >= since)
+                    .where(
+                        boeing_requests.c.part_number.in_(part),
+                        boeing_requests.c.state == "failed",
+                        boeing_requests.c.raw_response_id.is_(None),
+                        boeing_requests.c.done_at >= since,
+                    )
                     .order_by(boeing_requests.c.id)
                 )
                 out.update({pn: reason for pn, reason in conn.execute(q)})
@@ -185,7 +210,9 @@ class RequestStore:
 
     def drop(self, requested_by: str) -> int:
         """Withdraw what one requester still waits for (its batch gave up)."""
-        q = update(boeing_requests).where(boeing_requests.c.requested_by == requested_by, boeing_requests.c.state == "waiting")
+        q = update(boeing_requests).where(
+            boeing_requests.c.requested_by == requested_by, boeing_requests.c.state == "waiting"
+        )
         with self.engine.begin() as conn:
             return conn.execute(q.values(state="dropped", done_at=utcnow())).rowcount
 
@@ -196,8 +223,13 @@ class RequestStore:
         answer is stored all the same."""
         wanted_elsewhere = (
             select(intake_batch_parts.c.part_number)
-            .join(intake_batch_chunks, and_(intake_batch_chunks.c.batch_id == intake_batch_parts.c.batch_id,
-                                            intake_batch_chunks.c.chunk == intake_batch_parts.c.chunk))
+            .join(
+                intake_batch_chunks,
+                and_(
+                    intake_batch_chunks.c.batch_id == intake_batch_parts.c.batch_id,
+                    intake_batch_chunks.c.chunk == intake_batch_parts.c.chunk,
+                ),
+            )
             .where(intake_batch_parts.c.batch_id != batch_id, intake_batch_chunks.c.status == "requested")
         )
         names = list(dict.fromkeys(r[:120] for r in requesters))
@@ -205,7 +237,8 @@ class RequestStore:
         with self.engine.begin() as conn:
             for part in chunks(names):
                 q = update(boeing_requests).where(
-                    boeing_requests.c.requested_by.in_(part), boeing_requests.c.state.in_(OPEN),
+                    boeing_requests.c.requested_by.in_(part),
+                    boeing_requests.c.state.in_(OPEN),
                     boeing_requests.c.part_number.not_in(wanted_elsewhere),
                 )
                 dropped += conn.execute(q.values(state="dropped", reason=reason[:2000], done_at=utcnow())).rowcount
@@ -213,7 +246,9 @@ class RequestStore:
 
     def waiting_count(self) -> int:
         with self.engine.connect() as conn:
-            q = select(func.count(func.distinct(boeing_requests.c.part_number))).where(boeing_requests.c.state.in_(OPEN))
+            q = select(func.count(func.distinct(boeing_requests.c.part_number))).where(
+                boeing_requests.c.state.in_(OPEN)
+            )
             return conn.execute(q).scalar_one()
 
     def prune(self, before: datetime) -> int:
@@ -230,8 +265,11 @@ def _requeue(conn, claimed) -> int:
         boeing_raw_parts.c.fetched_at >= boeing_requests.c.requested_at,
     )
     conn.execute(update(boeing_requests).where(claimed, answered).values(state="answered", done_at=utcnow()))
-    return conn.execute(update(boeing_requests).where(claimed).values(state="waiting", claimed_by=None,
-                                                                          claim_token=None, claimed_at=None)).rowcount
+    return conn.execute(
+        update(boeing_requests)
+        .where(claimed)
+        .values(state="waiting", claimed_by=None, claim_token=None, claimed_at=None)
+    ).rowcount
 
 
 def _by_reason(failures: dict[str, str]) -> dict[str, list[str]]:

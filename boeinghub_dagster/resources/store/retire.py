@@ -17,9 +17,20 @@ from datetime import datetime
 
 from sqlalchemy import Engine, delete, select, update
 
-from .schema import boeing_raw_parts, boeing_requests, intake_batch_parts, part_failures, product_staging
-from .schema_publishing import product_sync_schedule, products, publish_deferrals, publish_reconciliation
-from .upsert import chunks
+from boeinghub_dagster.resources.store.schema import (
+    boeing_raw_parts,
+    boeing_requests,
+    intake_batch_parts,
+    part_failures,
+    product_staging,
+)
+from boeinghub_dagster.resources.store.schema_publishing import (
+    product_sync_schedule,
+    products,
+    publish_deferrals,
+    publish_reconciliation,
+)
+from boeinghub_dagster.resources.store.upsert import chunks
 
 RETIRED = "retired"
 
@@ -52,15 +63,27 @@ class RetireStore:
         parts = list(dict.fromkeys(part_numbers))
         with self.engine.begin() as conn:
             for part in chunks(parts):
-                conn.execute(update(products).where(products.c.part_number.in_(part))
-                             .values(status=RETIRED, retired_at=at, payload_hash=None, publications=[], updated_at=at))
+                conn.execute(
+                    update(products)
+                    .where(products.c.part_number.in_(part))
+                    .values(status=RETIRED, retired_at=at, payload_hash=None, publications=[], updated_at=at)
+                )
                 conn.execute(delete(product_sync_schedule).where(product_sync_schedule.c.part_number.in_(part)))
                 r = boeing_requests.c
-                conn.execute(update(boeing_requests).where(r.part_number.in_(part), r.state == "waiting")
-                             .values(state="dropped", reason="part retired", done_at=at))
+                conn.execute(
+                    update(boeing_requests)
+                    .where(r.part_number.in_(part), r.state == "waiting")
+                    .values(state="dropped", reason="part retired", done_at=at)
+                )
                 d = publish_deferrals.c
-                conn.execute(update(publish_deferrals).where(d.part_number.in_(part), d.state == "deferred")
-                             .values(state=RETIRED, updated_at=at))
+                conn.execute(
+                    update(publish_deferrals)
+                    .where(d.part_number.in_(part), d.state == "deferred")
+                    .values(state=RETIRED, updated_at=at)
+                )
                 c = publish_reconciliation.c
-                conn.execute(update(publish_reconciliation).where(c.part_number.in_(part), c.state == "pending")
-                             .values(state=RETIRED, last_error="part retired", updated_at=at))
+                conn.execute(
+                    update(publish_reconciliation)
+                    .where(c.part_number.in_(part), c.state == "pending")
+                    .values(state=RETIRED, last_error="part retired", updated_at=at)
+                )

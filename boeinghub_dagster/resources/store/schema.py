@@ -232,6 +232,8 @@ alert_groups = Table(
     Column("pending_text", Text),  # the latest grouped message
 )
 
-from . import schema_shopify  # noqa: E402,F401  (registers `shopify_buckets` on this metadata)
-from . import schema_publishing  # noqa: E402,F401  (registers the publishing tables on this metadata)
-from . import schema_prices  # noqa: E402,F401  (registers `price_overrides` and `price_history`)
+from boeinghub_dagster.resources.store import (
+    schema_prices,  # noqa: F401  (registers `price_overrides` and `price_history`)
+    schema_publishing,  # noqa: F401  (registers the publishing tables on this metadata)
+    schema_shopify,  # noqa: F401  (registers `shopify_buckets` on this metadata)
+)

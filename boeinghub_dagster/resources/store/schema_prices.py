@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, DateTime, Integer, Numeric, String, Table
 
-from .schema import Id, metadata
+from boeinghub_dagster.resources.store.schema import Id, metadata
 
 Price = Numeric(14, 2, asdecimal=True)
 TS = DateTime(timezone=True)

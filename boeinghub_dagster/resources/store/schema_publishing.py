@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, Numeric, String, Table, Text
 from sqlalchemy.dialects.postgresql import JSONB
 
-from .schema import Id, metadata
+from boeinghub_dagster.resources.store.schema import Id, metadata
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 Price = Numeric(14, 2, asdecimal=True)

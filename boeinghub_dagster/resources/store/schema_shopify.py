@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, DateTime, Float, Integer, String, Table, Text
 
-from .schema import metadata
+from boeinghub_dagster.resources.store.schema import metadata
 
 # One row per shop: what the hub believes the shop's leaky bucket holds. `available` may go
 # negative (reservations queued behind others); `reserved_total` only grows, so an answer can

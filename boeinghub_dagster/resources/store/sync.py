@@ -16,15 +16,20 @@ from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
 from boeinghub_dagster.domain.clock import aware, utcnow
 from boeinghub_dagster.domain.slots import HOURS
 from boeinghub_dagster.domain.sync_rules import FAILED, PENDING, SUCCESS, SYNCING
+from boeinghub_dagster.resources.store.price_history import record_changes
+from boeinghub_dagster.resources.store.publishing import update_many
+from boeinghub_dagster.resources.store.schema_publishing import product_sync_schedule as sched
+from boeinghub_dagster.resources.store.schema_publishing import products, sync_history
+from boeinghub_dagster.resources.store.upsert import chunks
 
-from .price_history import record_changes
-from .publishing import update_many
-from .schema_publishing import product_sync_schedule as sched
-from .schema_publishing import products, sync_history
-from .upsert import chunks
-
-JOINED = [*sched.c, products.c.shopify_variant_id, products.c.inventory_item_id, products.c.stocked_locations,
-          products.c.price.label("shop_price"), products.c.cost.label("shop_cost")]
+JOINED = [
+    *sched.c,
+    products.c.shopify_variant_id,
+    products.c.inventory_item_id,
+    products.c.stocked_locations,
+    products.c.price.label("shop_price"),
+    products.c.cost.label("shop_cost"),
+]
 
 
 def _row(r) -> dict:
@@ -54,9 +59,12 @@ class SyncStore:
         return counts
 
     def _due_where(self, buckets: Sequence[int], due_before: datetime):
-        return and_(sched.c.hour_bucket.in_(list(buckets)), sched.c.is_active.is_(True),
-                    sched.c.sync_status.in_((PENDING, SUCCESS)),
-                    or_(sched.c.last_sync_at.is_(None), sched.c.last_sync_at < due_before))
+        return and_(
+            sched.c.hour_bucket.in_(list(buckets)),
+            sched.c.is_active.is_(True),
+            sched.c.sync_status.in_((PENDING, SUCCESS)),
+            or_(sched.c.last_sync_at.is_(None), sched.c.last_sync_at < due_before),
+        )
 
     def due(self, buckets: Sequence[int], due_before: datetime, limit: int) -> tuple[list[dict], int]:
         """(the `limit` stalest due rows, how many are due in all): docs/behaviour.md §8 Dispatch, `sync_rules.is_due` in SQL."""
@@ -73,7 +81,9 @@ class SyncStore:
         out: dict[str, dict] = {}
         with self.engine.connect() as conn:
             for part in chunks(list(part_numbers)):
-                out.update({r.part_number: _row(r) for r in conn.execute(self._select().where(sched.c.part_number.in_(part)))})
+                out.update(
+                    {r.part_number: _row(r) for r in conn.execute(self._select().where(sched.c.part_number.in_(part)))}
+                )
         return out
 
     def by_sku_or_part(self, value: str) -> list[dict]:
@@ -83,26 +93,41 @@ class SyncStore:
 
     def failed_for_retry(self, max_failures: int, limit: int) -> list[dict]:
         """Active `failed` rows with fewer than `max_failures` failures, oldest attempt first (docs/behaviour.md §8 Retry)."""
-        q = (self._select().where(sched.c.is_active.is_(True), sched.c.sync_status == FAILED,
-                                  sched.c.consecutive_failures < max_failures)
-             .order_by(sched.c.updated_at, sched.c.part_number).limit(limit))
+        q = (
+            self._select()
+            .where(
+                sched.c.is_active.is_(True), sched.c.sync_status == FAILED, sched.c.consecutive_failures < max_failures
+            )
+            .order_by(sched.c.updated_at, sched.c.part_number)
+            .limit(limit)
+        )
         with self.engine.connect() as conn:
             return [_row(r) for r in conn.execute(q)]
 
     def all_rows(self) -> list[dict]:
         """Every schedule row without the join (dashboard and freshness: a few columns per part)."""
-        cols = (sched.c.part_number, sched.c.sku, sched.c.hour_bucket, sched.c.sync_status, sched.c.is_active,
-                sched.c.consecutive_failures, sched.c.last_sync_at, sched.c.last_error)
+        cols = (
+            sched.c.part_number,
+            sched.c.sku,
+            sched.c.hour_bucket,
+            sched.c.sync_status,
+            sched.c.is_active,
+            sched.c.consecutive_failures,
+            sched.c.last_sync_at,
+            sched.c.last_error,
+        )
         with self.engine.connect() as conn:
             return [_row(r) for r in conn.execute(select(*cols).order_by(sched.c.part_number))]
 
     def stale_active(self, before: datetime) -> list[dict]:
         """Active parts not synced since `before` (never synced: published before it), stalest first."""
         seen = func.coalesce(sched.c.last_sync_at, products.c.published_at, sched.c.updated_at)
-        q = (select(sched.c.part_number, sched.c.sku, sched.c.hour_bucket, sched.c.last_sync_at, sched.c.sync_status)
-             .select_from(sched.outerjoin(products, products.c.part_number == sched.c.part_number))
-             .where(sched.c.is_active.is_(True), seen < before)
-             .order_by(sched.c.last_sync_at.is_(None).desc(), sched.c.last_sync_at, sched.c.part_number))
+        q = (
+            select(sched.c.part_number, sched.c.sku, sched.c.hour_bucket, sched.c.last_sync_at, sched.c.sync_status)
+            .select_from(sched.outerjoin(products, products.c.part_number == sched.c.part_number))
+            .where(sched.c.is_active.is_(True), seen < before)
+            .order_by(sched.c.last_sync_at.is_(None).desc(), sched.c.last_sync_at, sched.c.part_number)
+        )
         with self.engine.connect() as conn:
             return [_row(r) for r in conn.execute(q)]
 
@@ -114,7 +139,11 @@ class SyncStore:
             return [{**dict(r._mapping), "at": aware(r.at)} for r in conn.execute(q)]
 
     def outcome_counts(self, since: datetime, until: datetime | None = None) -> dict[str, int]:
-        q = select(sync_history.c.outcome, func.count()).where(sync_history.c.at >= since).group_by(sync_history.c.outcome)
+        q = (
+            select(sync_history.c.outcome, func.count())
+            .where(sync_history.c.at >= since)
+            .group_by(sync_history.c.outcome)
+        )
         if until is not None:
             q = q.where(sync_history.c.at < until)
         with self.engine.connect() as conn:
@@ -125,29 +154,38 @@ class SyncStore:
         """`syncing`, keeping the status each row had and the run that took it (`give_back`)."""
         with self.engine.begin() as conn:
             for part in chunks(list(part_numbers)):
-                conn.execute(update(sched).where(sched.c.part_number.in_(part), sched.c.sync_status != SYNCING)
-                             .values(status_before_sync=sched.c.sync_status))
-                conn.execute(update(sched).where(sched.c.part_number.in_(part))
-                             .values(sync_status=SYNCING, updated_at=now, syncing_run=run_id))
+                conn.execute(
+                    update(sched)
+                    .where(sched.c.part_number.in_(part), sched.c.sync_status != SYNCING)
+                    .values(status_before_sync=sched.c.sync_status)
+                )
+                conn.execute(
+                    update(sched)
+                    .where(sched.c.part_number.in_(part))
+                    .values(sync_status=SYNCING, updated_at=now, syncing_run=run_id)
+                )
 
     def give_back(self, run_ids: Sequence[str], now: datetime) -> int:
         """Rows that dead runs (`run_ids`) left `syncing` get the status they had back, so their retry takes them."""
         where = and_(sched.c.sync_status == SYNCING, sched.c.syncing_run.in_(list(run_ids)))
         status = func.coalesce(sched.c.status_before_sync, PENDING)
         with self.engine.begin() as conn:
-            return conn.execute(update(sched).where(where).values(sync_status=status, syncing_run=None,
-                                                                  status_before_sync=None, updated_at=now)).rowcount
+            return conn.execute(
+                update(sched)
+                .where(where)
+                .values(sync_status=status, syncing_run=None, status_before_sync=None, updated_at=now)
+            ).rowcount
 
     def record(self, updates: Sequence[dict], history: Sequence[dict], shop: Sequence[dict] = ()) -> None:
         """Schedule updates (by part, same columns per group), history rows and `products` figures (each price or
         stock change also in `price_history`), one transaction."""
         with self.engine.begin() as conn:
-            for cols, group in _by_columns(updates).items():
+            for _cols, group in _by_columns(updates).items():
                 update_many(conn, sched, group)
             for part in chunks(list(history)):
                 conn.execute(insert(sync_history), list(part))
             record_changes(conn, shop, "sync", utcnow())
-            for cols, group in _by_columns(shop).items():
+            for _cols, group in _by_columns(shop).items():
                 update_many(conn, products, group)
 
     def reset_stuck(self, before: datetime, now: datetime) -> list[str]:
@@ -156,8 +194,11 @@ class SyncStore:
         with self.engine.begin() as conn:
             parts = list(conn.execute(select(sched.c.part_number).where(where)).scalars())
             for part in chunks(parts):
-                conn.execute(update(sched).where(sched.c.part_number.in_(part), sched.c.sync_status == SYNCING)
-                             .values(sync_status=PENDING, updated_at=now))
+                conn.execute(
+                    update(sched)
+                    .where(sched.c.part_number.in_(part), sched.c.sync_status == SYNCING)
+                    .values(sync_status=PENDING, updated_at=now)
+                )
         return sorted(parts)
 
     def prune_history(self, before: datetime) -> int:

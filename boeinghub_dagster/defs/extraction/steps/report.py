@@ -12,18 +12,31 @@ from boeinghub_dagster.domain.reporting import markdown_table
 from boeinghub_dagster.resources.boeing_queue import ExtractionStats
 
 RAW, STAGED = dg.AssetKey("boeing_raw_responses"), dg.AssetKey("staged_products")
-SAMPLE_COLUMNS = ["part_number", "sku", "list_price", "net_price", "inventory_quantity", "inventory_status", "status", "status_reason"]
+SAMPLE_COLUMNS = [
+    "part_number",
+    "sku",
+    "list_price",
+    "net_price",
+    "inventory_quantity",
+    "inventory_status",
+    "status",
+    "status_reason",
+]
 SAMPLE_ROWS = 10
 
 CHECKS = {
-    "raw_answers_cover_parts_asked": (RAW, "Boeing answered for every part asked; carries the run's extraction summary."),
+    "raw_answers_cover_parts_asked": (
+        RAW,
+        "Boeing answered for every part asked; carries the run's extraction summary.",
+    ),
     "staged_rows_have_sku": (STAGED, "Every staged row has a non-empty SKU."),
     "staged_prices_non_negative": (STAGED, "No staged row has a negative list or net price."),
     "staged_products_cover_parts_asked": (STAGED, "Every part asked was staged; carries the run's staging summary."),
 }
 WARN_ONLY = {"raw_answers_cover_parts_asked", "staged_products_cover_parts_asked"}
 CHECK_SPECS = [
-    dg.AssetCheckSpec(name, asset=key, description=text, blocking=name not in WARN_ONLY) for name, (key, text) in CHECKS.items()
+    dg.AssetCheckSpec(name, asset=key, description=text, blocking=name not in WARN_ONLY)
+    for name, (key, text) in CHECKS.items()
 ]
 
 
@@ -44,7 +57,9 @@ class ExtractionReport:
         self.blocked.update(r["status_reason"] for r in rows if r["status"] == "blocked")
         self.sample += rows[: max(0, SAMPLE_ROWS - len(self.sample))]
         self.no_sku += [r["part_number"] for r in rows if not r["sku"]]
-        self.negative += [r["part_number"] for r in rows if any((r[c] or Decimal(0)) < 0 for c in ("list_price", "net_price"))]
+        self.negative += [
+            r["part_number"] for r in rows if any((r[c] or Decimal(0)) < 0 for c in ("list_price", "net_price"))
+        ]
 
     def add_failures(self, stage: str, failures: list[tuple[str, str]]) -> None:
         self.failures += [(p, stage, reason) for p, reason in failures]
@@ -75,7 +90,9 @@ class ExtractionReport:
                 },
             ),
             "staged_rows_have_sku": dict(passed=not self.no_sku, metadata={"rows_without_sku": len(self.no_sku)}),
-            "staged_prices_non_negative": dict(passed=not self.negative, metadata={"negative_rows": len(self.negative)}),
+            "staged_prices_non_negative": dict(
+                passed=not self.negative, metadata={"negative_rows": len(self.negative)}
+            ),
             "staged_products_cover_parts_asked": dict(
                 passed=not self.failures,
                 severity=dg.AssetCheckSeverity.WARN,

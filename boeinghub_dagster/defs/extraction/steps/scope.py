@@ -9,32 +9,34 @@ contiguous range, and the first of those runs then packs full calls for all of t
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
 
+from boeinghub_dagster.defs.extraction.steps.report import RAW
 from boeinghub_dagster.defs.partitions import part_numbers
 from boeinghub_dagster.domain.clock import aware, utcnow
 from boeinghub_dagster.resources.store import StoreResource
 
-from .report import RAW
-
 BACKFILL_TAG = "dagster/backfill"
 
 
-def run_parts(context: dg.AssetExecutionContext, batch_id: int, chunk: int, store: StoreResource) -> tuple[list[str], datetime]:
+def run_parts(
+    context: dg.AssetExecutionContext, batch_id: int, chunk: int, store: StoreResource
+) -> tuple[list[str], datetime]:
     """(parts, asked since) for this run."""
     if batch_id and chunk:
         if store.chunks().status(batch_id, chunk) == "canceled":  # canceled with its batch before this run started
-            context.log.warning(f"batch {batch_id} chunk {chunk} was canceled by the operator: "
-                                "this run asks Boeing nothing")
+            context.log.warning(
+                f"batch {batch_id} chunk {chunk} was canceled by the operator: this run asks Boeing nothing"
+            )
             return [], utcnow()
         parts, asked_since = store.chunks().parts(batch_id, chunk)
         return parts, asked_since or utcnow()
     if batch_id:  # a whole batch, as launched before batches were cut into chunks
         return store.intake().parts(batch_id), aware(store.intake().get(batch_id)["created_at"])
     backfill = _backfill(context)
-    since = datetime.fromtimestamp(backfill.backfill_timestamp, timezone.utc) if backfill else utcnow()
+    since = datetime.fromtimestamp(backfill.backfill_timestamp, UTC) if backfill else utcnow()
     return list(context.partition_keys), since
 
 

@@ -16,13 +16,16 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
+from boeinghub_dagster.defs.intake.steps.runs import chunk_requester
 from boeinghub_dagster.resources.store import StoreResource
 
-from .runs import chunk_requester
-
 BATCH_TAG = "boeinghub/intake-batch"
-NOT_DONE = [dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.STARTING,
-            dg.DagsterRunStatus.STARTED]
+NOT_DONE = [
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+]
 CANCELABLE = {"requested", "launched"}
 
 
@@ -81,5 +84,7 @@ def _cancel_run(instance: dg.DagsterInstance, run: dg.DagsterRun) -> str | None:
     current = instance.get_run_by_id(run.run_id)
     if current is None or current.is_finished:
         return None
-    return (f"{current.status.value}: its process could not be reached; it stops by itself within 30 s "
-            "(its chunk is canceled), or cancel it from its page")
+    return (
+        f"{current.status.value}: its process could not be reached; it stops by itself within 30 s "
+        "(its chunk is canceled), or cancel it from its page"
+    )

@@ -188,8 +188,10 @@ def handle_file(
         return
     if existing:
         canceled = "; it was canceled: resume it with resume_intake_batch" if existing["status"] == "canceled" else ""
-        note = (f"same content (sha256 {sha}) as batch {existing['id']} ({existing['file_name']}); "
-                f"nothing new started{canceled}\n")
+        note = (
+            f"same content (sha256 {sha}) as batch {existing['id']} ({existing['file_name']}); "
+            f"nothing new started{canceled}\n"
+        )
         moved = ctx.inbox.move(file, "processed", {".duplicate.txt": note.encode()})
         dup = ctx.intake.record_duplicate(label, sha, file.target, existing)
         ctx.plan.messages.append(

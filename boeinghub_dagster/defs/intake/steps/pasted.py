@@ -57,8 +57,9 @@ def rejected_summary(rejected: list[RejectedLine], run_id: str) -> str:
     return f"{lines} rejected: {named}{more} (all in run {run_id[:8]}'s metadata)"
 
 
-def record_part_list(intake: IntakeStore, part_numbers: object, target: str, name: str, max_parts: int,
-                     run_id: str) -> PastedBatch:
+def record_part_list(
+    intake: IntakeStore, part_numbers: object, target: str, name: str, max_parts: int, run_id: str
+) -> PastedBatch:
     """Record the list as a batch (or a duplicate, or a rejection, with its reason)."""
     content = list_text(part_numbers).encode("utf-8")
     sha = hashlib.sha256(content).hexdigest()
@@ -66,18 +67,25 @@ def record_part_list(intake: IntakeStore, part_numbers: object, target: str, nam
     if existing:
         dup = intake.record_duplicate(name, sha, target, existing)
         hint = "; it was canceled: resume it with resume_intake_batch" if existing["status"] == "canceled" else ""
-        message = (f"same list (sha256 {sha[:12]}…) as batch {existing['id']} ({existing['file_name']}); "
-                   "nothing new started")
+        message = (
+            f"same list (sha256 {sha[:12]}…) as batch {existing['id']} ({existing['file_name']}); nothing new started"
+        )
         return PastedBatch("duplicate", dup, message + hint, duplicate_of=existing)
     try:
         parsed = parse_bounded(PASTED_AS, content, max_parts)  # as the inbox parses a .txt: any error is a reason
     except FileRejected as exc:
         batch_id = intake.record_rejected(name, sha, target, str(exc))
         return PastedBatch("rejected", batch_id, f"list refused (batch {batch_id}): {exc}")
-    counts = {"lines": parsed.lines, "accepted": len(parsed.part_numbers), "rejected": len(parsed.rejected),
-              "duplicates": parsed.duplicates}
+    counts = {
+        "lines": parsed.lines,
+        "accepted": len(parsed.part_numbers),
+        "rejected": len(parsed.rejected),
+        "duplicates": parsed.duplicates,
+    }
     reason = rejected_summary(parsed.rejected, run_id) if parsed.rejected else None
     batch = intake.record_batch(name, sha, target, counts, parsed.part_numbers, encoding=parsed.encoding, reason=reason)
-    message = (f"batch {batch['id']} ({name}): {counts['accepted']} parts, {counts['rejected']} lines rejected, "
-               f"{counts['duplicates']} duplicates; the inbox sensor starts its runs on its next tick")
+    message = (
+        f"batch {batch['id']} ({name}): {counts['accepted']} parts, {counts['rejected']} lines rejected, "
+        f"{counts['duplicates']} duplicates; the inbox sensor starts its runs on its next tick"
+    )
     return PastedBatch("accepted", batch["id"], message, parsed.part_numbers, parsed.rejected, counts)

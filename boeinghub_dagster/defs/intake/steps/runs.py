@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import dagster as dg
 
+from boeinghub_dagster.defs.intake.steps.inbox import BatchRun
 from boeinghub_dagster.domain.alerts import subject_key
 from boeinghub_dagster.domain.clock import aware, utcnow
 from boeinghub_dagster.domain.intake_chunks import duration_text, eta_minutes, is_range, plan_chunks
@@ -29,11 +30,13 @@ from boeinghub_dagster.resources.boeing_queue import ask_boeing
 from boeinghub_dagster.resources.settings import Limits
 from boeinghub_dagster.resources.store import StoreResource
 
-from .inbox import BatchRun
-
 CHUNKS_IN_FLIGHT = 2
 MAX_ATTEMPTS = 3
-DONE = {dg.DagsterRunStatus.SUCCESS: "success", dg.DagsterRunStatus.FAILURE: "failed", dg.DagsterRunStatus.CANCELED: "canceled"}
+DONE = {
+    dg.DagsterRunStatus.SUCCESS: "success",
+    dg.DagsterRunStatus.FAILURE: "failed",
+    dg.DagsterRunStatus.CANCELED: "canceled",
+}
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,9 @@ def chunk_requester(batch_id: int, chunk: int) -> str:
     return f"batch:{batch_id}:chunk:{chunk}"
 
 
-def plan_batches(new: list[BatchRun], order: dict[str, int], store: StoreResource, limits: Limits, chunk_size: int) -> list[str]:
+def plan_batches(
+    new: list[BatchRun], order: dict[str, int], store: StoreResource, limits: Limits, chunk_size: int
+) -> list[str]:
     """Record the chunks of newly accepted batches; one message each, with Boeing's time for it."""
     messages = []
     for run in new:
@@ -79,13 +84,18 @@ def _request(chunk: dict, total: int) -> dg.RunRequest:
         tags["dagster/asset_partition_range_end"] = chunk["range_end"]
     return dg.RunRequest(
         run_key=chunk["run_key"],
-        run_config={"ops": {"extraction": {"config": {"intake_batch_id": chunk["batch_id"], "intake_chunk": chunk["chunk"]}}}},
+        run_config={
+            "ops": {"extraction": {"config": {"intake_batch_id": chunk["batch_id"], "intake_chunk": chunk["chunk"]}}}
+        },
         tags=tags,
     )
 
 
 def chunk_runs(
-    store: StoreResource, run_for_key: Callable[[str], RunSeen | None], ensure_partitions: Callable[[list[str]], object], batch_size: int
+    store: StoreResource,
+    run_for_key: Callable[[str], RunSeen | None],
+    ensure_partitions: Callable[[list[str]], object],
+    batch_size: int,
 ) -> tuple[list[dg.RunRequest], list[str]]:
     """Follow requested chunks to their runs' end; request the next planned ones.
 
@@ -116,12 +126,17 @@ def chunk_runs(
                 if chunk["attempts"] >= chunk["budget"]:
                     if chunks.update(batch_id, chunk["chunk"], status=outcome, run_id=seen.run_id, error=error):
                         requests_store.drop(chunk_requester(batch_id, chunk["chunk"]))
-                        text = (f"batch {batch_id} chunk {chunk['chunk']}/{total}: {error} {chunk['attempts']} times; "
-                                "resume it with resume_intake_batch")
+                        text = (
+                            f"batch {batch_id} chunk {chunk['chunk']}/{total}: {error} {chunk['attempts']} times; "
+                            "resume it with resume_intake_batch"
+                        )
                         messages.append(text)
-                        alerts.send("chunk_given_up", subject_key("chunk_given_up", batch_id, chunk["chunk"]),
-                                    f"{text} (batch_id {batch_id})",
-                                    {"file": chunk["file_name"], "parts": chunk["parts"], "run": run_link(seen.run_id)})
+                        alerts.send(
+                            "chunk_given_up",
+                            subject_key("chunk_given_up", batch_id, chunk["chunk"]),
+                            f"{text} (batch_id {batch_id})",
+                            {"file": chunk["file_name"], "parts": chunk["parts"], "run": run_link(seen.run_id)},
+                        )
                     continue
                 if not chunks.update(batch_id, chunk["chunk"], status="planned", run_id=seen.run_id, error=error):
                     continue  # canceled meanwhile: not a failure to ask again
@@ -146,10 +161,17 @@ def _finished(store: StoreResource, alerts: Alerts, batch_id: int, total: int) -
     if b is None or b["status"] == "canceled":
         return
     counts = {k: b[k] for k in ("accepted", "answered", "staged", "failed", "left")}
-    text = (f"batch {batch_id} ({b['file_name']}) {b['status']}: " + ", ".join(f"{v} {k}" for k, v in counts.items())
-            + (f"; failures: {b['failure_reasons']}" if b["failure_reasons"] else ""))
-    alerts.send("batch_finished", subject_key("batch_finished", batch_id), text,
-                {"file": b["file_name"], **counts, "runs": total, "target": b["target"], "chunks": b["chunks"]})
+    text = (
+        f"batch {batch_id} ({b['file_name']}) {b['status']}: "
+        + ", ".join(f"{v} {k}" for k, v in counts.items())
+        + (f"; failures: {b['failure_reasons']}" if b["failure_reasons"] else "")
+    )
+    alerts.send(
+        "batch_finished",
+        subject_key("batch_finished", batch_id),
+        text,
+        {"file": b["file_name"], **counts, "runs": total, "target": b["target"], "chunks": b["chunks"]},
+    )
 
 
 def _launch(store: StoreResource, chunk: dict, batch_size: int) -> dict | None:
@@ -158,10 +180,13 @@ def _launch(store: StoreResource, chunk: dict, batch_size: int) -> dict | None:
     since = aware(chunk["asked_since"]) if chunk["asked_since"] else utcnow()
     parts, _ = store.chunks().parts(chunk["batch_id"], chunk["chunk"])
     answered = store.extraction().latest_index(parts, since)
-    ask_boeing(store.requests(), parts, chunk_requester(chunk["batch_id"], chunk["chunk"]), batch_size, answered=answered)
+    ask_boeing(
+        store.requests(), parts, chunk_requester(chunk["batch_id"], chunk["chunk"]), batch_size, answered=answered
+    )
     run_key = f"intake-{chunk['sha256'][:24]}-c{chunk['chunk']}-a{attempt}"
-    moved = store.chunks().update(chunk["batch_id"], chunk["chunk"], status="requested", attempts=attempt,
-                                  run_key=run_key, asked_since=since)
+    moved = store.chunks().update(
+        chunk["batch_id"], chunk["chunk"], status="requested", attempts=attempt, run_key=run_key, asked_since=since
+    )
     if not moved:
         store.requests().drop(chunk_requester(chunk["batch_id"], chunk["chunk"]))  # canceled meanwhile: no run
         return None

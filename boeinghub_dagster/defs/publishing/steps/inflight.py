@@ -67,8 +67,12 @@ class InFlight(Generic[Task, Outcome]):
         if self.stop is None:
             self.stop = Stop(error)
 
-    def submit(self, tasks: Sequence[Task], work: Callable[[ShopifyClient, Task], Outcome],
-               not_started: Callable[[Task], Outcome]) -> list[tuple[Task, Future]]:
+    def submit(
+        self,
+        tasks: Sequence[Task],
+        work: Callable[[ShopifyClient, Task], Outcome],
+        not_started: Callable[[Task], Outcome],
+    ) -> list[tuple[Task, Future]]:
         """Queue `work(client, task)` for every task; once `halt` was called a task that had not started
         yet gets `not_started(task)` instead. Queuing a whole chunk at once keeps the threads busy while
         the run's thread prepares the next chunk or writes the last one."""
@@ -80,8 +84,9 @@ class InFlight(Generic[Task, Outcome]):
 
         return [(task, self._pool.submit(one, task)) for task in tasks]
 
-    def collect(self, submitted: list[tuple[Task, Future]],
-                broke: Callable[[Task, BaseException], Outcome]) -> Iterator[tuple[Task, Outcome]]:
+    def collect(
+        self, submitted: list[tuple[Task, Future]], broke: Callable[[Task, BaseException], Outcome]
+    ) -> Iterator[tuple[Task, Outcome]]:
         """(task, outcome) as each finishes. An exception from `work` halts the run (`broke(task, error)` is
         its outcome); the caller raises `self.stop.error` once it has written what finished."""
         tasks = {future: task for task, future in submitted}

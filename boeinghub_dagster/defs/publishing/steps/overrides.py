@@ -43,13 +43,32 @@ def describe(override: Override | None) -> str:
     return f"price {override.price}" if override.price is not None else f"markup × {override.markup}"
 
 
-def apply(requests: Sequence[Request], set_by: str, run_id: str, client: ShopifyClient, publishing: PublishingStore,
-          staging: StagingStore, markup: str, now: datetime) -> OverrideOutcome:
+def apply(
+    requests: Sequence[Request],
+    set_by: str,
+    run_id: str,
+    client: ShopifyClient,
+    publishing: PublishingStore,
+    staging: StagingStore,
+    markup: str,
+    now: datetime,
+) -> OverrideOutcome:
     out = OverrideOutcome()
     overrides = OverrideStore(publishing.engine)
-    overrides.record([{"part_number": r.part, "price": r.override.price if r.override else None,
-                       "markup": r.override.markup if r.override else None, "cleared": r.override is None,
-                       "set_by": set_by, "set_at": now, "run_id": run_id} for r in requests])
+    overrides.record(
+        [
+            {
+                "part_number": r.part,
+                "price": r.override.price if r.override else None,
+                "markup": r.override.markup if r.override else None,
+                "cleared": r.override is None,
+                "set_by": set_by,
+                "set_at": now,
+                "run_id": run_id,
+            }
+            for r in requests
+        ]
+    )
     parts = [r.part for r in requests]
     products = publishing.products(parts)
     staged = {r["part_number"]: r for r in staging.rows(parts)}

@@ -18,9 +18,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from boeinghub_dagster.defs.publishing.steps.inflight import InFlight
+from boeinghub_dagster.defs.publishing.steps.work import Outcome, PartWork
 from boeinghub_dagster.domain.images import pick_image_url
 from boeinghub_dagster.domain.payloads import location_quantities, payload_hash, product_set_input
 from boeinghub_dagster.domain.pricing import PriceDecision, decide_price, row_base_cost
@@ -32,11 +34,10 @@ from boeinghub_dagster.resources.store.extraction import StagingStore
 from boeinghub_dagster.resources.store.overrides import OverrideStore
 from boeinghub_dagster.resources.store.publishing import PublishingStore
 
-from .inflight import InFlight
-from .work import Outcome, PartWork
-
 STAGE = "publishing"
-STREAM_TAG = "boeinghub/publish-stream"  # on the runs publish_intake_sensor starts: their ranges may pass unstaged parts
+STREAM_TAG = (
+    "boeinghub/publish-stream"  # on the runs publish_intake_sensor starts: their ranges may pass unstaged parts
+)
 CHUNK = 25  # parts per store round trip (pending rows before, results after), at least
 NOT_STAGED = "not staged: materialize staged_products for this part first"
 MAX_UNREACHABLE = 3  # consecutive parts whose call could not be completed: then the run stops
@@ -97,13 +98,21 @@ class PublishStats:
 
 def next_day(now: datetime | None = None) -> datetime:
     """The next UTC midnight: when a part refused by the variant throttle is tried again."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     return (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 class Publisher:
-    def __init__(self, make_client: Callable[[], ShopifyClient], store: PublishingStore, staging: StagingStore,
-                 images: ProductImages, settings: PublishSettings, run_id: str, concurrency: int = 1):
+    def __init__(
+        self,
+        make_client: Callable[[], ShopifyClient],
+        store: PublishingStore,
+        staging: StagingStore,
+        images: ProductImages,
+        settings: PublishSettings,
+        run_id: str,
+        concurrency: int = 1,
+    ):
         self.store, self.staging, self.images = store, staging, images
         self.settings, self.run_id = settings, run_id
         self.stats = PublishStats()
@@ -117,31 +126,64 @@ class Publisher:
         """(fetched rows, blocked (part, reason), not staged (part, reason)), in part order."""
         rows = {r["part_number"]: r for r in self.staging.rows(parts)}
         fetched = [rows[p] for p in parts if p in rows and rows[p]["status"] == "fetched"]
-        blocked = [(p, rows[p]["status_reason"] or rows[p]["status"]) for p in parts if p in rows and rows[p]["status"] != "fetched"]
+        blocked = [
+            (p, rows[p]["status_reason"] or rows[p]["status"])
+            for p in parts
+            if p in rows and rows[p]["status"] != "fetched"
+        ]
         missing = [(p, NOT_STAGED) for p in parts if p not in rows]
         return fetched, blocked, missing
 
     def _input(self, row: dict, image_url: str | None, price: Decimal | None) -> dict:
         s = self.settings
-        return product_set_input(row, price_markup_factor=s.markup, location_ids=s.location_ids, location_map=s.location_map,
-                                 location_codes=s.location_codes, image_url=image_url, part_number=row["part_number"],
-                                 price=price)
+        return product_set_input(
+            row,
+            price_markup_factor=s.markup,
+            location_ids=s.location_ids,
+            location_map=s.location_map,
+            location_codes=s.location_codes,
+            image_url=image_url,
+            part_number=row["part_number"],
+            price=price,
+        )
 
-    def _plan(self, row: dict, image_url: str, warning: str | None, result: ChunkResult, old: dict | None,
-              price: Decimal | None) -> Plan:
+    def _plan(
+        self,
+        row: dict,
+        image_url: str,
+        warning: str | None,
+        result: ChunkResult,
+        old: dict | None,
+        price: Decimal | None,
+    ) -> Plan:
         product = self._input(row, image_url, price)
         quantity = sum(location_quantities(row, self.settings.location_ids, self.settings.location_map).values())
         if warning:
             result.warnings.append((row["part_number"], warning))
-        return Plan(row["part_number"], product["variants"][0]["inventoryItem"]["sku"], price, row_base_cost(row),
-                    quantity, image_url, product, payload_hash(product), Held.from_row(old))
+        return Plan(
+            row["part_number"],
+            product["variants"][0]["inventoryItem"]["sku"],
+            price,
+            row_base_cost(row),
+            quantity,
+            image_url,
+            product,
+            payload_hash(product),
+            Held.from_row(old),
+        )
 
     def _decide(self, row: dict, old: dict | None, overrides: dict, holds: dict) -> PriceDecision:
         """`pricing.decide_price` for one part; a retired product's old price does not count (it comes back new)."""
         live = old if old and old.get("retired_at") is None else None
-        return decide_price(row_base_cost(row), markup=self.settings.markup, hold_pct=self.settings.hold_pct,
-                            published_price=live and live["price"], published_cost=live and live["cost"],
-                            override=overrides.get(row["part_number"]), hold=holds.get(row["part_number"]))
+        return decide_price(
+            row_base_cost(row),
+            markup=self.settings.markup,
+            hold_pct=self.settings.hold_pct,
+            published_price=live and live["price"],
+            published_cost=live and live["cost"],
+            override=overrides.get(row["part_number"]),
+            hold=holds.get(row["part_number"]),
+        )
 
     def _listed(self, old: dict) -> bool:
         return set(self.settings.publication_ids) <= set(old.get("publications") or [])
@@ -172,10 +214,22 @@ class Publisher:
         if self._listed(old):
             result.unchanged.append(old)
         else:
-            relist.append(Plan(old["part_number"], old["sku"], old["price"], old["cost"], old["quantity"],
-                               old["image_url"], {}, old["payload_hash"], Held.from_row(old), relist=old))
+            relist.append(
+                Plan(
+                    old["part_number"],
+                    old["sku"],
+                    old["price"],
+                    old["cost"],
+                    old["quantity"],
+                    old["image_url"],
+                    {},
+                    old["payload_hash"],
+                    Held.from_row(old),
+                    relist=old,
+                )
+            )
 
-    def _start(self, rows: list[dict]) -> "Started":
+    def _start(self, rows: list[dict]) -> Started:
         """Plan a chunk, write its holds and `pending` rows, queue its calls."""
         result = ChunkResult()
         parts = [r["part_number"] for r in rows]
@@ -198,7 +252,9 @@ class Publisher:
                 continue
             sku = row["sku"]
             try:
-                image = self.images.store(sku, pick_image_url(row.get("boeing_image_url"), row.get("boeing_thumbnail_url")))
+                image = self.images.store(
+                    sku, pick_image_url(row.get("boeing_image_url"), row.get("boeing_thumbnail_url"))
+                )
                 plan = self._plan(row, image.url, image.warning, result, old, decision.price)
             except ValueError as exc:
                 result.failed.append((part, str(exc)))
@@ -208,8 +264,10 @@ class Publisher:
                 continue
             plans.append(plan)
         self.store.hold(new_holds)
-        self.store.mark_pending([{"part_number": p.part, "sku": p.sku, "price": p.price, "image_url": p.image_url}
-                                 for p in plans], self.run_id)
+        self.store.mark_pending(
+            [{"part_number": p.part, "sku": p.sku, "price": p.price, "image_url": p.image_url} for p in plans],
+            self.run_id,
+        )
         return Started(result, self.inflight.submit(plans + relist, self._work, self.work.not_started))
 
     def _work(self, client: ShopifyClient, plan: Plan) -> Outcome:
@@ -224,7 +282,7 @@ class Publisher:
                 self._unreachable = 0
         return outcome
 
-    def _finish(self, started: "Started") -> ChunkResult:
+    def _finish(self, started: Started) -> ChunkResult:
         """Collect a chunk's outcomes, then write them in one go."""
         result, settled = started.result, {}
         try:

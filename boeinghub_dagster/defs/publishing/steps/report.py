@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
+from boeinghub_dagster.defs.publishing.steps.publisher import ChunkResult, PublishStats
 from boeinghub_dagster.domain.reporting import markdown_table
-
-from .publisher import ChunkResult, PublishStats
 
 SHOPIFY_PRODUCTS = dg.AssetKey("shopify_products")
 SAMPLE_COLUMNS = ["part_number", "sku", "price", "cost", "quantity", "shopify_product_id", "outcome"]
@@ -35,12 +34,16 @@ class PublishReport:
         self.deferred += chunk.deferred
         self.failed += chunk.failed
         self.warnings += chunk.warnings
-        rows = [{**r, "outcome": "published"} for r in chunk.published] + [{**r, "outcome": "unchanged"} for r in chunk.unchanged]
+        rows = [{**r, "outcome": "published"} for r in chunk.published] + [
+            {**r, "outcome": "unchanged"} for r in chunk.unchanged
+        ]
         self.sample += rows[: max(0, SAMPLE_ROWS - len(self.sample))]
 
     @staticmethod
     def table(pairs: list[tuple[str, str]], what: str = "reason") -> dg.MetadataValue:
-        return dg.MetadataValue.md(markdown_table([{"part_number": p, what: r} for p, r in pairs], ["part_number", what], limit=50))
+        return dg.MetadataValue.md(
+            markdown_table([{"part_number": p, what: r} for p, r in pairs], ["part_number", what], limit=50)
+        )
 
     def metadata(self, stats: PublishStats) -> dict:
         return {

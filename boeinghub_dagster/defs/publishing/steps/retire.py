@@ -52,8 +52,9 @@ def take_down(client: ShopifyClient, product_id: str, publication_ids: Sequence[
     return True, None
 
 
-def retire(parts: Sequence[str], client: ShopifyClient, publishing: PublishingStore, keys: set[str],
-           now: datetime) -> RetireOutcome:
+def retire(
+    parts: Sequence[str], client: ShopifyClient, publishing: PublishingStore, keys: set[str], now: datetime
+) -> RetireOutcome:
     out = RetireOutcome()
     store = RetireStore(publishing.engine)
     known, busy = store.known(parts) | (set(parts) & keys), store.syncing(parts)

@@ -15,14 +15,18 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from boeinghub_dagster.resources.shopify import (
-    ShopifyClient, ShopifyError, ShopifyFatal, ShopifyRetryable, ShopifyVariantThrottled,
+    ShopifyClient,
+    ShopifyError,
+    ShopifyFatal,
+    ShopifyRetryable,
+    ShopifyVariantThrottled,
 )
 from boeinghub_dagster.resources.shopify_idempotency import IdempotentCalls
 from boeinghub_dagster.resources.shopify_product import ProductWriter
 from boeinghub_dagster.resources.store.idempotency import IdempotencyStore
 
 if TYPE_CHECKING:
-    from .publisher import Plan
+    from boeinghub_dagster.defs.publishing.steps.publisher import Plan
 
 NOT_SENT = ("not_sent", "the run stopped before this part's call")
 
@@ -46,14 +50,14 @@ class PartWork:
     def writer(self, client: ShopifyClient) -> ProductWriter:
         return ProductWriter(client, IdempotentCalls(self.keys), self.publication_ids)
 
-    def not_started(self, plan: "Plan") -> Outcome:
+    def not_started(self, plan: Plan) -> Outcome:
         return Outcome(settle=None if plan.relist is not None else NOT_SENT)
 
-    def broke(self, plan: "Plan", error: BaseException) -> Outcome:
+    def broke(self, plan: Plan, error: BaseException) -> Outcome:
         """A fatal error in this part's calls: whether any of them applied is unknown, the row stays pending."""
         return Outcome(error=f"{error}" if isinstance(error, ShopifyError) else f"{type(error).__name__}: {error}")
 
-    def run(self, client: ShopifyClient, plan: "Plan") -> Outcome:
+    def run(self, client: ShopifyClient, plan: Plan) -> Outcome:
         writer = self.writer(client)
         if plan.relist is not None:
             error = writer.publish(plan.held)
@@ -65,14 +69,25 @@ class PartWork:
         except ShopifyVariantThrottled as exc:
             return Outcome(deferred=f"Shopify variant throttle: {exc}", settle=("deferred", str(exc)))
         except ShopifyRetryable as exc:  # applied or not, nobody knows: the row stays pending for reconciliation
-            return Outcome(error=f"{exc} (retries exhausted; left for publish_reconciliation_job)", unreachable=True,
-                           exception=exc)
+            return Outcome(
+                error=f"{exc} (retries exhausted; left for publish_reconciliation_job)", unreachable=True, exception=exc
+            )
         except ShopifyError as exc:  # refused as a whole: nothing applied
             return Outcome(error=str(exc), settle=("rejected", str(exc)))
         except (KeyError, IndexError, TypeError) as exc:  # an answer not shaped as documented: applied or not?
-            return Outcome(error=f"Shopify's answer had an unexpected shape ({type(exc).__name__}: {exc}); left for "
-                                 f"publish_reconciliation_job")
-        row = {"part_number": plan.part, "sku": plan.sku, **done.columns(), "price": plan.price, "cost": plan.cost,
-               "quantity": plan.quantity, "image_url": done.image_url or plan.image_url,
-               "payload_hash": None if done.error else plan.hash, "status": "published"}
+            return Outcome(
+                error=f"Shopify's answer had an unexpected shape ({type(exc).__name__}: {exc}); left for "
+                f"publish_reconciliation_job"
+            )
+        row = {
+            "part_number": plan.part,
+            "sku": plan.sku,
+            **done.columns(),
+            "price": plan.price,
+            "cost": plan.cost,
+            "quantity": plan.quantity,
+            "image_url": done.image_url or plan.image_url,
+            "payload_hash": None if done.error else plan.hash,
+            "status": "published",
+        }
         return Outcome(row=row, error=done.error)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import dagster as dg
 
+from boeinghub_dagster.defs.sync.steps.push import Pusher
+from boeinghub_dagster.defs.sync.steps.sync_rows import SyncTally
 from boeinghub_dagster.domain.reporting import markdown_table
 from boeinghub_dagster.resources.shopify import ShopifyClient
 
-from .push import Pusher
-from .sync_rows import SyncTally
-
 
 def pairs_md(pairs: list[tuple[str, str]], what: str = "reason") -> dg.MetadataValue:
-    return dg.MetadataValue.md(markdown_table([{"part_number": p, what: r} for p, r in pairs], ["part_number", what], limit=50))
+    return dg.MetadataValue.md(
+        markdown_table([{"part_number": p, what: r} for p, r in pairs], ["part_number", what], limit=50)
+    )
 
 
 def sync_metadata(tally: SyncTally, client: ShopifyClient, pusher: Pusher, extra: dict | None = None) -> dict:

@@ -103,10 +103,15 @@ class Pusher:
         for c in changes:
             c.base = row_base_cost(c.row)
             old, cost = c.sched.get("shop_price"), c.sched.get("shop_cost")
-            decision = decide_price(c.base, markup=self.settings.markup, hold_pct=self.settings.hold_pct,
-                                    published_price=Decimal(old) if old is not None else None,
-                                    published_cost=Decimal(cost) if cost is not None else None,
-                                    override=overrides.get(c.row["part_number"]), hold=holds.get(c.row["part_number"]))
+            decision = decide_price(
+                c.base,
+                markup=self.settings.markup,
+                hold_pct=self.settings.hold_pct,
+                published_price=Decimal(old) if old is not None else None,
+                published_cost=Decimal(cost) if cost is not None else None,
+                override=overrides.get(c.row["part_number"]),
+                hold=holds.get(c.row["part_number"]),
+            )
             c.price, c.held = decision.price, decision.held
             if decision.new_hold:
                 new_holds.append((c.row["part_number"], decision.reference, c.price, c.held))
@@ -123,8 +128,9 @@ class Pusher:
         for c in live:
             if c.held:
                 continue
-            variant = variant_update_input(c.sched["shopify_variant_id"], c.base,
-                                           price_markup_factor=self.settings.markup, price=c.price)
+            variant = variant_update_input(
+                c.sched["shopify_variant_id"], c.base, price_markup_factor=self.settings.markup, price=c.price
+            )
             if variant is not None:
                 c.error = self._call(lambda: self.client.variants_bulk_update(c.sched["shopify_product_id"], [variant]))
                 faults.point("sync.mid_push")
@@ -133,8 +139,12 @@ class Pusher:
     def _stock(self, c: Change, quantities: list[dict]) -> None:
         """Stock the part's item at every location its quantities go to and it is not stocked at yet."""
         s = c.sched
-        held = Held(s["shopify_product_id"], s.get("shopify_variant_id"), s["inventory_item_id"],
-                    stocked=s.get("stocked_locations"))
+        held = Held(
+            s["shopify_product_id"],
+            s.get("shopify_variant_id"),
+            s["inventory_item_id"],
+            stocked=s.get("stocked_locations"),
+        )
         before = list(held.stocked) if held.stocked is not None else None
         try:
             stocked = self.writer.stock(held, [q["locationId"] for q in quantities])
@@ -152,8 +162,12 @@ class Pusher:
         groups: list[list[tuple[Change, list[dict]]]] = [[]]
         size = 0
         for c in changes:
-            quantities = stock_quantities(c.sched["inventory_item_id"], c.row, location_ids=self.settings.location_ids,
-                                          location_map=self.settings.location_map)
+            quantities = stock_quantities(
+                c.sched["inventory_item_id"],
+                c.row,
+                location_ids=self.settings.location_ids,
+                location_map=self.settings.location_map,
+            )
             self._stock(c, quantities)
             if c.error:
                 continue
@@ -204,8 +218,11 @@ class Pusher:
             if c is None:
                 return False
             known = c.stocked or c.sched.get("stocked_locations") or []
-            held = Held(c.sched["shopify_product_id"], inventory_item_id=q["inventoryItemId"],
-                        stocked=[x for x in known if x != q["locationId"]])
+            held = Held(
+                c.sched["shopify_product_id"],
+                inventory_item_id=q["inventoryItemId"],
+                stocked=[x for x in known if x != q["locationId"]],
+            )
             try:
                 c.stocked = self.writer.stock(held, [q["locationId"]])
             except ShopifyFatal:

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
 
+from boeinghub_dagster.defs.sync.steps.metadata import sync_metadata
+from boeinghub_dagster.defs.sync.steps.push import Pusher, SyncSettings
+from boeinghub_dagster.defs.sync.steps.sync_rows import SyncTally, sync_rows
 from boeinghub_dagster.resources.alerts import Alerts
 from boeinghub_dagster.resources.boeing import BoeingResource
 from boeinghub_dagster.resources.settings import location_map_from_env
@@ -21,18 +24,21 @@ from boeinghub_dagster.resources.shopify import ShopifyClient, ShopifyResource
 from boeinghub_dagster.resources.shopify_setup import ensure_setup
 from boeinghub_dagster.resources.store import StoreResource
 
-from .push import Pusher, SyncSettings
-from .metadata import sync_metadata
-from .sync_rows import SyncTally, sync_rows
-
 
 @contextmanager
-def shopify_pusher(shopify: ShopifyResource, store: StoreResource, hour_start: datetime) -> Iterator[tuple[ShopifyClient, Pusher]]:
+def shopify_pusher(
+    shopify: ShopifyResource, store: StoreResource, hour_start: datetime
+) -> Iterator[tuple[ShopifyClient, Pusher]]:
     client, limits, location_map = shopify.client(), shopify.limits(), location_map_from_env()
     try:
         location_ids = ensure_setup(client, store.publishing(), location_map, ()).locations  # sync sells nothing new
-        settings = SyncSettings(limits.price_markup_factor, limits.price_jump_hold_pct, limits.max_consecutive_sync_failures,
-                                location_ids, location_map)
+        settings = SyncSettings(
+            limits.price_markup_factor,
+            limits.price_jump_hold_pct,
+            limits.max_consecutive_sync_failures,
+            location_ids,
+            location_map,
+        )
         yield client, Pusher(client, store.publishing(), settings, hour_start)
     finally:
         client.close()
@@ -54,12 +60,23 @@ def resume_after_crash(context: dg.OpExecutionContext, store: StoreResource, now
     given = store.sync().give_back(ancestors, now)
     first = context.instance.get_run_record_by_id(ancestors[-1])
     context.log.info(f"re-execution of {ancestors[0]}: {given} row(s) it left syncing taken back")
-    return first.create_timestamp.astimezone(timezone.utc) if first else None
+    return first.create_timestamp.astimezone(UTC) if first else None
 
 
-def run_sync(store: StoreResource, boeing: BoeingResource, shopify: ShopifyResource, rows: list[dict], now: datetime,
-             hour_start: datetime, requested_by: str, run_id: str, tally: SyncTally, extra: dict | None = None,
-             poll_seconds: float = 0.5, answers_since: datetime | None = None) -> dict:
+def run_sync(
+    store: StoreResource,
+    boeing: BoeingResource,
+    shopify: ShopifyResource,
+    rows: list[dict],
+    now: datetime,
+    hour_start: datetime,
+    requested_by: str,
+    run_id: str,
+    tally: SyncTally,
+    extra: dict | None = None,
+    poll_seconds: float = 0.5,
+    answers_since: datetime | None = None,
+) -> dict:
     """Sync `rows`; return the run's metadata."""
     with shopify_pusher(shopify, store, hour_start) as (client, pusher):
         sync_rows(store, boeing, pusher, rows, now, requested_by, run_id, tally, poll_seconds, answers_since)

@@ -16,16 +16,20 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from boeinghub_dagster.defs.sync.steps.push import Change, Pusher
 from boeinghub_dagster.domain.hashing import change_hash
 from boeinghub_dagster.domain.normalization import normalize_response
 from boeinghub_dagster.domain.sync_rules import SHOPIFY_ACTIVE, SHOPIFY_DRAFT, SyncState, after_failure, after_success
 from boeinghub_dagster.resources.boeing_queue import (
-    DISPATCH_LEASE, BatchAnswer, Dispatcher, ExtractionStats, ask_boeing, await_answers,
+    DISPATCH_LEASE,
+    BatchAnswer,
+    Dispatcher,
+    ExtractionStats,
+    ask_boeing,
+    await_answers,
 )
 from boeinghub_dagster.resources.store import StoreResource
 from boeinghub_dagster.resources.store.leases import Lease
-
-from .push import Change, Pusher
 
 MARGIN = 0.02  # of an hour's Boeing calls, left for retries and token refreshes
 
@@ -104,14 +108,20 @@ class Syncer:
         self.open -= {u["part_number"] for u in updates}
 
     def _shop_row(self, c: Change) -> dict:
-        row = {"part_number": c.row["part_number"], "quantity": int(c.row.get("inventory_quantity") or 0), "updated_at": self.now}
+        row = {
+            "part_number": c.row["part_number"],
+            "quantity": int(c.row.get("inventory_quantity") or 0),
+            "updated_at": self.now,
+        }
         if not c.held and c.base is not None:
             row.update(price=c.price, cost=c.base)
         if c.stocked is not None:
             row["stocked_locations"] = c.stocked
         return row
 
-    def _success(self, s: dict, c: Change | None, outcome: str, reason: str | None, updates: list, history: list) -> None:
+    def _success(
+        self, s: dict, c: Change | None, outcome: str, reason: str | None, updates: list, history: list
+    ) -> None:
         decision = after_success(_state(s))
         cols = {**decision.columns(), "part_number": s["part_number"], "last_sync_at": self.now, "updated_at": self.now}
         if decision.activate:
@@ -127,8 +137,13 @@ class Syncer:
             if outcome == "held":
                 self.tally.held.append((s["part_number"], reason or ""))
             new_qty = int(c.row.get("inventory_quantity") or 0)
-            cols.update(last_quantity=new_qty, last_inventory_status=c.row.get("inventory_status"),
-                        last_locations=[{"location": x["location"], "quantity": x["quantity"]} for x in c.row.get("locations") or []])
+            cols.update(
+                last_quantity=new_qty,
+                last_inventory_status=c.row.get("inventory_status"),
+                last_locations=[
+                    {"location": x["location"], "quantity": x["quantity"]} for x in c.row.get("locations") or []
+                ],
+            )
             if outcome == "changed":
                 new_price = c.base if c.base is not None else new_price
                 cols.update(last_hash=c.hash, last_price=new_price)
@@ -152,20 +167,40 @@ class Syncer:
         history.append(self._history(s, "failed", None, None, reason))
 
     def _history(self, s: dict, outcome: str, new_price, new_qty, reason: str | None) -> dict:
-        return {"part_number": s["part_number"], "sku": s["sku"], "at": self.now, "outcome": outcome,
-                "old_price": s.get("last_price"), "new_price": new_price, "old_quantity": s.get("last_quantity"),
-                "new_quantity": new_qty, "reason": reason}
+        return {
+            "part_number": s["part_number"],
+            "sku": s["sku"],
+            "at": self.now,
+            "outcome": outcome,
+            "old_price": s.get("last_price"),
+            "new_price": new_price,
+            "old_quantity": s.get("last_quantity"),
+            "new_quantity": new_qty,
+            "reason": reason,
+        }
 
     def restore_open(self) -> None:
         """Rows taken but not resolved go back to the status they had (not left `syncing`)."""
-        updates = [{"part_number": p, "sync_status": self.rows[p]["previous_status"], "updated_at": self.now} for p in self.open]
+        updates = [
+            {"part_number": p, "sync_status": self.rows[p]["previous_status"], "updated_at": self.now}
+            for p in self.open
+        ]
         self.sync.record(updates, [])
         self.open.clear()
 
 
-def sync_rows(store: StoreResource, boeing, pusher: Pusher, rows: list[dict], now: datetime, requested_by: str,
-              run_id: str, tally: SyncTally, poll_seconds: float = 0.5,
-              answers_since: datetime | None = None) -> SyncTally:
+def sync_rows(
+    store: StoreResource,
+    boeing,
+    pusher: Pusher,
+    rows: list[dict],
+    now: datetime,
+    requested_by: str,
+    run_id: str,
+    tally: SyncTally,
+    poll_seconds: float = 0.5,
+    answers_since: datetime | None = None,
+) -> SyncTally:
     """Fetch `rows` through the shared queue at sync priority and apply every answer as it lands.
 
     `answers_since`: Boeing answers since then count (a retry reuses what its killed attempt fetched)."""
@@ -181,8 +216,9 @@ def sync_rows(store: StoreResource, boeing, pusher: Pusher, rows: list[dict], no
     def enqueue(todo: list[str]) -> int:
         return ask_boeing(requests, todo, requested_by, batch, sync=True)
 
-    dispatcher = Dispatcher(boeing.client, requests, raw_store, Lease(store.engine(), DISPATCH_LEASE, run_id), batch,
-                            run_id, tally.boeing)
+    dispatcher = Dispatcher(
+        boeing.client, requests, raw_store, Lease(store.engine(), DISPATCH_LEASE, run_id), batch, run_id, tally.boeing
+    )
     try:
         since = answers_since or now
         for answer in await_answers(parts, since, enqueue, requests, raw_store, dispatcher, poll_seconds, now):

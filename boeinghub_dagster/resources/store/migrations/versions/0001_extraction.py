@@ -35,13 +35,15 @@ def upgrade() -> None:
         sa.Column("fetched_at", TS, nullable=False),
         sa.Column("run_id", sa.String(64), nullable=False),
     )
-    text_cols = [
-        "boeing_name", "boeing_description", "body_html", "supplier_name", "manufacturer",
-        "vendor",
-    ]
+    text_cols = ["boeing_name", "boeing_description", "body_html", "supplier_name", "manufacturer", "vendor"]
     text_cols2 = [
-        "base_uom", "unit_of_measure", "country_of_origin", "hazmat_code", "faa_approval_code",
-        "eccn", "schedule_b_code",
+        "base_uom",
+        "unit_of_measure",
+        "country_of_origin",
+        "hazmat_code",
+        "faa_approval_code",
+        "eccn",
+        "schedule_b_code",
     ]
     op.create_table(
         "product_staging",

@@ -106,6 +106,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("shopify_setup", "sync_history", "product_sync_schedule", "publish_deferrals", "price_holds",
-                  "publish_reconciliation", "products"):
+    for table in (
+        "shopify_setup",
+        "sync_history",
+        "product_sync_schedule",
+        "publish_deferrals",
+        "price_holds",
+        "publish_reconciliation",
+        "products",
+    ):
         op.drop_table(table)
