@@ -4,7 +4,7 @@
         code = snapshot_code(tmp)   # optional: processes started in it import a copy taken now, so a run
                                     # launched 15 minutes in never imports a file someone is half-way through editing
         sandbox = start_sandbox(stack, tmp, rate_per_min=12, code=code)
-        hub = start_hub(stack, tmp, sandbox, rate_per_min=12, code=code)  # the env scripts/hub sets, the repo's dagster.yaml
+        hub = start_hub(stack, tmp, sandbox, rate_per_min=12, code=code)  # scripts/hub's env, the repo's dagster.yaml
         hub.add_parts(parts); backfill_id = hub.launch_backfill(parts, "title")
 
 Every process starts in a session of its own and is stopped by process group (SIGINT, then

@@ -207,7 +207,8 @@ def main() -> None:
     for storage in args.storages.split(","):
         rows += measure(storage, sizes)
     print(
-        f"\n{'storage':<9}{'parts':>7}  {'drop → first run STARTED s':>27}  {'events at launch / part':>24}  {'runs so far':>11}  {'runs failed':>11}"
+        f"\n{'storage':<9}{'parts':>7}  {'drop → first run STARTED s':>27}  {'events at launch / part':>24}"
+        f"  {'runs so far':>11}  {'runs failed':>11}"
     )
     for storage, size, seconds, per_part, runs, failed in rows:
         print(f"{storage:<9}{size:>7}  {seconds:>27.1f}  {per_part:>24.4f}  {runs:>11}  {failed:>11}")
@@ -215,7 +216,8 @@ def main() -> None:
         mine = {r[1]: r[2] for r in rows if r[0] == storage}
         if min(sizes) in mine and max(sizes) in mine:
             print(
-                f"{storage}: {max(sizes)} parts ÷ {min(sizes)} parts = {mine[max(sizes)] / mine[min(sizes)]:.2f} (target ≤ 3)"
+                f"{storage}: {max(sizes)} parts ÷ {min(sizes)} parts = "
+                f"{mine[max(sizes)] / mine[min(sizes)]:.2f} (target ≤ 3)"
             )
 
 

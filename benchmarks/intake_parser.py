@@ -69,9 +69,9 @@ def main() -> int:
     )
     for label, content in cases.items():
         repeat = args.repeat if len(content) < 2**20 else max(3, args.repeat // 3)
-        inproc = timed(lambda: parse_intake_file("a.xlsx", content, max_parts=10**6), repeat)[0]
-        child = timed(lambda: parse_bounded("a.xlsx", content, 10**6), repeat)[0]
-        scan = timed(lambda: scan_workbook(content, MAX_XLSX_UNPACKED_BYTES), repeat)[0]
+        inproc = timed(lambda content=content: parse_intake_file("a.xlsx", content, max_parts=10**6), repeat)[0]
+        child = timed(lambda content=content: parse_bounded("a.xlsx", content, 10**6), repeat)[0]
+        scan = timed(lambda content=content: scan_workbook(content, MAX_XLSX_UNPACKED_BYTES), repeat)[0]
         print(f"{label:>14} {inproc:12.3f} {child:12.3f} {child - inproc:12.3f} {scan:12.3f}")
     hostile = far_cell_xlsx("XFD1048576")
     median, worst = timed(lambda: parse_bounded("a.xlsx", hostile, 50_000), args.repeat)

@@ -1,6 +1,7 @@
 """Pasted-list benchmark: 200 scattered parts through `intake_part_list`, as an operator backfills a list.
 
-    .venv/bin/python benchmarks/intake_paste.py [--parts 200] [--registered 600] [--rate-per-min 2] [--live-code] [--keep]
+    .venv/bin/python benchmarks/intake_paste.py [--parts 200] [--registered 600] [--rate-per-min 2]
+        [--live-code] [--keep]
 
 Through `dagster dev` (real daemon, sensors and run queue; the repo's dagster.yaml; a temporary
 DAGSTER_HOME, store and inbox) with the Boeing sandbox and the hub's limiter at --rate-per-min
@@ -28,7 +29,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import dagster as dg  # noqa: E402
 import httpx  # noqa: E402
 from _hub import ROOT as HUB_ROOT  # noqa: E402
-from _hub import snapshot_code, start_hub, start_sandbox, stop_on_sigterm, wait_until
+from _hub import snapshot_code, start_hub, start_sandbox, stop_on_sigterm, wait_until  # noqa: E402
 
 BATCH, TARGET = 10, 1.10
 LAUNCH_RUN = """mutation($params: ExecutionParams!) { launchRun(executionParams: $params) {

@@ -1,4 +1,5 @@
-"""Pricing (docs/behaviour.md §6): base cost, the shop price, and the one decision of what price a part sells at. Stdlib only.
+"""Pricing (docs/behaviour.md §6): base cost, the shop price, and the one decision of what price a part sells at.
+Stdlib only.
 
 `price = base_cost × PRICE_MARKUP_FACTOR`, rounded half-up to cents, in Decimal
 arithmetic. `decide_price` is the whole rule publishing and the sync both follow (docs/behaviour.md §12):

@@ -1,4 +1,5 @@
-"""What of a Shopify product the hub owns, and the inputs that change only that (docs/behaviour.md §6, §7a). Stdlib only.
+"""What of a Shopify product the hub owns, and the inputs that change only that (docs/behaviour.md §6, §7a).
+Stdlib only.
 
 `productSet` replaces every list field it is sent (metafields, files, collections, variants:
 entries not in the input are deleted) and leaves a field it is not sent as it is. A

@@ -84,7 +84,7 @@ def location_map_from_env() -> dict[str, str]:
 
 
 def location_codes_from_env() -> dict[str, str]:
-    """`SHOPIFY_INVENTORY_LOCATION_CODES`: Boeing location -> short code such as `1D1` (JSON object), empty when unset."""
+    """`SHOPIFY_INVENTORY_LOCATION_CODES`: Boeing location -> short code such as `1D1` (JSON), empty when unset."""
     raw = os.environ.get("SHOPIFY_INVENTORY_LOCATION_CODES", "").strip()
     if not raw:
         return {}

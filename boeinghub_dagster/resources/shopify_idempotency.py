@@ -1,4 +1,5 @@
-"""Idempotency keys for Shopify's `@idempotent(key:)` mutations that survive failures and crashes (docs/behaviour.md §7a).
+"""Idempotency keys for Shopify's `@idempotent(key:)` mutations that survive failures and crashes
+(docs/behaviour.md §7a).
 
 A key is derived, never random: sha256 of the call's kind, what it changes (its input, and
 for stock the state it changes from) and an attempt number kept in the store. So:

@@ -219,7 +219,7 @@ class ProductWriter:
             result = self.keys.call(
                 "activate",
                 f"{item}|{location}|{self.hour()}",
-                lambda key, loc=location: self.client.activate_inventory(item, loc, key),
+                lambda key, loc=location, item=item: self.client.activate_inventory(item, loc, key),
             )
             if not result.ok:
                 raise PartRefused(f"stocking at location {location} failed: {refusal(result)}")

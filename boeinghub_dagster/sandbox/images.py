@@ -107,7 +107,7 @@ def html_page(part: str) -> str:
 
 def image_asset(name: str) -> tuple[int, str, bytes]:
     """(status, content type, body) for `GET /images/<name>`; `name` is the decoded path."""
-    for suffix, thumb in _SUFFIXES:
+    for suffix, thumb in _SUFFIXES:  # noqa: B007  (`thumb` is read after the loop breaks)
         if name.endswith(suffix) and len(name) > len(suffix):
             part = name[: -len(suffix)]
             break

@@ -72,9 +72,13 @@ def admin_product_view(sandbox, request: Request) -> Response:
     product = (result.data or {}).get("product")
     if result.errors or product is None:
         return JSONResponse({"errors": "Not Found"}, status_code=404)
-    levels = lambda v: {
-        lv["location"]["name"]: lv["quantities"][0]["quantity"] for lv in v["inventoryItem"]["inventoryLevels"]["nodes"]
-    }
+
+    def levels(v: dict) -> dict:
+        return {
+            lv["location"]["name"]: lv["quantities"][0]["quantity"]
+            for lv in v["inventoryItem"]["inventoryLevels"]["nodes"]
+        }
+
     return JSONResponse(
         {
             "id": product["id"],

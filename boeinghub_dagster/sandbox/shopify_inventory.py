@@ -1,4 +1,5 @@
-"""Inventory mutations of the Shopify sandbox: `inventorySetQuantities` and `inventoryActivate` (docs/behaviour.md §7, §7a).
+"""Inventory mutations of the Shopify sandbox: `inventorySetQuantities` and `inventoryActivate`
+(docs/behaviour.md §7, §7a).
 
 Both need `@idempotent(key: …)` (shopify_idempotency.py). `inventorySetQuantities`: every
 `quantities[]` item must carry `changeFromQuantity` explicitly (null skips the compare-and-swap;

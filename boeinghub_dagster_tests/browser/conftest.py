@@ -3,9 +3,9 @@
 The hub (`dagster dev` on a temporary instance from deploy/dagster.postgres.yaml, store on the same
 PostgreSQL server, both sandboxes and the files server, the environment `scripts/hub` sets, random
 credentials) starts once per session and is shared with the secrets scan; Boeing answers at 600
-calls a minute so runs finish in seconds, under the fault knobs of `support/operator_batch.py`. Nothing is downloaded at test time:
-the browser is `/usr/bin/chromium` (`.ci/run` installs it); without it these tests skip, except in
-CI, where they fail.
+calls a minute so runs finish in seconds, under the fault knobs of `support/operator_batch.py`. Nothing is
+downloaded at test time: the browser is `/usr/bin/chromium` (`.ci/run` installs it); without it these tests
+skip, except in CI, where they fail.
 """
 
 from __future__ import annotations

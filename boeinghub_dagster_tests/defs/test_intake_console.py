@@ -1,4 +1,5 @@
-"""The operator's intake jobs against a real instance and store: a pasted list is a batch; a batch is canceled and resumed."""
+"""The operator's intake jobs against a real instance and store: a pasted list is a batch; a batch is canceled and
+resumed."""
 
 import math
 import random

@@ -88,7 +88,8 @@ def test_a_symlink_a_fifo_and_a_folder_are_never_read_and_each_gets_its_reason(
     # The FIFO moved as a FIFO.
     assert stat.S_ISFIFO(os.lstat(_folder(ticker, "rejected") / "pipe.txt").st_mode)
     assert _reason(ticker, "pipe.txt") == (
-        "not a regular file: a named pipe (FIFO); the inbox reads only regular files, copy the file itself into the inbox\n"
+        "not a regular file: a named pipe (FIFO); the inbox reads only regular files, "
+        "copy the file itself into the inbox\n"
     )
     assert "pipe.txt: rejected (batch 2): not a regular file: a named pipe (FIFO)" in skip
 

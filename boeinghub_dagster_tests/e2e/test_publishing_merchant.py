@@ -1,5 +1,5 @@
-"""Publishing as the merchant sees it (issue 13, docs/behaviour.md §7a): a republish changes only what the hub owns, every
-product is on the Online Store, a location added later is stocked, reconciliation puts a product back on sale."""
+"""Publishing as the merchant sees it (issue 13, docs/behaviour.md §7a): a republish changes only what the hub owns,
+every product is on the Online Store, a location added later is stocked, reconciliation puts a product back on sale."""
 
 import json
 from datetime import UTC, datetime

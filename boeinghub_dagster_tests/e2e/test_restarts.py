@@ -174,7 +174,7 @@ def test_daemon_restart_keeps_runs_queue_and_sensors_going(hub):
 
     start_daemon(hub.stack, hub)
     for run_id, what in ((running.run_id, "the run in flight"), (queued, "the run queued while the daemon was down")):
-        assert wait_until(lambda: hub.instance.get_run_by_id(run_id).is_finished, 300, what, every=0.5)
+        assert wait_until(lambda run_id=run_id: hub.instance.get_run_by_id(run_id).is_finished, 300, what, every=0.5)
         assert hub.instance.get_run_by_id(run_id).status == dg.DagsterRunStatus.SUCCESS, what
     late_run = wait_until(
         lambda: file_runs(hub, "dropped-while-down.txt"), 180, "the sensor to take the late file", every=0.5

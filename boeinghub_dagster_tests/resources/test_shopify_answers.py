@@ -1,4 +1,5 @@
-"""How the client reads Shopify's answers (docs/behaviour.md §7a): the served version, the variant throttle, partial data."""
+"""How the client reads Shopify's answers (docs/behaviour.md §7a): the served version, the variant throttle, partial
+data."""
 
 from __future__ import annotations
 

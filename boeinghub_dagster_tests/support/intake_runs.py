@@ -26,7 +26,7 @@ def execute_requests(defs: dg.Definitions, instance: dg.DagsterInstance, request
 
 
 def planned_partitions(instance: dg.DagsterInstance, run_id: str) -> dict[str, list[str]]:
-    """asset key -> the partitions the run's ASSET_MATERIALIZATION_PLANNED events name (what the UI shows in progress)."""
+    """asset key -> the partitions the run's ASSET_MATERIALIZATION_PLANNED events name (the UI's in-progress view)."""
     out: dict[str, list[str]] = {}
     for record in instance.get_records_for_run(run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION_PLANNED).records:
         data = record.event_log_entry.dagster_event.asset_materialization_planned_data

@@ -44,7 +44,7 @@ def hour_key(at: datetime) -> str:
 
 
 def sync_hour(instance, resources: dict, hour_start: datetime, minute: int | None = 45, **config):
-    """Materialize `sync_hashes` for the hour starting at `hour_start`, the clock at its minute `minute` (None: real clock)."""
+    """Materialize `sync_hashes` for the hour starting at `hour_start`, the clock at `minute` (None: the real clock)."""
     run_config = {"ops": {"sync_hashes": {"config": {"poll_seconds": 0.05, **config}}}}
     if minute is None:
         return dg.materialize(

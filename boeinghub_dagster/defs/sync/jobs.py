@@ -22,7 +22,9 @@ hourly_sync_job = dg.define_asset_job(
     "hourly_sync_job",
     selection=dg.AssetSelection.assets("sync_hashes"),
     tags=SYNC_RUN_TAGS,
-    description="Sync one hour bucket (the partition's hour) of published parts with Boeing; push real changes to Shopify.",
+    description=(
+        "Sync one hour bucket (the partition's hour) of published parts with Boeing; push real changes to Shopify."
+    ),
 )
 
 

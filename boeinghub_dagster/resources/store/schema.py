@@ -232,7 +232,8 @@ alert_groups = Table(
     Column("pending_text", Text),  # the latest grouped message
 )
 
-from boeinghub_dagster.resources.store import (
+# The other schema modules register their tables on this metadata: imported last, as they import it.
+from boeinghub_dagster.resources.store import (  # noqa: E402
     schema_prices,  # noqa: F401  (registers `price_overrides` and `price_history`)
     schema_publishing,  # noqa: F401  (registers the publishing tables on this metadata)
     schema_shopify,  # noqa: F401  (registers `shopify_buckets` on this metadata)

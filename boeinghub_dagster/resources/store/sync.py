@@ -67,7 +67,7 @@ class SyncStore:
         )
 
     def due(self, buckets: Sequence[int], due_before: datetime, limit: int) -> tuple[list[dict], int]:
-        """(the `limit` stalest due rows, how many are due in all): docs/behaviour.md §8 Dispatch, `sync_rules.is_due` in SQL."""
+        """(the `limit` stalest due rows, how many are due in all): docs/behaviour.md §8 Dispatch, `is_due` in SQL."""
         if not buckets:
             return [], 0
         where = self._due_where(buckets, due_before)
@@ -92,7 +92,10 @@ class SyncStore:
             return [_row(r) for r in conn.execute(q)]
 
     def failed_for_retry(self, max_failures: int, limit: int) -> list[dict]:
-        """Active `failed` rows with fewer than `max_failures` failures, oldest attempt first (docs/behaviour.md §8 Retry)."""
+        """Active `failed` rows with fewer than `max_failures` failures, oldest attempt first.
+
+        docs/behaviour.md §8 Retry.
+        """
         q = (
             self._select()
             .where(

@@ -1,4 +1,5 @@
-"""The sync dashboard's figures and Markdown (docs/behaviour.md §8 History and dashboard), from store rows, and the daily report's day.
+"""The sync dashboard's figures and Markdown (docs/behaviour.md §8 History and dashboard), from store rows,
+and the daily report's day.
 
 Pure: rows and history in, tables and a chart out; the clock and the Boeing capacity come in
 as arguments.

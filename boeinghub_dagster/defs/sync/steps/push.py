@@ -132,7 +132,11 @@ class Pusher:
                 c.sched["shopify_variant_id"], c.base, price_markup_factor=self.settings.markup, price=c.price
             )
             if variant is not None:
-                c.error = self._call(lambda: self.client.variants_bulk_update(c.sched["shopify_product_id"], [variant]))
+                c.error = self._call(
+                    lambda c=c, variant=variant: self.client.variants_bulk_update(
+                        c.sched["shopify_product_id"], [variant]
+                    )
+                )
                 faults.point("sync.mid_push")
         self._push_stock([c for c in live if not c.error])
 
@@ -194,7 +198,7 @@ class Pusher:
         for resend in (False, True):
             outcome: list = []
 
-            def send():
+            def send(outcome=outcome):
                 result = self.keys.call("stock", key, lambda k: self.client.set_inventory_quantities(payload, k))
                 outcome.append(result)
                 return result
