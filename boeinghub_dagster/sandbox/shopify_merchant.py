@@ -11,8 +11,9 @@ Tests play the merchant with these, then check what the hub's next call leaves o
 
 from __future__ import annotations
 
+from boeinghub_dagster.sandbox.shopify_connections import connection, page_args
 from boeinghub_dagster.sandbox.shopify_context import RequestContext, UserErrors, ctx, in_transaction, user_error
-from boeinghub_dagster.sandbox.shopify_objects import connection, metafield_obj, page_args, product_obj
+from boeinghub_dagster.sandbox.shopify_objects import metafield_obj, product_obj
 from boeinghub_dagster.sandbox.shopify_store import ShopifyStore, gid, now_iso, parse_gid
 from boeinghub_dagster.sandbox.shopify_writes import check_metafields, slug, write_metafields
 

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from boeinghub_dagster.sandbox.shopify_connections import connection, page_args
 from boeinghub_dagster.sandbox.shopify_context import UserErrors, ctx, in_transaction, user_error
-from boeinghub_dagster.sandbox.shopify_objects import connection, page_args, product_obj
+from boeinghub_dagster.sandbox.shopify_objects import product_obj
 from boeinghub_dagster.sandbox.shopify_store import ONLINE_STORE, ShopifyStore, gid, now_iso, parse_gid
 
 

@@ -7,16 +7,9 @@ SKU; `locations` lists the shop's locations. Connections page with Shopify's `fi
 
 from __future__ import annotations
 
+from boeinghub_dagster.sandbox.shopify_connections import connection, page_args
 from boeinghub_dagster.sandbox.shopify_context import ctx
-from boeinghub_dagster.sandbox.shopify_objects import (
-    connection,
-    definition_obj,
-    item_obj,
-    location_obj,
-    page_args,
-    product_obj,
-    variant_obj,
-)
+from boeinghub_dagster.sandbox.shopify_objects import definition_obj, item_obj, location_obj, product_obj, variant_obj
 from boeinghub_dagster.sandbox.shopify_search import product_ids, variant_ids
 from boeinghub_dagster.sandbox.shopify_store import ShopifyStore, parse_gid
 

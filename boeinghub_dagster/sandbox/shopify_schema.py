@@ -25,12 +25,12 @@ from boeinghub_dagster.sandbox.shopify_mutations import (
     product_update,
     product_variants_bulk_update,
 )
-from boeinghub_dagster.sandbox.shopify_objects import RESOLVERS
 from boeinghub_dagster.sandbox.shopify_product_set import product_set
 from boeinghub_dagster.sandbox.shopify_publications import MUTATIONS as PUBLICATION_MUTATIONS
 from boeinghub_dagster.sandbox.shopify_publications import OBJECTS as PUBLICATION_OBJECTS
 from boeinghub_dagster.sandbox.shopify_publications import QUERIES as PUBLICATION_QUERIES
 from boeinghub_dagster.sandbox.shopify_queries import QUERY_RESOLVERS, node_type
+from boeinghub_dagster.sandbox.shopify_resolvers import RESOLVERS
 from boeinghub_dagster.sandbox.shopify_versions import public_api_versions
 
 SDL_FILES = (
