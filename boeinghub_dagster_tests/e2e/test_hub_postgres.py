@@ -232,7 +232,11 @@ def test_hub_postgres_runs_three_dagster_processes_a_sensor_run_succeeds_and_ctr
         pg_tree = [postmaster, *postmaster.children()]
         interrupted = time.monotonic()
         os.killpg(hub.proc.pid, signal.SIGINT)
-        assert hub.proc.wait(timeout=240) == 130, hub.tail()  # up to 12 s a process group on a busy machine
+        try:  # up to 12 s a process group on a busy machine, then PostgreSQL's fast shutdown
+            code = hub.proc.wait(timeout=240)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"scripts/hub still running 240 s after SIGINT; its log ends:\n{hub.tail()}")
+        assert code == 130, hub.tail()
         stop_after = time.monotonic() - interrupted
         _gone, alive = psutil.wait_procs(tree + pg_tree, timeout=10)
         assert alive == [], [p.cmdline() for p in alive]

@@ -13,7 +13,7 @@ from boeinghub_dagster_tests.conftest import make_boeing_resource
 from boeinghub_dagster_tests.support.sync import fetched_parts, metadata, publish_parts, sync_hour
 
 RATE = 600  # calls a minute, sandbox and hub alike: 10 a second
-EXTRACTION = [f"BIGFILE{i:05d}-2" for i in range(3000)]  # 300 calls: 30 s at RATE
+EXTRACTION = [f"BIGFILE{i:05d}-2" for i in range(6000)]  # 600 calls: a minute at RATE, far longer than the test
 
 
 def _extract(store, boeing, stop: threading.Event, out: dict):
@@ -54,14 +54,20 @@ def test_every_bucket_finishes_within_its_hour_beside_a_large_extraction(store, 
         while out["stats"].calls < 5:  # the extraction holds the lease and is well under way
             time.sleep(0.05)
         for bucket in range(3):
-            started = time.monotonic()
+            started, calls_before = time.monotonic(), out["stats"].calls
+            waiting_calls = (len(EXTRACTION) - out["answered"]) // 10  # the extraction's calls queued ahead
             m = metadata(
                 sync_hour(instance, resources, hour, minute=None, bucket=bucket, due_since=utcnow().isoformat())
             )
             took = time.monotonic() - started
             assert m["parts_due"] == 10 and m["parts_failed"] == 0 and m["finished_within_hour"]
-            # Served by the next call or two (whoever dispatches), not after the ~300 extraction calls queued ahead.
-            assert took < 10, took
+            # Served by the next call or two (whoever dispatches), not after the extraction calls queued ahead: the
+            # extraction sends what it can while the bucket's run starts and ends, never its backlog (counted in
+            # calls, not seconds, so a busy machine that slows both does not change the verdict).
+            made = out["stats"].calls - calls_before
+            assert made < waiting_calls / 2, (
+                f"{made} extraction calls of {waiting_calls} waiting went first ({took:.1f} s)"
+            )
             assert out["answered"] < len(EXTRACTION) - 500, out["answered"]
         stats = boeing_sandbox.stats()
         assert stats["over_limit"] == 0 and stats["responses_429"] == 0

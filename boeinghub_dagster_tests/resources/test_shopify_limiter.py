@@ -37,12 +37,14 @@ def test_before_any_answer_calls_keep_to_the_floor(store):
 
 
 def test_after_an_answer_the_bucket_decides(store):
+    started = time.monotonic()
     limiter = bucket_limiter(store, current=100)
     assert limiter.status()["known"] is True
     first, second = limiter.reserve(80), limiter.reserve(80)
+    refilled = time.monotonic() - started  # the bucket refills at RATE meanwhile: a busy machine shortens the wait
     assert first.bucket_mode and first.wait == pytest.approx(0, abs=0.01)
-    assert second.wait == pytest.approx(60 / RATE, abs=0.05)  # 100 - 160 = -60 points at 50/s
-    assert limiter.status()["available"] == pytest.approx(-60, abs=2)
+    assert 60 / RATE - refilled - 0.05 <= second.wait <= 60 / RATE + 0.05  # 100 - 160 = -60 points at 50/s
+    assert -62 <= limiter.status()["available"] <= -60 + (time.monotonic() - started) * RATE + 2
 
 
 def test_observe_discounts_what_was_reserved_since_the_request(store):
