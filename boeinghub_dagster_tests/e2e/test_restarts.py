@@ -27,7 +27,8 @@ import pytest
 
 from boeinghub_dagster.domain.clock import utcnow
 from boeinghub_dagster_tests.support.expected import expected_staging, part_list
-from boeinghub_dagster_tests.support.live_hub import start_daemon, start_live_hub
+from boeinghub_dagster_tests.support.live_hub import start_live_hub
+from boeinghub_dagster_tests.support.live_hub_separate import start_daemon
 from boeinghub_dagster_tests.support.postgres import LocalPostgres, _bin
 from boeinghub_dagster_tests.support.waiting import wait_until
 

@@ -6,7 +6,8 @@ temporary DAGSTER_HOME holding one of the repo's instance files: `dagster.yaml` 
 Credentials are parameters, so a test can use values no other string could match by accident.
 
 Every process runs a snapshot of the code (`snapshot_code`) in a session of its own and is
-stopped by process group when the ExitStack unwinds, however it unwinds.
+stopped by process group when the ExitStack unwinds, however it unwinds. What a test holds of the
+hub is `live_hub_handle.LiveHub`; the production shape's processes start in `live_hub_separate.py`.
 
     with ExitStack() as stack:
         hub = start_live_hub(stack, tmp, boeing_rate=600)
@@ -19,26 +20,19 @@ import json
 import os
 import secrets
 import shutil
-import socket
-import time
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from functools import cached_property
 from pathlib import Path
-
-import httpx
 
 from boeinghub_dagster.instance import dagster_pg_url
 from boeinghub_dagster_tests.support.hub_harness import load_harness
+from boeinghub_dagster_tests.support.live_hub_handle import LiveHub
+from boeinghub_dagster_tests.support.live_hub_separate import start_separate
 from boeinghub_dagster_tests.support.locations import LOCATION_MAP
 from boeinghub_dagster_tests.support.postgres import create_database
 from boeinghub_dagster_tests.support.sandboxes import BoeingSandbox, ShopifySandbox
-from boeinghub_dagster_tests.support.waiting import serve_sandbox, wait_until
+from boeinghub_dagster_tests.support.waiting import serve_sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
-LAUNCH_RUN = """mutation($params: ExecutionParams!) { launchRun(executionParams: $params) {
-  __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } ... on Error { message } } }"""
 SANDBOX_CREDENTIALS = {
     "client_id": "sandbox-client",
     "client_secret": "sandbox-secret",
@@ -57,91 +51,6 @@ def random_credentials() -> dict[str, str]:
         "password": "pw-" + secrets.token_urlsafe(24),
         "shopify_token": "shpat_" + secrets.token_hex(20),
     }
-
-
-@dataclass
-class LiveHub:
-    tmp: Path
-    url: str
-    home: Path
-    inbox: Path
-    database_url: str
-    boeing: BoeingSandbox
-    shopify: ShopifySandbox
-    credentials: dict[str, str]
-    env: dict[str, str] = field(repr=False)
-    dagster_pg_url: str | None = None
-    instance_db_url: str | None = None  # the plain postgresql:// URL of the Dagster instance's database
-
-    @cached_property
-    def instance(self):
-        import dagster as dg
-
-        if self.dagster_pg_url:
-            os.environ["DAGSTER_PG_URL"] = self.dagster_pg_url  # the instance file reads it, here too
-        return dg.DagsterInstance.from_config(str(self.home))
-
-    @cached_property
-    def store(self):
-        from boeinghub_dagster.resources.store import StoreResource
-
-        return StoreResource(database_url=self.database_url)
-
-    def graphql(self, query: str, variables: dict | None = None) -> dict:
-        r = httpx.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}}, timeout=120)
-        r.raise_for_status()
-        body = r.json()
-        if body.get("errors"):
-            raise RuntimeError(f"GraphQL errors: {body['errors']}")
-        return body["data"]
-
-    def launch(self, params: dict) -> str:
-        """`launchRun` as the UI sends it (ExecutionParams); the new run's id, once Dagster took it."""
-        result = self.graphql(LAUNCH_RUN, {"params": params})["launchRun"]
-        assert result["__typename"] == "LaunchRunSuccess", result
-        return result["run"]["runId"]
-
-    def launch_job(self, job: str, run_config: dict) -> str:
-        """The launchpad's *Launch Run* of `job` with `run_config`; the new run's id."""
-        return self.launch(
-            {
-                "selector": {"repositoryLocationName": "boeinghub", "repositoryName": "__repository__", "jobName": job},
-                "runConfigData": run_config,
-            }
-        )
-
-    def finished(self, run_id: str, timeout: float):
-        """The run, once it has finished (whatever its status)."""
-        return wait_until(
-            lambda: (r := self.instance.get_run_by_id(run_id)) and r.is_finished and r,
-            timeout,
-            f"run {run_id} to finish",
-            every=1.0,
-        )
-
-    def drop(self, name: str, parts: list[str], folder: str = "") -> float:
-        """Write `inbox/<folder>/<name>` atomically (dotfile, then rename); return the drop time."""
-        target = self.inbox / folder if folder else self.inbox
-        target.mkdir(parents=True, exist_ok=True)
-        (target / f".{name}").write_text("\n".join(parts) + "\n")
-        dropped = time.time()
-        os.replace(target / f".{name}", target / name)
-        return dropped
-
-    def runs(self, since: float, **tags: str) -> list:
-        import dagster as dg
-
-        after = datetime.fromtimestamp(since - 1, UTC)
-        return list(self.instance.get_run_records(filters=dg.RunsFilter(created_after=after, tags=tags or None)))
-
-    def issued_tokens(self) -> list[str]:
-        """Every token the sandboxes handed out so far (`GET /_issued_tokens`)."""
-        out = []
-        for url in (self.boeing.url, self.shopify.url):
-            r = httpx.get(f"{url}/_issued_tokens", timeout=10)
-            r.raise_for_status()
-            out += r.json()["tokens"]
-        return out
 
 
 def _base_env(tmp: Path, home: Path, inbox: Path, database_url: str, rate: float, creds: dict) -> dict[str, str]:
@@ -268,7 +177,7 @@ def start_live_hub(
     hub.store.engine()  # migrate the store before any Dagster process touches it
     port = hub.url.rsplit(":", 1)[1]
     if separate:
-        group = _start_separate(stack, hub, code, port)
+        group = start_separate(stack, hub, code, port)
     else:
         group = h.Group(
             [str(h.BIN / "dagster"), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", port],
@@ -282,67 +191,6 @@ def start_live_hub(
     stack.callback(lambda: hub.__dict__.get("instance") and hub.instance.dispose())
     hub.group = group
     return hub
-
-
-def _start_separate(stack: ExitStack, hub: LiveHub, code: Path, port: str):
-    """As `scripts/hub --postgres`: a gRPC code server, then dagster-daemon and dagster-webserver on it."""
-    h = load_harness()
-    shutil.copy(ROOT / "deploy" / "workspace.grpc.yaml", code / "workspace.grpc.yaml")
-    code_port = h.free_port()
-    hub.env.update(BOEINGHUB_CODE_SERVER_HOST="127.0.0.1", BOEINGHUB_CODE_SERVER_PORT=str(code_port))
-    hub.groups = {
-        "code": h.Group(
-            [
-                str(h.BIN / "dagster"),
-                "code-server",
-                "start",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(code_port),
-                "-m",
-                "boeinghub_dagster.definitions",
-                "-d",
-                str(code),
-                "--location-name",
-                "boeinghub",
-            ],
-            hub.tmp / "code-server.log",
-            cwd=code,
-            env=hub.env,
-        )
-    }
-    stack.callback(hub.groups["code"].stop)
-    h.wait_until(lambda: _listening(code_port, hub.groups["code"]), 120, "the code server", every=0.5)
-    start_daemon(stack, hub)
-    hub.groups["webserver"] = h.Group(
-        [str(h.BIN / "dagster-webserver"), "-w", "workspace.grpc.yaml", "-h", "127.0.0.1", "-p", port],
-        hub.tmp / "webserver.log",
-        cwd=code,
-        env=hub.env,
-    )
-    stack.callback(hub.groups["webserver"].stop)
-    return hub.groups["webserver"]
-
-
-def _listening(port: int, group) -> bool:
-    if group.proc.poll() is not None:
-        raise RuntimeError(f"exited; see {group.log}")
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
-
-
-def start_daemon(stack: ExitStack, hub: LiveHub):
-    """(Re)start `dagster-daemon run` of a `separate` hub, in a group of its own."""
-    h = load_harness()
-    hub.groups["daemon"] = h.Group(
-        [str(h.BIN / "dagster-daemon"), "run", "-w", "workspace.grpc.yaml"],
-        hub.tmp / "daemon.log",
-        cwd=hub.tmp / "code",
-        env=hub.env,
-    )
-    stack.callback(hub.groups["daemon"].stop)
-    return hub.groups["daemon"]
 
 
 _SHARED: dict = {}

@@ -14,7 +14,8 @@ from boeinghub_dagster.defs.failures import failed_part_observations
 from boeinghub_dagster.defs.partitions import part_numbers
 from boeinghub_dagster.defs.publishing.checks import CHECK_SPECS, check_results
 from boeinghub_dagster.defs.publishing.steps.catalogue import markdown as catalogue_markdown
-from boeinghub_dagster.defs.publishing.steps.publisher import STAGE, STREAM_TAG, Publisher, PublishSettings
+from boeinghub_dagster.defs.publishing.steps.plans import PublishSettings
+from boeinghub_dagster.defs.publishing.steps.publisher import STAGE, STREAM_TAG, Publisher
 from boeinghub_dagster.defs.publishing.steps.report import SHOPIFY_PRODUCTS, PublishReport
 from boeinghub_dagster.domain.shopify_api import admin_product_url
 from boeinghub_dagster.resources.alerts import Alerts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from boeinghub_dagster.defs.publishing.steps.publisher import PublishStats
+from boeinghub_dagster.defs.publishing.steps.plans import PublishStats
 from boeinghub_dagster.defs.publishing.steps.report import SHOPIFY_PRODUCTS, PublishReport
 
 PRICES_NOT_HELD = "shopify_prices_not_held"

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from boeinghub_dagster.defs.publishing.steps.inflight import InFlight
+from boeinghub_dagster.defs.publishing.steps.plans import ChunkResult, Plan, PublishSettings, PublishStats, Started
 from boeinghub_dagster.defs.publishing.steps.work import Outcome, PartWork
 from boeinghub_dagster.domain.images import pick_image_url
 from boeinghub_dagster.domain.payloads import location_quantities, payload_hash, product_set_input
@@ -41,59 +41,6 @@ STREAM_TAG = (
 CHUNK = 25  # parts per store round trip (pending rows before, results after), at least
 NOT_STAGED = "not staged: materialize staged_products for this part first"
 MAX_UNREACHABLE = 3  # consecutive parts whose call could not be completed: then the run stops
-
-
-@dataclass(frozen=True)
-class PublishSettings:
-    markup: str
-    hold_pct: str
-    location_ids: dict[str, str]
-    location_map: dict[str, str]
-    location_codes: dict[str, str]
-    publication_ids: tuple[str, ...] = ()
-
-
-@dataclass
-class Plan:
-    part: str
-    sku: str
-    price: Decimal
-    cost: Decimal
-    quantity: int
-    image_url: str
-    input: dict
-    hash: str
-    held: Held | None = None
-    relist: dict | None = None  # an unchanged products row only to be put on its sales channels
-
-
-@dataclass
-class ChunkResult:
-    """What one chunk did, for the asset to turn into events."""
-
-    published: list[dict] = field(default_factory=list)  # products rows written
-    unchanged: list[dict] = field(default_factory=list)  # stored products rows, no call
-    held: list[tuple[str, str]] = field(default_factory=list)
-    deferred: list[tuple[str, str]] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    warnings: list[tuple[str, str]] = field(default_factory=list)
-    stored: list[dict] = field(default_factory=list)  # rows written for a product not all of whose change went
-    relisted: list[dict] = field(default_factory=list)  # unchanged rows whose sales channels changed
-
-
-@dataclass
-class Started:
-    """A chunk whose `pending` rows are written and whose calls are queued."""
-
-    result: ChunkResult
-    submitted: list
-
-
-@dataclass
-class PublishStats:
-    calls: int = 0
-    points: float = 0.0
-    throttled: int = 0
 
 
 def next_day(now: datetime | None = None) -> datetime:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from boeinghub_dagster.defs.publishing.steps.publisher import ChunkResult, PublishStats
+from boeinghub_dagster.defs.publishing.steps.plans import ChunkResult, PublishStats
 from boeinghub_dagster.domain.reporting import markdown_table
 
 SHOPIFY_PRODUCTS = dg.AssetKey("shopify_products")

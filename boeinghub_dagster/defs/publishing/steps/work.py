@@ -26,7 +26,7 @@ from boeinghub_dagster.resources.shopify_product import ProductWriter
 from boeinghub_dagster.resources.store.idempotency import IdempotencyStore
 
 if TYPE_CHECKING:
-    from boeinghub_dagster.defs.publishing.steps.publisher import Plan
+    from boeinghub_dagster.defs.publishing.steps.plans import Plan
 
 NOT_SENT = ("not_sent", "the run stopped before this part's call")
 
