@@ -230,12 +230,13 @@ def test_hub_postgres_runs_three_dagster_processes_a_sensor_run_succeeds_and_ctr
         # Ctrl-C: SIGINT to the script's process group. Everything it started stops; every port is free.
         tree = [psutil.Process(hub.proc.pid), *psutil.Process(hub.proc.pid).children(recursive=True)]
         pg_tree = [postmaster, *postmaster.children()]
+        masks = [line for line in Path(f"/proc/{hub.proc.pid}/status").read_text().splitlines() if "Sig" in line]
         interrupted = time.monotonic()
         os.killpg(hub.proc.pid, signal.SIGINT)
         try:  # up to 12 s a process group on a busy machine, then PostgreSQL's fast shutdown
             code = hub.proc.wait(timeout=240)
         except subprocess.TimeoutExpired:
-            pytest.fail(f"scripts/hub still running 240 s after SIGINT; its log ends:\n{hub.tail()}")
+            pytest.fail(f"scripts/hub still running 240 s after SIGINT ({masks}); its log ends:\n{hub.tail()}")
         assert code == 130, hub.tail()
         stop_after = time.monotonic() - interrupted
         _gone, alive = psutil.wait_procs(tree + pg_tree, timeout=10)
