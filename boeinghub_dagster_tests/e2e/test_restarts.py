@@ -26,7 +26,7 @@ import psutil
 import pytest
 
 from boeinghub_dagster.domain.clock import utcnow
-from boeinghub_dagster_tests.support.expected import expected_staging, part_list
+from boeinghub_dagster_tests.support.expected import current_hour, expected_staging, part_list
 from boeinghub_dagster_tests.support.live_hub import start_live_hub
 from boeinghub_dagster_tests.support.live_hub_separate import start_daemon
 from boeinghub_dagster_tests.support.postgres import LocalPostgres, _bin
@@ -257,13 +257,15 @@ def test_a_lost_database_connection_retries_the_step_and_reuses_the_answers(
     from boeinghub_dagster_tests.support.runs import materialize_parts
 
     parts = parts_for("STEPRETRY", 40)
+    hour = current_hour()
+    boeing_sandbox.admin(hour=hour)  # the catalogue's hour held: a run across :00 answers as expected
     _fail_once(
         monkeypatch, OperationalError("INSERT INTO boeing_raw_responses", {}, Exception("server closed the connection"))
     )
     result = materialize_parts(instance, parts, {"store": store, "boeing": boeing})
     assert result.success
     assert len(instance.all_logs(result.run_id, of_type=dg.DagsterEventType.STEP_UP_FOR_RETRY)) == 1
-    assert staged(store, parts) == expected_staging(parts)
+    assert staged(store, parts) == expected_staging(parts, hour)
     # The first call's answer was stored and reused by the retried step; only the lost call is asked twice.
     assert boeing_sandbox.stats()["codes_requested"] == len(parts) + BATCH
 
