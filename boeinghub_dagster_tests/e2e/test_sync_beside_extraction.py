@@ -61,9 +61,10 @@ def test_every_bucket_finishes_within_its_hour_beside_a_large_extraction(store, 
             )
             took = time.monotonic() - started
             assert m["parts_due"] == 10 and m["parts_failed"] == 0 and m["finished_within_hour"]
-            # Served by the next call or two (whoever dispatches), not after the extraction calls queued ahead: the
-            # extraction sends what it can while the bucket's run starts and ends, never its backlog (counted in
-            # calls, not seconds, so a busy machine that slows both does not change the verdict).
+            # Sync requests go ahead of the extraction's backlog: while the bucket's run starts, waits and ends, the
+            # extraction sends only what the dispatcher packs between the sync's own calls, never the calls queued
+            # ahead of it (a minute's worth at RATE). Counted in calls, not seconds, so a busy machine that slows
+            # both does not change the verdict.
             made = out["stats"].calls - calls_before
             assert made < waiting_calls / 2, (
                 f"{made} extraction calls of {waiting_calls} waiting went first ({took:.1f} s)"
