@@ -20,9 +20,10 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -70,6 +71,26 @@ def snapshot_code(tmp: Path) -> Path:
     for name in ("pyproject.toml", "workspace.yaml", "dagster.yaml"):
         shutil.copy(ROOT / name, code / name)
     return code
+
+
+@contextmanager
+def benchmark_dir(prefix: str, keep: bool) -> Iterator[Path]:
+    """A benchmark's temporary directory: removed after a clean run, kept (and named) after a failure or --keep.
+    Ctrl-C and a server that stops answering end the benchmark with one line, after its processes stopped."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    ok = False
+    try:
+        yield tmp
+        ok = True
+    except KeyboardInterrupt:
+        sys.exit("interrupted: every process the benchmark started has been stopped")
+    except httpx.HTTPError as exc:
+        sys.exit(f"benchmark failed talking to a server: {exc}")
+    finally:
+        if ok and not keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            print(f"kept {tmp}", file=sys.stderr)
 
 
 def stop_on_sigterm() -> None:

@@ -21,9 +21,7 @@ import argparse
 import math
 import os
 import resource
-import shutil
 import sys
-import tempfile
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -34,9 +32,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT))
 
 import dagster as dg  # noqa: E402
-import httpx  # noqa: E402
 from _extraction_daemon import BATCH, daemon_shapes  # noqa: E402
-from _hub import start_sandbox, stop_on_sigterm  # noqa: E402
+from _hub import benchmark_dir, start_sandbox, stop_on_sigterm  # noqa: E402
 
 from boeinghub_dagster.defs.extraction.assets import extraction  # noqa: E402
 from boeinghub_dagster.defs.partitions import part_numbers  # noqa: E402
@@ -157,9 +154,7 @@ def main() -> None:
     if unknown:
         ap.error(f"unknown shapes: {', '.join(unknown)}")
     stop_on_sigterm()
-    tmp = Path(tempfile.mkdtemp(prefix="boeinghub-bench-"))
-    ok = False
-    try:
+    with benchmark_dir("boeinghub-bench-", args.keep) as tmp:
         with ExitStack() as stack:  # every process started below is stopped when this block ends
             if "raised" in shapes:
                 raised(args, tmp, stack)
@@ -167,16 +162,6 @@ def main() -> None:
         if daemon:
             with ExitStack() as stack:
                 daemon_shapes(args, daemon, tmp, stack)
-        ok = True
-    except KeyboardInterrupt:
-        sys.exit("interrupted: every process the benchmark started has been stopped")
-    except httpx.HTTPError as exc:
-        sys.exit(f"benchmark failed talking to a server: {exc}")
-    finally:
-        if ok and not args.keep:
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            print(f"kept {tmp}", file=sys.stderr)
 
 
 if __name__ == "__main__":

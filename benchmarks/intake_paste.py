@@ -16,9 +16,7 @@ went, and wall time ÷ Boeing time, where Boeing time is what the rate needs for
 """
 
 import argparse
-import shutil
 import sys
-import tempfile
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -27,9 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import dagster as dg  # noqa: E402
-import httpx  # noqa: E402
 from _hub import ROOT as HUB_ROOT  # noqa: E402
-from _hub import snapshot_code, start_hub, start_sandbox, stop_on_sigterm, wait_until  # noqa: E402
+from _hub import benchmark_dir, snapshot_code, start_hub, start_sandbox, stop_on_sigterm, wait_until  # noqa: E402
 
 BATCH, TARGET = 10, 1.10
 LAUNCH_RUN = """mutation($params: ExecutionParams!) { launchRun(executionParams: $params) {
@@ -128,9 +125,7 @@ def main() -> None:
     if args.registered < 2 * args.parts:
         ap.error("--registered must be at least twice --parts (the parts must sit apart)")
     stop_on_sigterm()
-    tmp = Path(tempfile.mkdtemp(prefix="boeinghub-bench-paste-"))
-    ok = False
-    try:
+    with benchmark_dir("boeinghub-bench-paste-", args.keep) as tmp:
         with ExitStack() as stack:  # every process started below is stopped when this block ends
             table = run(args, tmp, stack)
         print(
@@ -140,16 +135,6 @@ def main() -> None:
         width = max(map(len, table))
         for key, value in table.items():
             print(f"{key:<{width}}  {value}", flush=True)
-        ok = True
-    except KeyboardInterrupt:
-        sys.exit("interrupted: every process the benchmark started has been stopped")
-    except httpx.HTTPError as exc:
-        sys.exit(f"benchmark failed talking to a server: {exc}")
-    finally:
-        if ok and not args.keep:
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            print(f"kept {tmp}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -22,9 +22,7 @@ inflight --inflight-parts parts, published as in `bucket` once per --latencies v
 
 import argparse
 import os
-import shutil
 import sys
-import tempfile
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -34,7 +32,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
 from _publish_run import BUCKET, RESTORE, publish_run  # noqa: E402
 
 from boeinghub_dagster.resources.settings import Limits  # noqa: E402
@@ -195,21 +192,11 @@ def main() -> None:
     if set(shapes) - set(SHAPES):
         ap.error(f"unknown shapes: {', '.join(sorted(set(shapes) - set(SHAPES)))}")
     harness.stop_on_sigterm()
-    tmp = Path(tempfile.mkdtemp(prefix="boeinghub-bench-publishing-"))
-    ok = False
-    try:
+    with harness.benchmark_dir("boeinghub-bench-publishing-", args.keep) as tmp:
         for shape in shapes:  # one after the other: each stops its processes before the next starts
             (tmp / shape).mkdir()
             with ExitStack() as stack:
                 {"latency": latency, "bucket": bucket, "inflight": inflight}[shape](args, tmp / shape, stack)
-        ok = True
-    except httpx.HTTPError as exc:
-        sys.exit(f"benchmark failed talking to a server: {exc}")
-    finally:
-        if ok and not args.keep:
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            print(f"kept {tmp}", file=sys.stderr)
 
 
 if __name__ == "__main__":
