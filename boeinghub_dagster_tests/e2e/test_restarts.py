@@ -82,13 +82,20 @@ def answered(hub, parts: list[str], since) -> int:
 
 
 def drop_and_wait_midway(hub, name: str, parts: list[str], at_least: int) -> dg.DagsterRun:
-    """Drop the file; return its run once `at_least` of its parts have a stored answer (not all)."""
+    """Drop the file; return its run once `at_least` of its parts have a stored answer (not all).
+    The Boeing catalogue's hour is held first, so a run across :00 answers as `held_hour` expects."""
     since = utcnow()
+    hub.boeing.admin(hour=current_hour())
     hub.drop(name, parts)
     wait_until(lambda: at_least <= answered(hub, parts, since), 180, f"{at_least} answers for {name}", every=0.2)
     assert answered(hub, parts, since) < len(parts), "the run finished before the fault: raise the part count"
     (run,) = file_runs(hub, name)
     return run
+
+
+def held_hour(hub) -> int:
+    """The hour the hub's Boeing sandbox answers for (held by `drop_and_wait_midway`)."""
+    return hub.boeing.admin()["hour"]
 
 
 def staged(store, parts: list[str]) -> dict[str, str]:
@@ -129,7 +136,7 @@ def test_a_killed_worker_fails_the_run_and_its_retry_reuses_the_answers(hub):
     assert wait_until(lambda: hub.instance.get_run_by_id(retry.run_id).is_finished, 300, "the retry to end", every=0.5)
     assert hub.instance.get_run_by_id(retry.run_id).status == dg.DagsterRunStatus.SUCCESS
 
-    assert staged(hub.store, parts) == expected_staging(parts)
+    assert staged(hub.store, parts) == expected_staging(parts, held_hour(hub))
     asked = hub.boeing.stats()["codes_requested"] - before
     assert len(parts) <= asked <= len(parts) + BATCH, asked  # the retry asked only for what was unanswered
     # The inbox sensor followed the chunk to its retry: done on its first attempt, nothing requested again.
@@ -184,8 +191,11 @@ def test_daemon_restart_keeps_runs_queue_and_sensors_going(hub):
         lambda: hub.instance.get_run_by_id(late_run.run_id).is_finished, 300, "the late file's run", every=0.5
     )
     assert hub.instance.get_run_by_id(late_run.run_id).status == dg.DagsterRunStatus.SUCCESS
-    assert staged(hub.store, parts) == expected_staging(parts) and staged(hub.store, late) == expected_staging(late)
-    assert staged(hub.store, ["QUEUEDWHILEDOWN-1"]) == expected_staging(["QUEUEDWHILEDOWN-1"])
+    hour = held_hour(hub)
+    assert staged(hub.store, parts) == expected_staging(parts, hour) and staged(hub.store, late) == expected_staging(
+        late, hour
+    )
+    assert staged(hub.store, ["QUEUEDWHILEDOWN-1"]) == expected_staging(["QUEUEDWHILEDOWN-1"], hour)
 
 
 def test_postgres_restarted_mid_run_ends_like_a_clean_run(hub, server):
@@ -210,8 +220,10 @@ def test_postgres_restarted_mid_run_ends_like_a_clean_run(hub, server):
     runs = file_runs(hub, "pg-restart.txt")
     assert chunk["status"] == "success" and len(runs) <= 2, [(r.run_id, r.status) for r in runs]
     print(f"pg restart: runs {[(r.run_id[:8], r.status.value) for r in runs]}")
-    assert staged(hub.store, parts) == expected_staging(parts)
-    assert hub.instance.get_materialized_partitions(dg.AssetKey("staged_products")) >= set(expected_staging(parts))
+    assert staged(hub.store, parts) == expected_staging(parts, held_hour(hub))
+    assert hub.instance.get_materialized_partitions(dg.AssetKey("staged_products")) >= set(
+        expected_staging(parts, held_hour(hub))
+    )
     asked = hub.boeing.stats()["codes_requested"] - before
     assert len(parts) <= asked <= len(parts) + BATCH, asked
     retried = [e for r in runs for e in hub.instance.all_logs(r.run_id, of_type=dg.DagsterEventType.STEP_UP_FOR_RETRY)]
